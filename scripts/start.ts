@@ -1,0 +1,26 @@
+// `npm start`: runs every service and the gateway as separate processes and prints where they listen.
+import { startStack } from './launcher.js';
+
+const stack = await startStack({});
+const { ports } = stack;
+console.log(`
+gamepulse is running (Ctrl-C stops it)
+  gateway   http://127.0.0.1:${ports.gateway}   Connect JSON, gRPC-Web, gRPC (h2c); GET /healthz
+  ingest    127.0.0.1:${ports.ingest}   gRPC (reflection, grpc.health.v1)
+  session   127.0.0.1:${ports.session}
+  reaction  127.0.0.1:${ports.reaction}
+  games     127.0.0.1:${ports.games}
+`);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('stopping every service...');
+  stack.stop().then(() => {
+    console.log('stopped');
+    process.exit(0);
+  });
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

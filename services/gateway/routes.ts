@@ -1,0 +1,34 @@
+import type { ConnectRouter } from '@connectrpc/connect';
+import type { BackendName } from '../shared/config.js';
+import { GamesService } from '../../gen/es/gamepulse/games/v1/games_pb.js';
+import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
+import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
+import type { BackendChannel } from './backend-channel.js';
+import { forwardService } from './forwarding.js';
+import type { BackendHealthChecker } from './health.js';
+import { sendJson, type PlainRoute } from './plain-routes.js';
+
+/** Every public service, served as Connect, gRPC-Web and gRPC, each forwarded to the backend that owns it. */
+export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
+  return (router: ConnectRouter): void => {
+    forwardService(router, IngestService, channels.ingest);
+    forwardService(router, SessionService, channels.session);
+    forwardService(router, ReactionService, channels.reaction);
+    forwardService(router, GamesService, channels.games);
+  };
+}
+
+/** Plain HTTP routes: the gateway's health, and (as their issues land) the original systems' paths. */
+export function plainRoutes(health: BackendHealthChecker): PlainRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: /^\/healthz$/,
+      async handle(_request, response) {
+        const report = await health.check();
+        sendJson(response, report.serving ? 200 : 503, { status: report.serving ? 'SERVING' : 'NOT_SERVING', ...report });
+      },
+    },
+  ];
+}

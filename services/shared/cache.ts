@@ -1,0 +1,63 @@
+import { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+/**
+ * A response cache in Redis. It only ever saves work: when Redis is down or slow, every call computes the answer
+ * itself, so answers stay correct with the cache empty or gone. Failures are logged at most once per interval.
+ */
+export class ResponseCache {
+  private readonly redis: Redis;
+  private lastFailureLog = 0;
+
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+    timeoutMs = 50,
+  ) {
+    this.redis = new Redis(url, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: timeoutMs,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    this.redis.on('error', (error) => this.logFailure('redis connection error', error));
+  }
+
+  /** The cached value of `key`, or `compute()`'s, which is then cached for `ttlMs` milliseconds. */
+  async getOrCompute<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> {
+    const cached = await this.read(key);
+    if (cached !== undefined) return JSON.parse(cached) as T;
+    const value = await compute();
+    this.write(key, JSON.stringify(value), ttlMs);
+    return value;
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  private async read(key: string): Promise<string | undefined> {
+    if (this.redis.status !== 'ready') return undefined;
+    try {
+      return (await this.redis.get(key)) ?? undefined;
+    } catch (error) {
+      this.logFailure('redis read failed; computing the answer', error);
+      return undefined;
+    }
+  }
+
+  private write(key: string, value: string, ttlMs: number): void {
+    if (this.redis.status !== 'ready') return;
+    this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))).catch((error: unknown) => {
+      this.logFailure('redis write failed', error);
+    });
+  }
+
+  private logFailure(message: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastFailureLog < 10_000) return;
+    this.lastFailureLog = now;
+    this.logger.warn({ err: error }, message);
+  }
+}

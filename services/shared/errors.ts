@@ -1,0 +1,41 @@
+import { status } from '@grpc/grpc-js';
+
+/** Bad input from a caller: becomes INVALID_ARGUMENT (HTTP 400) with a message that names the field and the rule. */
+export class ValidationError extends Error {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
+    super(`${field}: ${rule}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** Something the caller asked for does not exist: becomes NOT_FOUND. */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** An RPC whose issue has not landed yet: becomes UNIMPLEMENTED. */
+export class NotImplementedError extends Error {
+  constructor(method: string) {
+    super(`${method} is not implemented yet`);
+    this.name = 'NotImplementedError';
+  }
+}
+
+export interface StatusError {
+  code: status;
+  details: string;
+}
+
+/** What a caller is told about an error: its own mistakes in full, our failures without internals. */
+export function toStatusError(error: unknown): StatusError {
+  if (error instanceof ValidationError) return { code: status.INVALID_ARGUMENT, details: error.message };
+  if (error instanceof NotFoundError) return { code: status.NOT_FOUND, details: error.message };
+  if (error instanceof NotImplementedError) return { code: status.UNIMPLEMENTED, details: error.message };
+  return { code: status.INTERNAL, details: 'internal error' };
+}

@@ -1,0 +1,72 @@
+import {
+  Metadata,
+  status,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { NotImplementedError, toStatusError } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** An RPC handler as the services write it: a request in, a response (or a thrown error) out. */
+export interface UnaryHandler<Req, Res> {
+  handle(request: Req, signal: AbortSignal): Promise<Res>;
+}
+
+/** A server-streaming handler: yields responses until done or until the caller goes away (signal aborted). */
+export interface StreamHandler<Req, Res> {
+  handle(request: Req, signal: AbortSignal): AsyncIterable<Res>;
+}
+
+/** Adapts a handler to grpc-js's callback style, mapping thrown errors to status codes. */
+export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, logger: Logger) {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+    const abort = new AbortController();
+    call.on('cancelled', () => abort.abort());
+    handler.handle(call.request, abort.signal).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(asServiceError(error, call.getPath(), logger)),
+    );
+  };
+}
+
+/** Adapts a streaming handler to grpc-js, ending the stream when the caller cancels. */
+export function serverStream<Req, Res>(handler: StreamHandler<Req, Res>, logger: Logger) {
+  return async (call: ServerWritableStream<Req, Res>): Promise<void> => {
+    const abort = new AbortController();
+    call.on('cancelled', () => abort.abort());
+    try {
+      for await (const response of handler.handle(call.request, abort.signal)) {
+        if (abort.signal.aborted) break;
+        call.write(response);
+      }
+      if (!abort.signal.aborted) call.end();
+    } catch (error) {
+      if (!abort.signal.aborted) call.emit('error', asServiceError(error, call.getPath(), logger));
+    }
+  };
+}
+
+/** Fills the RPCs a service does not implement yet with handlers that answer UNIMPLEMENTED. */
+export function withUnimplemented(
+  definition: ServiceDefinition,
+  implemented: UntypedServiceImplementation,
+): UntypedServiceImplementation {
+  const implementation: UntypedServiceImplementation = { ...implemented };
+  for (const [name, method] of Object.entries(definition)) {
+    if (implementation[name]) continue;
+    const error = toStatusError(new NotImplementedError(method.path));
+    implementation[name] = method.responseStream
+      ? (call: ServerWritableStream<unknown, unknown>) => call.emit('error', error)
+      : (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => callback(error);
+  }
+  return implementation;
+}
+
+function asServiceError(error: unknown, path: string, logger: Logger) {
+  const mapped = toStatusError(error);
+  if (mapped.code === status.INTERNAL) logger.error({ err: error, path }, 'rpc failed');
+  return { ...mapped, metadata: new Metadata() };
+}

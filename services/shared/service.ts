@@ -1,0 +1,58 @@
+import { connectCassandra, type CassandraClient } from './cassandra.js';
+import { ResponseCache } from './cache.js';
+import { loadConfig, type BackendName, type Config } from './config.js';
+import { startGrpcServer, type HostedService } from './grpc-server.js';
+import { createLogger, type Logger } from './logger.js';
+import { stopOnSignals } from './process.js';
+
+/** What a service's routes may depend on; each is created once per process. */
+export interface ServiceContext {
+  config: Config;
+  logger: Logger;
+  cassandra: CassandraClient;
+  cache: ResponseCache;
+}
+
+export interface ServiceSpec {
+  name: BackendName;
+  /** Whether the service reads or writes Cassandra and Redis itself (ingest only forwards). */
+  usesStorage: boolean;
+  services(context: ServiceContext): HostedService[];
+  /** Extra clean-up after the server stopped (e.g. closing gRPC clients to other services). */
+  onClose?: Array<() => Promise<void>>;
+}
+
+/** Boots a backend service process: config, logger, storage clients, gRPC server, graceful shutdown. */
+export async function runService(spec: ServiceSpec): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(spec.name, config.logLevel);
+  const onClose = [...(spec.onClose ?? [])];
+  let cassandra: CassandraClient | undefined;
+  let cache: ResponseCache | undefined;
+  if (spec.usesStorage) {
+    cassandra = await connectCassandra(config.cassandra, logger);
+    cache = new ResponseCache(config.redis.url, logger);
+    onClose.push(() => cache!.close(), () => cassandra!.shutdown());
+  }
+  const missing = (what: string) => new Error(`${spec.name} declared usesStorage: false but asked for ${what}`);
+  const context: ServiceContext = {
+    config,
+    logger,
+    get cassandra() {
+      if (!cassandra) throw missing('Cassandra');
+      return cassandra;
+    },
+    get cache() {
+      if (!cache) throw missing('the Redis cache');
+      return cache;
+    },
+  };
+  const server = await startGrpcServer({
+    host: config.host,
+    port: config.services[spec.name].port,
+    services: spec.services(context),
+    logger,
+    onClose,
+  });
+  stopOnSignals(() => server.shutdown(), logger);
+}
