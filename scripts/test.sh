@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/prepare.sh
-echo; echo "== installing Go tools (grpcurl)"
-PATH="$(bash scripts/go-tools.sh grpcurl):$PATH"
+echo; echo "== installing Go tools (grpcurl, kustomize)"
+PATH="$(bash scripts/go-tools.sh grpcurl kustomize):$PATH"
 export PATH
 echo; echo "== running tests"
 exec npx vitest run "$@"

@@ -33,12 +33,17 @@ export class ResponseCache {
     return value;
   }
 
+  /** Whether Redis is connected right now (answers never depend on it). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
   }
 
   private async read(key: string): Promise<string | undefined> {
-    if (this.redis.status !== 'ready') return undefined;
+    if (!this.connected) return undefined;
     try {
       return (await this.redis.get(key)) ?? undefined;
     } catch (error) {
@@ -48,7 +53,7 @@ export class ResponseCache {
   }
 
   private write(key: string, value: string, ttlMs: number): void {
-    if (this.redis.status !== 'ready') return;
+    if (!this.connected) return;
     this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))).catch((error: unknown) => {
       this.logFailure('redis write failed', error);
     });

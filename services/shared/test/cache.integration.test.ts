@@ -1,0 +1,44 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ResponseCache } from '../cache.js';
+import { createLogger } from '../logger.js';
+import { testConfig } from '../../../test/support/env.js';
+
+const logger = createLogger('test', 'silent');
+const caches: ResponseCache[] = [];
+afterAll(async () => {
+  for (const cache of caches) await cache.close();
+});
+
+function cacheAt(url: string): ResponseCache {
+  const cache = new ResponseCache(url, logger);
+  caches.push(cache);
+  return cache;
+}
+
+async function untilConnected(cache: ResponseCache): Promise<void> {
+  for (let i = 0; i < 50 && !cache.connected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('ResponseCache against the real Redis', () => {
+  it('computes once, then answers from Redis until the entry expires', async () => {
+    const cache = cacheAt(testConfig().redis.url);
+    await untilConnected(cache);
+    const key = `test:cache:${process.pid}:${Date.now()}`;
+    let computed = 0;
+    const compute = async () => ({ answer: 42, computed: ++computed });
+
+    expect(await cache.getOrCompute(key, 300, compute)).toEqual({ answer: 42, computed: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await cache.getOrCompute(key, 300, compute)).toEqual({ answer: 42, computed: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await cache.getOrCompute(key, 300, compute)).toEqual({ answer: 42, computed: 2 });
+  });
+
+  it('keeps answering, by computing, when Redis cannot be reached', async () => {
+    const cache = cacheAt('redis://127.0.0.1:1');
+    let computed = 0;
+    for (let i = 1; i <= 3; i++) {
+      expect(await cache.getOrCompute('test:down', 60_000, async () => ++computed)).toBe(i);
+    }
+  });
+});

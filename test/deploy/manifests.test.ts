@@ -1,0 +1,77 @@
+// Offline checks of the deployment manifests (no Docker engine or cluster runs here): the kind overlay renders with
+// kustomize, and both it and docker-compose.yml run every process with the ports and addresses the config expects.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadConfig } from '../../services/shared/config.js';
+import { repoRoot } from '../../services/shared/repo-root.js';
+
+const root = repoRoot();
+const config = loadConfig({});
+const processes = { ...Object.fromEntries(Object.entries(config.services).map(([n, s]) => [n, s.port])), gateway: config.gateway.port };
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: any;
+  data?: Record<string, string>;
+}
+
+function renderKindOverlay(): Manifest[] {
+  const yaml = execFileSync(join(root, '.local', 'bin', 'kustomize'), ['build', join(root, 'k8s', 'overlays', 'kind')], {
+    encoding: 'utf8',
+  });
+  return parseAllDocuments(yaml).map((doc) => doc.toJS() as Manifest);
+}
+
+describe('k8s kind overlay', () => {
+  const manifests = renderKindOverlay();
+  const named = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
+
+  it('puts everything in the gamepulse namespace', () => {
+    for (const manifest of manifests.filter((m) => m.kind !== 'Namespace')) {
+      expect(manifest.metadata.namespace, `${manifest.kind}/${manifest.metadata.name}`).toBe('gamepulse');
+    }
+  });
+
+  it.each(Object.entries(processes))('runs %s on port %i with a Service and a probe', (name, port) => {
+    const deployment = named('Deployment', name)!;
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'SERVICE', value: name });
+    expect(container.ports[0].containerPort).toBe(port);
+    expect(container.imagePullPolicy).toBe('Never');
+    expect(container.readinessProbe).toBeDefined();
+    expect(named('Service', name)!.spec.ports[0].port).toBe(port);
+  });
+
+  it('points the services at each other, Cassandra and Redis by their Service names', () => {
+    const data = named('ConfigMap', 'gamepulse-config')!.data!;
+    for (const [name, port] of Object.entries(processes).filter(([n]) => n !== 'gateway')) {
+      expect(data[`${name.toUpperCase()}_ADDR`]).toBe(`${name}:${port}`);
+    }
+    expect(named('Service', data.CASSANDRA_CONTACT_POINTS!.split(':')[0]!)).toBeDefined();
+    expect(named('Service', new URL(data.REDIS_URL!).hostname)).toBeDefined();
+    expect(named('Job', 'gamepulse-migrate')).toBeDefined();
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string>; image?: string }>;
+  };
+
+  it.each(Object.keys(processes))('runs %s from the gamepulse image', (name) => {
+    const service = compose.services[name]!;
+    expect(service.image).toBe('gamepulse:dev');
+    expect(service.environment?.SERVICE).toBe(name);
+    expect(service.environment?.CASSANDRA_CONTACT_POINTS).toBe('cassandra:9042');
+  });
+
+  it('has the official Cassandra and Redis images and a migration step', () => {
+    expect(compose.services.cassandra?.image).toMatch(/^cassandra:5/);
+    expect(compose.services.redis?.image).toMatch(/^redis:/);
+    expect(compose.services.migrate).toBeDefined();
+  });
+});

@@ -1,0 +1,98 @@
+// The stack as users meet it: every service and the gateway as processes, called through grpcurl (reflection),
+// Connect JSON over plain HTTP, and a generated gRPC client through the gateway's h2c port.
+import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ListCompletedSessionsRequest,
+  SessionServiceClient,
+} from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { startStack, type RunningStack } from '../../scripts/launcher.js';
+import { freePorts, testKeyspace } from '../support/env.js';
+import { grpcurl } from '../support/grpcurl.js';
+
+let stack: RunningStack;
+let gateway: string;
+
+beforeAll(async () => {
+  const [ingest, session, reaction, games, gatewayPort] = await freePorts(5);
+  stack = await startStack({
+    ports: { ingest: ingest!, session: session!, reaction: reaction!, games: games!, gateway: gatewayPort! },
+    env: { CASSANDRA_KEYSPACE: testKeyspace, LOG_LEVEL: 'warn' },
+    output: 'ignore',
+  });
+  gateway = `http://127.0.0.1:${stack.ports.gateway}`;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('grpcurl with server reflection', () => {
+  it.each(['ingest', 'session', 'reaction', 'games'] as const)('lists the %s service, health and reflection', async (name) => {
+    const listed = (await grpcurl(`127.0.0.1:${stack.ports[name]}`, 'list')).trim().split('\n');
+    expect(listed).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^gamepulse\.\w+\.v1\.\w+Service$/), 'grpc.health.v1.Health']),
+    );
+    expect(listed).toContain('grpc.reflection.v1.ServerReflection');
+    expect(listed.find((service) => service.startsWith('gamepulse.'))).toContain(`.${name}.v1.`);
+  });
+
+  it('describes a service and its messages, including imported types', async () => {
+    const address = `127.0.0.1:${stack.ports.session}`;
+    const service = await grpcurl(address, 'describe', 'gamepulse.session.v1.SessionService');
+    expect(service).toContain('rpc ListCompletedSessions');
+    const message = await grpcurl(address, 'describe', 'gamepulse.session.v1.SessionStart');
+    expect(message).toContain('.google.protobuf.Timestamp ts = 4;');
+  });
+});
+
+describe('gateway', () => {
+  it('reports every backend serving on /healthz', async () => {
+    const response = await fetch(`${gateway}/healthz`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; backends: Record<string, { status: string }> };
+    expect(body.status).toBe('SERVING');
+    expect(Object.keys(body.backends).sort()).toEqual(['games', 'ingest', 'reaction', 'session']);
+    for (const backend of Object.values(body.backends)) expect(backend.status).toBe('SERVING');
+  });
+
+  it('forwards Connect JSON to the owning service and returns its status', async () => {
+    const response = await fetch(`${gateway}/gamepulse.games.v1.GamesService/GetFirstMoveStats`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const body = (await response.json()) as { code: string; message: string };
+    expect(response.status).toBe(501);
+    expect(body).toEqual({ code: 'unimplemented', message: expect.stringContaining('GetFirstMoveStats') });
+  });
+
+  it('rejects JSON that does not fit the message with 400 naming the field', async () => {
+    const response = await fetch(`${gateway}/gamepulse.session.v1.SessionService/CountSessionStarts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"hours":"many"}',
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain('hours');
+  });
+
+  it('serves gRPC over h2c on the same port, for generated clients', async () => {
+    const client = new SessionServiceClient(`127.0.0.1:${stack.ports.gateway}`, credentials.createInsecure());
+    const error = await new Promise<ServiceError | null>((resolve) =>
+      client.listCompletedSessions(ListCompletedSessionsRequest.fromPartial({ playerId: 'p1' }), (err) => resolve(err)),
+    );
+    client.close();
+    expect(error?.code).toBe(status.UNIMPLEMENTED);
+  });
+
+  it('answers CORS preflights for browser callers', async () => {
+    const response = await fetch(`${gateway}/gamepulse.session.v1.SessionService/CountSessionStarts`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://example.test');
+    expect(response.headers.get('access-control-allow-headers')).toContain('Connect-Protocol-Version');
+  });
+});
