@@ -33,6 +33,20 @@ export class ResponseCache {
     return value;
   }
 
+  /**
+   * Drops entries whose answers changed. Deleted again a second later, so that an answer computed from the old
+   * data while the write was under way cannot stay cached.
+   */
+  invalidate(keys: string[]): void {
+    if (keys.length === 0) return;
+    const drop = () => {
+      if (!this.connected) return;
+      this.redis.del(...keys).catch((error: unknown) => this.logFailure('redis delete failed', error));
+    };
+    drop();
+    setTimeout(drop, 1000).unref();
+  }
+
   /** Whether Redis is connected right now (answers never depend on it). */
   get connected(): boolean {
     return this.redis.status === 'ready';

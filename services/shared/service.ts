@@ -11,6 +11,8 @@ export interface ServiceContext {
   logger: Logger;
   cassandra: CassandraClient;
   cache: ResponseCache;
+  /** Registers clean-up to run after the server stopped (e.g. closing gRPC clients to other services). */
+  onClose(close: () => Promise<void>): void;
 }
 
 export interface ServiceSpec {
@@ -18,15 +20,13 @@ export interface ServiceSpec {
   /** Whether the service reads or writes Cassandra and Redis itself (ingest only forwards). */
   usesStorage: boolean;
   services(context: ServiceContext): HostedService[];
-  /** Extra clean-up after the server stopped (e.g. closing gRPC clients to other services). */
-  onClose?: Array<() => Promise<void>>;
 }
 
 /** Boots a backend service process: config, logger, storage clients, gRPC server, graceful shutdown. */
 export async function runService(spec: ServiceSpec): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(spec.name, config.logLevel);
-  const onClose = [...(spec.onClose ?? [])];
+  const onClose: Array<() => Promise<void>> = [];
   let cassandra: CassandraClient | undefined;
   let cache: ResponseCache | undefined;
   if (spec.usesStorage) {
@@ -46,6 +46,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
       if (!cache) throw missing('the Redis cache');
       return cache;
     },
+    onClose: (close) => void onClose.unshift(close),
   };
   const server = await startGrpcServer({
     host: config.host,

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { checkBatchSize, duplicate, rejected } from '../../shared/batch.js';
+import type { UnaryHandler } from '../../shared/rpc.js';
+import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
+import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import type { Engagement, Reaction } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import type { ModeEvent, SessionEnd, SessionStart } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { EventOwners } from '../owners.js';
+
+const MAX_EVENT_ID_LENGTH = 128;
+
+type Payload = NonNullable<Event['payload']>;
+type PayloadName = 'session_start' | 'session_end' | 'mode' | 'engagement' | 'reaction';
+
+/** One owner's share of a batch: the events it gets, and where each came from in the request. */
+interface Share {
+  owner: string;
+  send(events: Array<{ id: string; payload: Payload }>): Promise<{ results: EventResult[] }>;
+  events: Array<{ id: string; payload: Payload; index: number }>;
+}
+
+/**
+ * The front door: checks each event's envelope, gives it an id (the client's, else its natural key, else a fresh
+ * one), drops repeats within the batch, forwards each owner's share over gRPC, and answers per event in order.
+ * When an owner cannot be reached its events are rejected with a reason that says to retry: nothing is half-done,
+ * because every owner's writes are idempotent.
+ */
+export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, IngestEventsResponse> {
+  constructor(private readonly owners: EventOwners) {}
+
+  async handle(request: IngestEventsRequest): Promise<IngestEventsResponse> {
+    checkBatchSize(request.events.length);
+    const results: EventResult[] = new Array(request.events.length);
+    const shares = this.shares();
+    const seen = new Set<string>();
+    request.events.forEach((event, index) => {
+      if (event.eventId.length > MAX_EVENT_ID_LENGTH) {
+        results[index] = rejected(index, event.eventId, 'event_id', `must be at most ${MAX_EVENT_ID_LENGTH} characters`);
+        return;
+      }
+      if (!event.payload) {
+        results[index] = rejected(index, event.eventId, 'payload', 'one of session_start, session_end, mode, engagement, reaction must be set');
+        return;
+      }
+      const id = event.eventId || naturalKey(event.payload) || randomUUID();
+      if (seen.has(id)) {
+        results[index] = duplicate(index, id);
+        return;
+      }
+      seen.add(id);
+      shares[shareOf(event.payload)].events.push({ id, payload: event.payload, index });
+    });
+    await Promise.all(Object.values(shares).map((share) => this.forward(share, results)));
+    return {
+      results,
+      accepted: count(results, EventOutcome.EVENT_OUTCOME_ACCEPTED),
+      duplicates: count(results, EventOutcome.EVENT_OUTCOME_DUPLICATE),
+      rejected: count(results, EventOutcome.EVENT_OUTCOME_REJECTED),
+    };
+  }
+
+  private async forward(share: Share, results: EventResult[]): Promise<void> {
+    if (share.events.length === 0) return;
+    try {
+      const answer = await share.send(share.events);
+      answer.results.forEach((result, k) => {
+        const { index, id, payload } = share.events[k]!;
+        results[index] = { ...result, index, eventId: id, ...renamedField(result, payloadName(payload)) };
+      });
+    } catch (error) {
+      const reason = ownerFailure(share.owner, error as ServiceError);
+      for (const { index, id, payload } of share.events) results[index] = rejected(index, id, payloadName(payload), reason);
+    }
+  }
+
+  private shares(): Record<'session' | 'mode' | 'engagement' | 'reaction', Share> {
+    const { owners } = this;
+    return {
+      session: {
+        owner: 'session',
+        events: [],
+        send: (events) =>
+          owners.recordSessionEvents({
+            events: events.map(({ id, payload }) => ({
+              eventId: id,
+              kind:
+                payload.$case === 'sessionStart'
+                  ? { $case: 'start', value: payload.value as SessionStart }
+                  : { $case: 'end', value: payload.value as SessionEnd },
+            })),
+          }),
+      },
+      mode: {
+        owner: 'session',
+        events: [],
+        send: (events) =>
+          owners.recordModeEvents({ events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as ModeEvent })) }),
+      },
+      engagement: {
+        owner: 'reaction',
+        events: [],
+        send: (events) =>
+          owners.recordEngagements({
+            events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Engagement })),
+          }),
+      },
+      reaction: {
+        owner: 'reaction',
+        events: [],
+        send: (events) =>
+          owners.recordReactions({
+            events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Reaction })),
+          }),
+      },
+    };
+  }
+}
+
+function shareOf(payload: Payload): 'session' | 'mode' | 'engagement' | 'reaction' {
+  return payload.$case === 'sessionStart' || payload.$case === 'sessionEnd' ? 'session' : payload.$case;
+}
+
+function payloadName(payload: Payload): PayloadName {
+  const names = { sessionStart: 'session_start', sessionEnd: 'session_end', mode: 'mode', engagement: 'engagement', reaction: 'reaction' } as const;
+  return names[payload.$case];
+}
+
+/** Session events are keyed by their session and half; mode events by everything they say. */
+function naturalKey(payload: Payload): string | undefined {
+  switch (payload.$case) {
+    case 'sessionStart':
+      return `session_start/${payload.value.playerId}/${payload.value.sessionId.toLowerCase()}`;
+    case 'sessionEnd':
+      return `session_end/${payload.value.playerId}/${payload.value.sessionId.toLowerCase()}`;
+    case 'mode': {
+      const { userId, areaCode, mode, action, ts } = payload.value;
+      return `mode/${userId}/${areaCode}/${mode}/${action}/${ts?.seconds}.${ts?.nanos}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The owner names fields in its own message (`start.ts`, `event.user`); callers sent `session_start.ts`. */
+function renamedField(result: EventResult, name: PayloadName): Pick<EventResult, 'field' | 'reason'> {
+  if (!result.field) return { field: result.field, reason: result.reason };
+  const field = result.field.replace(/^(start|end|event|kind)(?=\.|$)/, name);
+  return { field, reason: result.reason.replace(result.field, field) };
+}
+
+function ownerFailure(owner: string, error: ServiceError): string {
+  if (error.code === status.UNIMPLEMENTED) return `this kind of event is not supported yet by the ${owner} service`;
+  return `not stored: the ${owner} service failed (${status[error.code] ?? 'UNKNOWN'}); retry the event`;
+}
+
+function count(results: EventResult[], outcome: EventOutcome): number {
+  return results.filter((result) => result.outcome === outcome).length;
+}

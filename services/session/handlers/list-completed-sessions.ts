@@ -1,0 +1,33 @@
+import type { UnaryHandler } from '../../shared/rpc.js';
+import { microsToTimestamp } from '../../shared/time.js';
+import type {
+  ListCompletedSessionsRequest,
+  ListCompletedSessionsResponse,
+} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { SessionStore } from '../store.js';
+import { checkId } from '../validation.js';
+import { ValidationError } from '../../shared/errors.js';
+import { sizeOrDefault } from './query-rules.js';
+
+/** A player's most recent completed sessions, newest start first (one partition read). */
+export class ListCompletedSessionsHandler
+  implements UnaryHandler<ListCompletedSessionsRequest, ListCompletedSessionsResponse>
+{
+  constructor(private readonly store: SessionStore) {}
+
+  async handle(request: ListCompletedSessionsRequest): Promise<ListCompletedSessionsResponse> {
+    const problem = checkId('player_id', request.playerId);
+    if (problem) throw new ValidationError(problem.field, problem.rule);
+    const limit = sizeOrDefault('limit', request.limit, 20, 100);
+    const rows = await this.store.listCompleted(request.playerId, limit);
+    return {
+      sessions: rows.map((row) => ({
+        sessionId: row.sessionId,
+        country: row.country,
+        start: microsToTimestamp(row.startUs),
+        end: microsToTimestamp(row.endUs),
+        durationMs: Math.round((row.endUs - row.startUs) / 1000),
+      })),
+    };
+  }
+}

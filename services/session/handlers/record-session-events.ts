@@ -1,0 +1,84 @@
+import type { ResponseCache } from '../../shared/cache.js';
+import { accepted, checkBatchSize, duplicate, mapConcurrently, rejected } from '../../shared/batch.js';
+import { ttlSecondsFor } from '../../shared/retention.js';
+import type { UnaryHandler } from '../../shared/rpc.js';
+import { HOUR_MS, hourOf, type Clock } from '../../shared/time.js';
+import type {
+  RecordSessionEventsRequest,
+  RecordSessionEventsResponse,
+} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
+import { isRejection, validateSessionEvent } from '../validation.js';
+import { hourCountsKey } from './count-session-starts.js';
+
+/** Writes in flight per call: enough to hide Cassandra's latency, few enough to leave it room. */
+const CONCURRENCY = 32;
+
+/**
+ * Stores session starts and ends. An event is a duplicate when its half of the session is already stored (a retried
+ * batch changes nothing); a session becomes complete when its second half arrives, in either order.
+ */
+export class RecordSessionEventsHandler
+  implements UnaryHandler<RecordSessionEventsRequest, RecordSessionEventsResponse>
+{
+  constructor(
+    private readonly store: SessionStore,
+    private readonly cache: ResponseCache,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(request: RecordSessionEventsRequest): Promise<RecordSessionEventsResponse> {
+    checkBatchSize(request.events.length);
+    const now = this.clock();
+    const inThisBatch = new Set<string>();
+    const lateHours = new Set<number>();
+    const results = await mapConcurrently(request.events, CONCURRENCY, async (event, index) => {
+      const half = validateSessionEvent(event, now);
+      if (isRejection(half)) return rejected(index, event.eventId, half.field, half.rule);
+      const key = `${half.kind}/${half.playerId}/${half.sessionId}`;
+      if (inThisBatch.has(key)) return duplicate(index, event.eventId);
+      inThisBatch.add(key);
+      if (!(await this.record(half, now))) return duplicate(index, event.eventId);
+      const hour = hourOf(half.tsUs / 1000);
+      if (half.kind === 'start' && hour + HOUR_MS <= now) lateHours.add(hour);
+      return accepted(index, event.eventId);
+    });
+    this.cache.invalidate([...lateHours].map(hourCountsKey));
+    return { results };
+  }
+
+  /** Stores one half; false if that half of the session was already stored. */
+  private async record(half: SessionHalf, now: number): Promise<boolean> {
+    const before = await this.store.readParts(half.playerId, half.sessionId);
+    if ((half.kind === 'start' ? before?.startUs : before?.endUs) !== undefined) {
+      // A retry of a call that failed after storing the half but before completing the session completes it now.
+      if (before && isComplete(before)) await this.complete(half.playerId, half.sessionId, before, now);
+      return false;
+    }
+    await this.store.writeHalf(half, ttlSecondsFor(half.tsUs / 1000, now));
+    let parts = withHalf(before, half);
+    // If the other half was missing before our write, it may have been written meanwhile by another call: read
+    // again after our write, so that whichever of two racing writers reads last sees both halves.
+    if (!isComplete(parts)) parts = withHalf(await this.store.readParts(half.playerId, half.sessionId), half);
+    if (isComplete(parts)) await this.complete(half.playerId, half.sessionId, parts, now);
+    return true;
+  }
+
+  private complete(playerId: string, sessionId: string, parts: SessionParts, now: number): Promise<void> {
+    return this.store.writeCompleted(
+      playerId,
+      { sessionId, country: parts.country!, startUs: parts.startUs!, endUs: parts.endUs! },
+      ttlSecondsFor(parts.startUs! / 1000, now),
+    );
+  }
+}
+
+function withHalf(parts: SessionParts | undefined, half: SessionHalf): SessionParts {
+  return half.kind === 'start'
+    ? { ...parts, startUs: half.tsUs, country: half.country }
+    : { ...parts, endUs: half.tsUs };
+}
+
+function isComplete(parts: SessionParts): boolean {
+  return parts.startUs !== undefined && parts.endUs !== undefined && parts.country !== undefined;
+}

@@ -1,0 +1,217 @@
+import cassandra from 'cassandra-driver';
+import type { CassandraClient } from '../shared/cassandra.js';
+import { HOUR_MS } from '../shared/time.js';
+import { countryCodes } from './countries.js';
+
+/** A session start or end that passed validation. Times are microseconds since the epoch. */
+export interface SessionHalf {
+  kind: 'start' | 'end';
+  playerId: string;
+  sessionId: string;
+  /** Set on starts only. */
+  country?: string;
+  tsUs: number;
+}
+
+/** What is stored of one session of a player. */
+export interface SessionParts {
+  country?: string;
+  startUs?: number;
+  endUs?: number;
+}
+
+export interface StartRow {
+  sessionId: string;
+  playerId: string;
+  startUs: number;
+}
+
+export interface CompletedSessionRow {
+  sessionId: string;
+  country: string;
+  startUs: number;
+  endUs: number;
+}
+
+/** Scope of the hour index that spans every country. */
+const ALL_COUNTRIES = '*';
+/** The current hour takes every start; its count partition is spread over this many shards. */
+export const COUNT_SHARDS = 4;
+const shards = Array.from({ length: COUNT_SHARDS }, (_, shard) => shard);
+
+const upsert = { prepare: true, isIdempotent: true };
+const read = { prepare: true };
+
+const cql = {
+  readParts: 'SELECT country, start_us, end_us FROM session_parts_by_player WHERE player_id = ? AND session_id = ?',
+  writeStartPart:
+    'INSERT INTO session_parts_by_player (player_id, session_id, country, start_us) VALUES (?, ?, ?, ?) USING TTL ?',
+  writeEndPart: 'INSERT INTO session_parts_by_player (player_id, session_id, end_us) VALUES (?, ?, ?) USING TTL ?',
+  writeStartByCountry:
+    'INSERT INTO session_starts_by_country_hour (country, hour, start_us, session_id, player_id) ' +
+    'VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  writeStartByHour:
+    'INSERT INTO session_starts_by_hour (hour, shard, country, start_us, session_id) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  writeStartHour: 'INSERT INTO session_start_hours (scope, hour) VALUES (?, ?) USING TTL ?',
+  writeCompleted:
+    'INSERT INTO completed_sessions_by_player (player_id, start_us, session_id, end_us, country) ' +
+    'VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  startHours: 'SELECT hour FROM session_start_hours WHERE scope = ? AND hour >= ? AND hour <= ?',
+  countStarts:
+    'SELECT country, COUNT(*) AS starts FROM session_starts_by_hour ' +
+    'WHERE hour = ? AND shard IN ? AND country IN ? AND start_us >= ? AND start_us <= ? GROUP BY hour, shard, country',
+  listStarts:
+    'SELECT session_id, player_id, start_us FROM session_starts_by_country_hour ' +
+    'WHERE country = ? AND hour = ? AND start_us >= ? AND start_us <= ?',
+  listCompleted:
+    'SELECT session_id, country, start_us, end_us FROM completed_sessions_by_player WHERE player_id = ? LIMIT ?',
+};
+
+/** The session service's tables: the only code that speaks CQL for sessions. */
+export class SessionStore {
+  /** (scope, hour) index rows this process already wrote; they are idempotent, so this only saves writes. */
+  private readonly writtenHours = new Set<string>();
+
+  constructor(private readonly client: CassandraClient) {}
+
+  async readParts(playerId: string, sessionId: string): Promise<SessionParts | undefined> {
+    const result = await this.client.execute(cql.readParts, [playerId, sessionId], read);
+    const row = result.first();
+    if (!row) return undefined;
+    return {
+      country: row.country ?? undefined,
+      startUs: optionalNumber(row.start_us),
+      endUs: optionalNumber(row.end_us),
+    };
+  }
+
+  /**
+   * Stores one half of a session in every table that serves it, with the TTL its event time calls for. The
+   * player's parts row goes last: once it shows the half, every other row of it is stored, so a retry after a
+   * failure part-way (which finds no parts row) writes them all again.
+   */
+  async writeHalf(half: SessionHalf, ttlSeconds: number): Promise<void> {
+    const ts = cassandra.types.Long.fromNumber(half.tsUs);
+    if (half.kind === 'end') {
+      await this.client.execute(cql.writeEndPart, [half.playerId, half.sessionId, ts, ttlSeconds], upsert);
+      return;
+    }
+    const hour = new Date(Math.floor(half.tsUs / 1000 / HOUR_MS) * HOUR_MS);
+    const country = half.country!;
+    await Promise.all([
+      this.client.execute(
+        cql.writeStartByCountry,
+        [country, hour, ts, half.sessionId, half.playerId, ttlSeconds],
+        upsert,
+      ),
+      this.client.execute(
+        cql.writeStartByHour,
+        [hour, shardOf(half.sessionId), country, ts, half.sessionId, ttlSeconds],
+        upsert,
+      ),
+      this.writeStartHour(ALL_COUNTRIES, hour, ttlSeconds),
+      this.writeStartHour(country, hour, ttlSeconds),
+    ]);
+    await this.client.execute(cql.writeStartPart, [half.playerId, half.sessionId, country, ts, ttlSeconds], upsert);
+  }
+
+  async writeCompleted(playerId: string, session: CompletedSessionRow, ttlSeconds: number): Promise<void> {
+    await this.client.execute(
+      cql.writeCompleted,
+      [
+        playerId,
+        cassandra.types.Long.fromNumber(session.startUs),
+        session.sessionId,
+        cassandra.types.Long.fromNumber(session.endUs),
+        session.country,
+        ttlSeconds,
+      ],
+      upsert,
+    );
+  }
+
+  /** Hours (ms, newest first) in [fromHour, toHour] that hold starts of a country, or of any country. */
+  async startHours(country: string | undefined, fromHourMs: number, toHourMs: number): Promise<number[]> {
+    const result = await this.client.execute(
+      cql.startHours,
+      [country ?? ALL_COUNTRIES, new Date(fromHourMs), new Date(toHourMs)],
+      { ...read, fetchSize: 10_000 },
+    );
+    return result.rows.map((row) => (row.hour as Date).getTime());
+  }
+
+  /** Starts per country in one hour whose time lies in [fromUs, toUs]. */
+  async countStarts(hourMs: number, fromUs: number, toUs: number): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const params = [
+      new Date(hourMs),
+      shards,
+      countryCodes,
+      cassandra.types.Long.fromNumber(fromUs),
+      cassandra.types.Long.fromNumber(toUs),
+    ];
+    let pageState: string | undefined;
+    do {
+      const result = await this.client.execute(cql.countStarts, params, { ...read, fetchSize: 5000, pageState });
+      for (const row of result.rows) {
+        const country = row.country as string;
+        counts.set(country, (counts.get(country) ?? 0) + Number(row.starts));
+      }
+      pageState = result.pageState ?? undefined;
+    } while (pageState);
+    return counts;
+  }
+
+  /** One page of a country's starts in one hour within [fromUs, toUs], newest first. */
+  async listStarts(
+    country: string,
+    hourMs: number,
+    fromUs: number,
+    toUs: number,
+    fetchSize: number,
+    pageState: string | undefined,
+  ): Promise<{ rows: StartRow[]; pageState?: string }> {
+    const result = await this.client.execute(
+      cql.listStarts,
+      [country, new Date(hourMs), cassandra.types.Long.fromNumber(fromUs), cassandra.types.Long.fromNumber(toUs)],
+      { ...read, fetchSize, pageState },
+    );
+    return {
+      rows: result.rows.map((row) => ({
+        sessionId: row.session_id.toString(),
+        playerId: row.player_id,
+        startUs: Number(row.start_us),
+      })),
+      pageState: result.pageState ?? undefined,
+    };
+  }
+
+  async listCompleted(playerId: string, limit: number): Promise<CompletedSessionRow[]> {
+    const result = await this.client.execute(cql.listCompleted, [playerId, limit], read);
+    return result.rows.map((row) => ({
+      sessionId: row.session_id.toString(),
+      country: row.country,
+      startUs: Number(row.start_us),
+      endUs: Number(row.end_us),
+    }));
+  }
+
+  private async writeStartHour(scope: string, hour: Date, ttlSeconds: number): Promise<void> {
+    const key = `${scope}/${hour.getTime()}`;
+    if (this.writtenHours.has(key)) return;
+    // The hour's row must outlive every start in it: give it the TTL of the hour's last possible instant.
+    const hourTtl = ttlSeconds + Math.ceil(HOUR_MS / 1000);
+    await this.client.execute(cql.writeStartHour, [scope, hour, hourTtl], upsert);
+    if (this.writtenHours.size > 50_000) this.writtenHours.clear();
+    this.writtenHours.add(key);
+  }
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  return value === null || value === undefined ? undefined : Number(value);
+}
+
+/** A stable shard for a session, from its UUID's last hex digit. */
+function shardOf(sessionId: string): number {
+  return parseInt(sessionId.slice(-1), 16) % COUNT_SHARDS;
+}
