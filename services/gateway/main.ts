@@ -21,7 +21,7 @@ const gateway = await startGatewayServer({
   host: config.gateway.host,
   port: config.gateway.port,
   connectRoutes: connectRoutes(channels),
-  plainRoutes: plainRoutes(health),
+  plainRoutes: plainRoutes(health, channels),
   logger,
 });
 logger.info({ backends: addresses }, 'forwarding to backends');

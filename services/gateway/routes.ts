@@ -5,6 +5,7 @@ import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
 import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
 import type { BackendChannel } from './backend-channel.js';
+import { sessionRoutes } from './compat/session-routes.js';
 import { forwardService } from './forwarding.js';
 import type { BackendHealthChecker } from './health.js';
 import { sendJson, type PlainRoute } from './plain-routes.js';
@@ -19,9 +20,10 @@ export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
   };
 }
 
-/** Plain HTTP routes: the gateway's health, and (as their issues land) the original systems' paths. */
-export function plainRoutes(health: BackendHealthChecker): PlainRoute[] {
+/** Plain HTTP routes: the gateway's health, and the original systems' paths. */
+export function plainRoutes(health: BackendHealthChecker, channels: Record<BackendName, BackendChannel>): PlainRoute[] {
   return [
+    ...sessionRoutes(channels),
     {
       method: 'GET',
       path: /^\/healthz$/,

@@ -9,9 +9,14 @@ export class ResponseCache {
   private readonly redis: Redis;
   private lastFailureLog = 0;
 
+  /**
+   * @param namespace prefixes every key, so that processes on different keyspaces sharing one Redis never read
+   * each other's answers.
+   */
   constructor(
     url: string,
     private readonly logger: Logger,
+    private readonly namespace = '',
     timeoutMs = 50,
   ) {
     this.redis = new Redis(url, {
@@ -26,10 +31,10 @@ export class ResponseCache {
 
   /** The cached value of `key`, or `compute()`'s, which is then cached for `ttlMs` milliseconds. */
   async getOrCompute<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> {
-    const cached = await this.read(key);
+    const cached = await this.read(this.namespace + key);
     if (cached !== undefined) return JSON.parse(cached) as T;
     const value = await compute();
-    this.write(key, JSON.stringify(value), ttlMs);
+    this.write(this.namespace + key, JSON.stringify(value), ttlMs);
     return value;
   }
 
@@ -41,7 +46,7 @@ export class ResponseCache {
     if (keys.length === 0) return;
     const drop = () => {
       if (!this.connected) return;
-      this.redis.del(...keys).catch((error: unknown) => this.logFailure('redis delete failed', error));
+      this.redis.del(...keys.map((key) => this.namespace + key)).catch((error: unknown) => this.logFailure('redis delete failed', error));
     };
     drop();
     setTimeout(drop, 1000).unref();

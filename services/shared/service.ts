@@ -31,7 +31,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
   let cache: ResponseCache | undefined;
   if (spec.usesStorage) {
     cassandra = await connectCassandra(config.cassandra, logger);
-    cache = new ResponseCache(config.redis.url, logger);
+    cache = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
     onClose.push(() => cache!.close(), () => cassandra!.shutdown());
   }
   const missing = (what: string) => new Error(`${spec.name} declared usesStorage: false but asked for ${what}`);

@@ -28,9 +28,10 @@ export class CountSessionStartsHandler implements UnaryHandler<CountSessionStart
 
   async handle(request: CountSessionStartsRequest): Promise<CountSessionStartsResponse> {
     checkWindowHours(request.hours);
-    return this.cache.getOrCompute(`session:v1:starts-count:${request.hours}`, ANSWER_TTL_MS, () =>
-      this.compute(request.hours, this.clock()),
-    );
+    const now = this.clock();
+    // Keyed by the second: any answer served is for a window that ended at most one second ago.
+    const key = `session:v1:starts-count:${request.hours}:${Math.floor(now / 1000)}`;
+    return this.cache.getOrCompute(key, ANSWER_TTL_MS, () => this.compute(request.hours, now));
   }
 
   private async compute(hours: number, now: number): Promise<CountSessionStartsResponse> {

@@ -1,0 +1,48 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { parseIsoTimestamp } from '../../shared/time.js';
+
+/** An event of the original system's format, converted for ingest, or why it could not be converted. */
+export type ConvertedEvent =
+  | { event: MessageInitShape<typeof EventSchema>; eventId: string }
+  | { problem: { field: string; rule: string }; eventId: string };
+
+/**
+ * Converts one event of the original session system's format —
+ * `{"event":"start","country":"FI","player_id":"…","session_id":"…","ts":"2016-12-02T12:48:05.520022"}` or an
+ * `"end"` without country — into an ingest Event. Missing ids are left for ingest to reject by name; what cannot be
+ * expressed in the API at all (wrong types, unknown event kind, unreadable time) is reported here.
+ */
+export function convertSessionEvent(value: unknown): ConvertedEvent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { problem: { field: 'event', rule: 'must be a JSON object' }, eventId: '' };
+  }
+  const raw = value as Record<string, unknown>;
+  const eventId = typeof raw.event_id === 'string' ? raw.event_id : '';
+  for (const field of ['event_id', 'player_id', 'session_id', 'country', 'ts', 'event']) {
+    if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string') {
+      return { problem: { field, rule: 'must be a string' }, eventId };
+    }
+  }
+  if (raw.event !== 'start' && raw.event !== 'end') {
+    return { problem: { field: 'event', rule: `must be "start" or "end", got ${JSON.stringify(raw.event ?? null)}` }, eventId };
+  }
+  if (typeof raw.ts !== 'string' || raw.ts === '') return { problem: { field: 'ts', rule: 'is required' }, eventId };
+  const ts = parseIsoTimestamp(raw.ts);
+  if (!ts) {
+    return {
+      problem: { field: 'ts', rule: `must be an ISO-8601 date-time such as 2016-12-02T12:48:05.520022, got "${raw.ts}"` },
+      eventId,
+    };
+  }
+  const common = {
+    playerId: (raw.player_id as string | undefined) ?? '',
+    sessionId: (raw.session_id as string | undefined) ?? '',
+    ts: { seconds: BigInt(ts.seconds), nanos: ts.nanos },
+  };
+  const payload =
+    raw.event === 'start'
+      ? { case: 'sessionStart' as const, value: { ...common, country: (raw.country as string | undefined) ?? '' } }
+      : { case: 'sessionEnd' as const, value: common };
+  return { event: { eventId, payload }, eventId };
+}
