@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, millisToTimestamp } from '../../shared/time.js';
+import type { SessionEvent } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { validateSessionEvent } from '../validation.js';
+
+const now = Date.UTC(2026, 10, 22, 12);
+const sessionId = '4a0c43c9-c43a-42ff-ba55-67563dfa35d4';
+const start = (over: Partial<{ playerId: string; sessionId: string; country: string; ms: number }> = {}): SessionEvent => ({
+  eventId: 'e',
+  kind: {
+    $case: 'start',
+    value: {
+      playerId: over.playerId ?? 'p',
+      sessionId: over.sessionId ?? sessionId,
+      country: over.country ?? 'fi',
+      ts: millisToTimestamp(over.ms ?? now - 1000),
+    },
+  },
+});
+
+describe('validateSessionEvent', () => {
+  it('accepts a start and normalizes its country and session id', () => {
+    expect(validateSessionEvent(start({ sessionId: sessionId.toUpperCase() }), now)).toEqual({
+      kind: 'start',
+      playerId: 'p',
+      sessionId,
+      country: 'FI',
+      tsUs: (now - 1000) * 1000,
+    });
+  });
+
+  it('accepts an end without a country', () => {
+    const end: SessionEvent = { eventId: 'e', kind: { $case: 'end', value: { playerId: 'p', sessionId, ts: millisToTimestamp(now) } } };
+    const result = validateSessionEvent(end, now);
+    expect(result).toMatchObject({ kind: 'end', playerId: 'p', sessionId });
+    expect(result).not.toHaveProperty('country');
+  });
+
+  it.each([
+    ['start.country', start({ country: 'Code' }), /ISO 3166-1 alpha-2/],
+    ['start.country', start({ country: '(.uk)' }), /ISO 3166-1 alpha-2/],
+    ['start.player_id', start({ playerId: '' }), /required/],
+    ['start.player_id', start({ playerId: 'x'.repeat(129) }), /at most 128/],
+    ['start.session_id', start({ sessionId: 'not-a-uuid' }), /UUID/],
+    ['start.ts', start({ ms: now - 366 * DAY_MS }), /older than one year/],
+    ['start.ts', start({ ms: now + 6 * 60_000 }), /future/],
+    ['kind', { eventId: 'e', kind: undefined } as SessionEvent, /start or end/],
+  ])('rejects a bad %s', (field, event, rule) => {
+    const result = validateSessionEvent(event, now);
+    expect(result).toMatchObject({ field, rule: expect.stringMatching(rule) });
+  });
+
+  it('rejects a missing timestamp', () => {
+    const event: SessionEvent = { eventId: 'e', kind: { $case: 'end', value: { playerId: 'p', sessionId, ts: undefined } } };
+    expect(validateSessionEvent(event, now)).toEqual({ field: 'end.ts', rule: 'is required' });
+  });
+});
