@@ -33,7 +33,8 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
     checkBatchSize(request.events.length);
     const results: EventResult[] = new Array(request.events.length);
     const shares = this.shares();
-    const seen = new Set<string>();
+    const firstIndexOf = new Map<string, number>();
+    const repeats: Array<{ index: number; first: number }> = [];
     request.events.forEach((event, index) => {
       if (event.eventId.length > MAX_EVENT_ID_LENGTH) {
         results[index] = rejected(index, event.eventId, 'event_id', `must be at most ${MAX_EVENT_ID_LENGTH} characters`);
@@ -44,14 +45,24 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         return;
       }
       const id = event.eventId || naturalKey(event.payload) || randomUUID();
-      if (seen.has(id)) {
-        results[index] = duplicate(index, id);
+      const first = firstIndexOf.get(id);
+      if (first !== undefined) {
+        repeats.push({ index, first });
         return;
       }
-      seen.add(id);
+      firstIndexOf.set(id, index);
       shares[shareOf(event.payload)].events.push({ id, payload: event.payload, index });
     });
     await Promise.all(Object.values(shares).map((share) => this.forward(share, results)));
+    // A repeat within the batch shares its first occurrence's fate: a duplicate if that was stored (or already
+    // was), rejected for the same reason if it was not.
+    for (const { index, first } of repeats) {
+      const original = results[first]!;
+      results[index] =
+        original.outcome === EventOutcome.EVENT_OUTCOME_REJECTED
+          ? { ...original, index }
+          : duplicate(index, original.eventId);
+    }
     return {
       results,
       accepted: count(results, EventOutcome.EVENT_OUTCOME_ACCEPTED),
