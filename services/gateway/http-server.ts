@@ -4,6 +4,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import { cors, type ConnectRouter } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from '../shared/logger.js';
+import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
 import { matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
 
 export interface GatewayServerOptions {
@@ -50,6 +51,9 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         else res.destroy();
       });
       return;
+    }
+    if (req.headers['content-type']?.startsWith('application/grpc') && request.httpVersionMajor === 2) {
+      encodeGrpcMessagesPerSpec(response as Http2ServerResponse);
     }
     connectHandler(request, response);
   };

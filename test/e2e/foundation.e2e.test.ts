@@ -79,11 +79,16 @@ describe('gateway', () => {
 
   it('serves gRPC over h2c on the same port, for generated clients', async () => {
     const client = new SessionServiceClient(`127.0.0.1:${stack.ports.gateway}`, credentials.createInsecure());
-    const error = await new Promise<ServiceError | null>((resolve) =>
-      client.listCompletedSessions(ListCompletedSessionsRequest.fromPartial({ playerId: 'p1' }), (err) => resolve(err)),
-    );
+    const answer = (request: ListCompletedSessionsRequest) =>
+      new Promise<{ error: ServiceError | null; sessions?: unknown[] }>((resolve) =>
+        client.listCompletedSessions(request, (error, response) => resolve({ error, sessions: response?.sessions })),
+      );
+    const nobody = await answer(ListCompletedSessionsRequest.fromPartial({ playerId: `nobody-${Date.now()}` }));
+    const invalid = await answer(ListCompletedSessionsRequest.fromPartial({ playerId: 'p1', limit: 1000 }));
     client.close();
-    expect(error?.code).toBe(status.UNIMPLEMENTED);
+    expect(nobody).toEqual({ error: null, sessions: [] });
+    expect(invalid.error?.code).toBe(status.INVALID_ARGUMENT);
+    expect(invalid.error?.details).toMatch(/^limit: /);
   });
 
   it('answers CORS preflights for browser callers', async () => {
