@@ -10,7 +10,7 @@ import { freePorts, testConfig } from './env.js';
  * Every service and the gateway as processes on free ports, over a keyspace of their own (migrated here, dropped
  * on stop) so that counts in the test's windows hold only the test's events.
  */
-export async function startIsolatedStack(name: string): Promise<RunningStack> {
+export async function startIsolatedStack(name: string): Promise<RunningStack & { keyspace: string }> {
   const keyspace = `gamepulse_${name}_${process.pid}`;
   const cassandraConfig = { ...testConfig().cassandra, keyspace };
   await migrate(cassandraConfig, findMigrations(join(repoRoot(), 'services')), createLogger('test', 'warn'));
@@ -21,6 +21,7 @@ export async function startIsolatedStack(name: string): Promise<RunningStack> {
     output: 'ignore',
   });
   return {
+    keyspace,
     ports: stack.ports,
     stop: async () => {
       await stack.stop();

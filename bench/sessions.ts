@@ -1,0 +1,151 @@
+// npm run bench:sessions — session ingest throughput (gRPC and gateway, batches of 10), the raw cassandra-driver
+// limit for the same rows, and query latency while ingest runs. Prints the figures and appends them to
+// docs/benchmarks.md. Everything runs on this machine against loopback, in bounded phases.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { credentials } from '@grpc/grpc-js';
+import { connectCassandra } from '../services/shared/cassandra.js';
+import { callUnary } from '../services/shared/grpc-client.js';
+import { createLogger } from '../services/shared/logger.js';
+import { repoRoot } from '../services/shared/repo-root.js';
+import { ttlSecondsFor } from '../services/shared/retention.js';
+import { millisToTimestamp } from '../services/shared/time.js';
+import { countryCodes } from '../services/session/countries.js';
+import { SessionStore } from '../services/session/store.js';
+import { IngestServiceClient, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { testConfig } from '../test/support/env.js';
+import { startIsolatedStack } from '../test/support/stack.js';
+import { closedLoop, Latencies, openLoop } from './support/stats.js';
+import { describeMachine } from './support/machine.js';
+
+const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const busyCountries = countryCodes.slice(0, 20);
+const players = Array.from({ length: 500 }, () => randomUUID().replaceAll('-', ''));
+
+interface SessionPair {
+  playerId: string;
+  sessionId: string;
+  country: string;
+  startMs: number;
+  endMs: number;
+}
+
+function newPair(): SessionPair {
+  const startMs = Date.now() - Math.floor(Math.random() * 40 * 60_000) - 60_000;
+  return {
+    playerId: players[Math.floor(Math.random() * players.length)]!,
+    sessionId: randomUUID(),
+    country: busyCountries[Math.floor(Math.random() * busyCountries.length)]!,
+    startMs,
+    endMs: startMs + 30_000,
+  };
+}
+
+/** Ten events: five sessions, each start and end. */
+function batchOfTen(): SessionPair[] {
+  return Array.from({ length: 5 }, newPair);
+}
+
+const asGrpcEvents = (pairs: SessionPair[]): Event[] =>
+  pairs.flatMap((p) => [
+    { eventId: '', payload: { $case: 'sessionStart', value: { playerId: p.playerId, sessionId: p.sessionId, country: p.country, ts: millisToTimestamp(p.startMs) } } },
+    { eventId: '', payload: { $case: 'sessionEnd', value: { playerId: p.playerId, sessionId: p.sessionId, ts: millisToTimestamp(p.endMs) } } },
+  ]);
+
+const asOriginalJson = (pairs: SessionPair[]): string =>
+  JSON.stringify(
+    pairs.flatMap((p) => [
+      { event: 'start', country: p.country, player_id: p.playerId, session_id: p.sessionId, ts: new Date(p.startMs).toISOString() },
+      { event: 'end', player_id: p.playerId, session_id: p.sessionId, ts: new Date(p.endMs).toISOString() },
+    ]),
+  );
+
+const lines: string[] = [];
+const report = (line: string) => {
+  console.log(line);
+  lines.push(line);
+};
+
+console.log(`session benchmark: ${PHASE_SECONDS} s phases on ${describeMachine()}`);
+const stack = await startIsolatedStack('bench_sessions');
+const gateway = `http://127.0.0.1:${stack.ports.gateway}`;
+const ingest = new IngestServiceClient(`127.0.0.1:${stack.ports.ingest}`, credentials.createInsecure());
+const ingestGrpc = () => callUnary(ingest, ingest.ingestEvents, { events: asGrpcEvents(batchOfTen()) }).then(() => undefined);
+const ingestHttp = async () => {
+  const response = await fetch(`${gateway}/event-handler`, { method: 'POST', body: asOriginalJson(batchOfTen()) });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+  await response.arrayBuffer();
+};
+
+try {
+  report(`\n### Sessions — ${new Date().toISOString().slice(0, 10)}, ${describeMachine()}\n`);
+  report('| path | concurrency | events/s | batch p50 | batch p99 |');
+  report('|---|---|---|---|---|');
+  const throughput: Record<string, number> = {};
+  for (const [name, task] of [['gRPC → ingest', ingestGrpc], ['HTTP /event-handler → gateway', ingestHttp]] as const) {
+    for (const concurrency of [4, 16, 64]) {
+      process.stdout.write(`  ${name}, ${concurrency} in flight...\r`);
+      const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, concurrency, task);
+      throughput[`${name}/${concurrency}`] = perSecond * 10;
+      report(`| ${name} | ${concurrency} | ${Math.round(perSecond * 10)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`);
+    }
+  }
+
+  process.stdout.write('  raw cassandra-driver...\r');
+  const keyspaceConfig = { ...testConfig().cassandra, keyspace: stack.keyspace };
+  const cassandra = await connectCassandra(keyspaceConfig, createLogger('bench', 'warn'));
+  const store = new SessionStore(cassandra);
+  const raw = await closedLoop(PHASE_SECONDS, 64, async () => {
+    const p = newPair();
+    const now = Date.now();
+    await store.writeHalf({ kind: 'start', playerId: p.playerId, sessionId: p.sessionId, country: p.country, tsUs: p.startMs * 1000 }, ttlSecondsFor(p.startMs, now));
+    await store.writeHalf({ kind: 'end', playerId: p.playerId, sessionId: p.sessionId, tsUs: p.endMs * 1000 }, ttlSecondsFor(p.endMs, now));
+    await store.writeCompleted(p.playerId, { sessionId: p.sessionId, country: p.country, startUs: p.startMs * 1000, endUs: p.endMs * 1000 }, ttlSecondsFor(p.startMs, now));
+  });
+  await cassandra.shutdown();
+  const rawEvents = raw.perSecond * 2;
+  report(`| raw cassandra-driver, same rows, no checks | 64 | ${Math.round(rawEvents)} | | |`);
+  const best = Math.max(...Object.values(throughput));
+  report(`\nBest service ingest: ${Math.round(best)} events/s = ${((best / rawEvents) * 100).toFixed(0)}% of the raw driver (target ≥ 50%).\n`);
+
+  report('| ingest events/s (gRPC, batches of 10) | queries/s (half each route, via gateway) | route | p50 | p90 | p99 |');
+  report('|---|---|---|---|---|---|');
+  const countries = busyCountries;
+  for (const [eventsPerSecond, queriesPerSecond] of [[0, 200], [1000, 100], [2000, 200]] as const) {
+    process.stdout.write(`  ${queriesPerSecond} queries/s during ${eventsPerSecond} events/s...\r`);
+    const byCountry = new Latencies();
+    const byPlayer = new Latencies();
+    const ingestLatency = new Latencies();
+    let turn = 0;
+    const query = async () => {
+      const n = turn++;
+      const countryRoute = n % 2 === 0;
+      const url = countryRoute
+        ? `${gateway}/by-country/${countries[n % countries.length]}/1?limit=100`
+        : `${gateway}/by-player/${players[n % players.length]}`;
+      const started = performance.now();
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+      (countryRoute ? byCountry : byPlayer).add(performance.now() - started);
+    };
+    await Promise.all([
+      eventsPerSecond ? openLoop(PHASE_SECONDS * 2, eventsPerSecond / 10, ingestGrpc, ingestLatency) : Promise.resolve(),
+      openLoop(PHASE_SECONDS * 2, queriesPerSecond, query, new Latencies()),
+    ]);
+    const rows = [['GET /by-country/{c}/1', byCountry], ['GET /by-player/{p}', byPlayer]] as Array<[string, Latencies]>;
+    if (eventsPerSecond) rows.push(['ingest batch of 10', ingestLatency]);
+    for (const [name, l] of rows) {
+      report(
+        `| ${eventsPerSecond} | ${queriesPerSecond} | ${name} | ${l.percentile(50).toFixed(1)} ms | ` +
+          `${l.percentile(90).toFixed(1)} ms | ${l.percentile(99).toFixed(1)} ms |`,
+      );
+    }
+  }
+  appendFileSync(join(repoRoot(), 'docs', 'benchmarks.md'), `${lines.join('\n')}\n`);
+  console.log('\nappended to docs/benchmarks.md');
+} finally {
+  ingest.close();
+  await stack.stop();
+}
