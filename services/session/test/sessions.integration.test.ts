@@ -208,6 +208,12 @@ describe('session starts in the last X hours', () => {
     try {
       await record(...Array.from({ length: 4 }, () => start(player(), randomUUID(), 'RO', now - 5 * HOUR_MS)));
       expect(countOf(await countStarts(8, cached), 'RO')).toBe(4);
+      // The service's Redis client connects in the background and caches fire-and-forget: ask until it has.
+      for (let attempt = 0; attempt < 50 && (await redis.keys('*hour-counts*')).length === 0; attempt++) {
+        now += 1000;
+        expect(countOf(await countStarts(8, cached), 'RO')).toBe(4);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       expect((await redis.keys('*hour-counts*')).length).toBeGreaterThan(0);
       now += 1000;
       await recordOn(cached, start(player(), randomUUID(), 'RO', now - 5 * HOUR_MS)); // late, into a cached hour
