@@ -1,13 +1,35 @@
-import { withUnimplemented } from '../shared/rpc.js';
 import type { HostedService } from '../shared/grpc-server.js';
+import { serverStream, unary, withUnimplemented } from '../shared/rpc.js';
 import type { ServiceContext } from '../shared/service.js';
+import { systemClock } from '../shared/time.js';
 import { ReactionServiceService, protobufPackage } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { GetHourlyEngagementHandler } from './handlers/get-hourly-engagement.js';
+import { GetMatchReactionsHandler } from './handlers/get-match-reactions.js';
+import { RecordEngagementsHandler } from './handlers/record-engagements.js';
+import { RecordReactionsHandler } from './handlers/record-reactions.js';
+import { WatchMatchReactionsHandler } from './handlers/watch-match-reactions.js';
+import { MatchSummaries } from './match-summary.js';
+import { ReactionStore } from './store.js';
+import { MatchWatchHub } from './watch-hub.js';
 
-/** The ReactionService RPCs, each served by its handler; RPCs of issues not landed yet answer UNIMPLEMENTED. */
-export function reactionRoutes(_context: ServiceContext): HostedService {
+/** The ReactionService RPCs, each served by its handler; `hub` is the live feeds' hub, for observing it. */
+export function reactionRoutes(
+  { cassandra, cache, logger, stopping }: ServiceContext,
+  clock = systemClock,
+): HostedService & { hub: MatchWatchHub } {
+  const store = new ReactionStore(cassandra);
+  const summaries = new MatchSummaries(store, cache, clock);
+  const watchHub = new MatchWatchHub((matchId) => summaries.summarize(matchId), logger);
   return {
+    hub: watchHub,
     name: `${protobufPackage}.ReactionService`,
     definition: ReactionServiceService,
-    implementation: withUnimplemented(ReactionServiceService, {}),
+    implementation: withUnimplemented(ReactionServiceService, {
+      recordEngagements: unary(new RecordEngagementsHandler(store, cache, clock), logger),
+      getHourlyEngagement: unary(new GetHourlyEngagementHandler(store, cache, clock), logger),
+      recordReactions: unary(new RecordReactionsHandler(store, cache, clock), logger),
+      getMatchReactions: unary(new GetMatchReactionsHandler(summaries), logger),
+      watchMatchReactions: serverStream(new WatchMatchReactionsHandler(watchHub, stopping), logger),
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
+import { allShards, shardOf } from '../shared/shard.js';
 import { HOUR_MS } from '../shared/time.js';
 import { countryCodes } from './countries.js';
 
@@ -36,8 +37,8 @@ export interface CompletedSessionRow {
 /** Scope of the hour index that spans every country. */
 const ALL_COUNTRIES = '*';
 /** The current hour takes every start; its count partition is spread over this many shards. */
-export const COUNT_SHARDS = 4;
-const shards = Array.from({ length: COUNT_SHARDS }, (_, shard) => shard);
+const COUNT_SHARDS = 4;
+const shards = allShards(COUNT_SHARDS);
 
 const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
@@ -106,7 +107,7 @@ export class SessionStore {
       ),
       this.client.execute(
         cql.writeStartByHour,
-        [hour, shardOf(half.sessionId), country, ts, half.sessionId, ttlSeconds],
+        [hour, shardOf(half.sessionId, COUNT_SHARDS), country, ts, half.sessionId, ttlSeconds],
         upsert,
       ),
       this.writeStartHour(ALL_COUNTRIES, hour, ttlSeconds),
@@ -209,9 +210,4 @@ export class SessionStore {
 
 function optionalNumber(value: unknown): number | undefined {
   return value === null || value === undefined ? undefined : Number(value);
-}
-
-/** A stable shard for a session, from its UUID's last hex digit. */
-function shardOf(sessionId: string): number {
-  return parseInt(sessionId.slice(-1), 16) % COUNT_SHARDS;
 }

@@ -1,17 +1,9 @@
-import { eventTimeProblem } from '../shared/retention.js';
-import { timestampToMicros } from '../shared/time.js';
+import { checkId, checkTime, type Rejection } from '../shared/event-rules.js';
 import type { SessionEvent } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
-import type { Timestamp } from '../../gen/ts-proto/google/protobuf/timestamp.js';
 import { normalizeCountry } from './countries.js';
 import type { SessionHalf } from './store.js';
 
-export interface Rejection {
-  field: string;
-  rule: string;
-}
-
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const MAX_ID_LENGTH = 128;
 
 /** Checks one session event against the API's rules; field paths are those of SessionEvent. */
 export function validateSessionEvent(event: SessionEvent, nowMs: number): SessionHalf | Rejection {
@@ -35,25 +27,4 @@ export function validateSessionEvent(event: SessionEvent, nowMs: number): Sessio
     half.country = country;
   }
   return half;
-}
-
-export function isRejection(value: SessionHalf | Rejection): value is Rejection {
-  return 'rule' in value;
-}
-
-export function checkId(field: string, value: string): Rejection | undefined {
-  if (!value) return { field, rule: 'is required' };
-  if (value.length > MAX_ID_LENGTH) return { field, rule: `must be at most ${MAX_ID_LENGTH} characters` };
-  return undefined;
-}
-
-/** The event time in microseconds, or why it is not acceptable. */
-export function checkTime(field: string, ts: Timestamp | undefined, nowMs: number): number | Rejection {
-  if (!ts) return { field, rule: 'is required' };
-  if (!Number.isFinite(ts.seconds) || ts.nanos < 0 || ts.nanos > 999_999_999) {
-    return { field, rule: 'is not a valid timestamp' };
-  }
-  const micros = timestampToMicros(ts);
-  const problem = eventTimeProblem(micros / 1000, nowMs);
-  return problem ? { field, rule: problem } : micros;
 }

@@ -24,6 +24,8 @@ export interface GrpcServerOptions {
   port: number;
   services: HostedService[];
   logger: Logger;
+  /** Aborted when shutdown begins, so that long-lived streams can end and let the drain finish. */
+  stopping?: AbortController;
   /** Runs after the server stopped, e.g. to close the Cassandra client. */
   onClose?: Array<() => Promise<void>>;
 }
@@ -60,16 +62,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   );
   logger.info({ port, services: options.services.map((s) => s.name) }, 'gRPC server listening');
 
-  let stopping: Promise<void> | undefined;
+  let shuttingDown: Promise<void> | undefined;
   const shutdown = (graceMs = 10_000): Promise<void> => {
-    stopping ??= (async () => {
+    shuttingDown ??= (async () => {
       health.setStatus('', 'NOT_SERVING');
       for (const service of options.services) health.setStatus(service.name, 'NOT_SERVING');
+      options.stopping?.abort();
       await drain(server, graceMs, logger);
       for (const close of options.onClose ?? []) await close();
       logger.info('stopped');
     })();
-    return stopping;
+    return shuttingDown;
   };
   return { port, shutdown };
 }

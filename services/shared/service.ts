@@ -13,6 +13,8 @@ export interface ServiceContext {
   cache: ResponseCache;
   /** Registers clean-up to run after the server stopped (e.g. closing gRPC clients to other services). */
   onClose(close: () => Promise<void>): void;
+  /** Aborted when shutdown begins: long-lived streams end on it so that in-flight calls can drain. */
+  stopping: AbortSignal;
 }
 
 export interface ServiceSpec {
@@ -27,6 +29,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(spec.name, config.logLevel);
   const onClose: Array<() => Promise<void>> = [];
+  const stopping = new AbortController();
   let cassandra: CassandraClient | undefined;
   let cache: ResponseCache | undefined;
   if (spec.usesStorage) {
@@ -47,12 +50,14 @@ export async function runService(spec: ServiceSpec): Promise<void> {
       return cache;
     },
     onClose: (close) => void onClose.unshift(close),
+    stopping: stopping.signal,
   };
   const server = await startGrpcServer({
     host: config.host,
     port: config.services[spec.name].port,
     services: spec.services(context),
     logger,
+    stopping,
     onClose,
   });
   stopOnSignals(() => server.shutdown(), logger);

@@ -68,3 +68,11 @@ export function formatIsoMicros(micros: number): string {
 /** The current time in milliseconds; handlers take one so tests can fix "now". */
 export type Clock = () => number;
 export const systemClock: Clock = () => Date.now();
+
+/**
+ * Whether a write into this hour may change an answer cached as closed: hours already over, and the current one in
+ * its last seconds (a write under way at the turn of the hour can finish after the hour's answer was cached).
+ */
+export function isClosedOrClosing(hourMs: number, nowMs: number): boolean {
+  return hourMs + HOUR_MS <= nowMs + 10_000;
+}

@@ -5,7 +5,7 @@ import type {
   ListCompletedSessionsResponse,
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionStore } from '../store.js';
-import { checkId } from '../validation.js';
+import { checkId } from '../../shared/event-rules.js';
 import { ValidationError } from '../../shared/errors.js';
 import { sizeOrDefault } from './query-rules.js';
 

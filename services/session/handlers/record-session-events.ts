@@ -2,13 +2,14 @@ import type { ResponseCache } from '../../shared/cache.js';
 import { accepted, checkBatchSize, duplicate, mapConcurrently, rejected } from '../../shared/batch.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
-import { HOUR_MS, hourOf, type Clock } from '../../shared/time.js';
+import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
 import type {
   RecordSessionEventsRequest,
   RecordSessionEventsResponse,
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
-import { isRejection, validateSessionEvent } from '../validation.js';
+import { isRejection } from '../../shared/event-rules.js';
+import { validateSessionEvent } from '../validation.js';
 import { hourCountsKey } from './count-session-starts.js';
 
 /** Writes in flight per call: enough to hide Cassandra's latency, few enough to leave it room. */
@@ -40,7 +41,7 @@ export class RecordSessionEventsHandler
       inThisBatch.add(key);
       if (!(await this.record(half, now))) return duplicate(index, event.eventId);
       const hour = hourOf(half.tsUs / 1000);
-      if (half.kind === 'start' && hour + HOUR_MS <= now) lateHours.add(hour);
+      if (half.kind === 'start' && isClosedOrClosing(hour, now)) lateHours.add(hour);
       return accepted(index, event.eventId);
     });
     this.cache.invalidate([...lateHours].map(hourCountsKey));

@@ -25,7 +25,12 @@ export async function startSessionService(clock: Clock, redisUrl = testConfig().
   const server: RunningGrpcServer = await startGrpcServer({
     host: '127.0.0.1',
     port: 0,
-    services: [sessionRoutes({ config, logger, cassandra, cache, onClose: (c) => void closers.push(c) }, clock)],
+    services: [
+      sessionRoutes(
+        { config, logger, cassandra, cache, onClose: (c) => void closers.push(c), stopping: new AbortController().signal },
+        clock,
+      ),
+    ],
     logger,
     onClose: [() => cache.close(), () => cassandra.shutdown()],
   });

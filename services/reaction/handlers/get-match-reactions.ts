@@ -1,0 +1,19 @@
+import type { UnaryHandler } from '../../shared/rpc.js';
+import { ValidationError } from '../../shared/errors.js';
+import { checkId } from '../../shared/event-rules.js';
+import type {
+  GetMatchReactionsRequest,
+  GetMatchReactionsResponse,
+} from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import type { MatchSummaries } from '../match-summary.js';
+
+/** A match's reactions so far. */
+export class GetMatchReactionsHandler implements UnaryHandler<GetMatchReactionsRequest, GetMatchReactionsResponse> {
+  constructor(private readonly summaries: MatchSummaries) {}
+
+  async handle(request: GetMatchReactionsRequest): Promise<GetMatchReactionsResponse> {
+    const problem = checkId('match_id', request.matchId);
+    if (problem) throw new ValidationError(problem.field, problem.rule);
+    return { summary: await this.summaries.summarize(request.matchId) };
+  }
+}

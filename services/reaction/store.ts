@@ -1,0 +1,175 @@
+import cassandra from 'cassandra-driver';
+import type { CassandraClient } from '../shared/cassandra.js';
+import { allShards, shardOf } from '../shared/shard.js';
+import { HOUR_MS, hourOf } from '../shared/time.js';
+
+export type EngagementKindName = 'click' | 'impression';
+
+export interface EngagementRow {
+  eventId: string;
+  username: string;
+  kind: EngagementKindName;
+  tsMs: number;
+}
+
+export interface ReactionRow {
+  eventId: string;
+  userId: string;
+  matchId: string;
+  /** Lower-case emoticon name, e.g. `heart`. */
+  emoticon: string;
+  tsUs: number;
+}
+
+export interface HourEngagement {
+  uniqueUsers: number;
+  clicks: number;
+  impressions: number;
+}
+
+const ENGAGEMENT_SHARDS = 8;
+const REACTION_SHARDS = 4;
+const engagementShards = allShards(ENGAGEMENT_SHARDS);
+const reactionShards = allShards(REACTION_SHARDS);
+
+const upsert = { prepare: true, isIdempotent: true };
+const read = { prepare: true };
+
+const cql = {
+  findEngagement:
+    'SELECT event_id FROM engagements_by_hour WHERE hour = ? AND shard = ? AND kind = ? AND event_id = ?',
+  writeEngagement:
+    'INSERT INTO engagements_by_hour (hour, shard, kind, event_id, username, ts) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeEngagedUser: 'INSERT INTO engaged_users_by_hour (hour, shard, username) VALUES (?, ?, ?) USING TTL ?',
+  countEngagements:
+    'SELECT kind, COUNT(*) AS n FROM engagements_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard, kind',
+  countEngagedUsers: 'SELECT COUNT(*) AS n FROM engaged_users_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard',
+  findReaction:
+    'SELECT event_id FROM reactions_by_match ' +
+    'WHERE match_id = ? AND hour = ? AND shard = ? AND emoticon = ? AND ts_us = ? AND event_id = ?',
+  writeReaction:
+    'INSERT INTO reactions_by_match (match_id, hour, shard, emoticon, ts_us, event_id, user_id) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeReactionHour: 'INSERT INTO reaction_hours_by_match (match_id, hour) VALUES (?, ?) USING TTL ?',
+  reactionHours: 'SELECT hour FROM reaction_hours_by_match WHERE match_id = ?',
+  countReactions:
+    'SELECT emoticon, COUNT(*) AS n FROM reactions_by_match WHERE match_id = ? AND hour = ? AND shard IN ? ' +
+    'GROUP BY match_id, hour, shard, emoticon',
+  countReactionsSince:
+    'SELECT emoticon, COUNT(*) AS n FROM reactions_by_match WHERE match_id = ? AND hour = ? AND shard IN ? ' +
+    'AND emoticon IN ? AND ts_us >= ? AND ts_us <= ? GROUP BY match_id, hour, shard, emoticon',
+};
+
+/** The reaction service's tables: the only code that speaks CQL for engagement and reactions. */
+export class ReactionStore {
+  /** Match hours this process already indexed; the rows are idempotent, so this only saves writes. */
+  private readonly indexedHours = new Set<string>();
+
+  constructor(private readonly client: CassandraClient) {}
+
+  async hasEngagement(row: EngagementRow): Promise<boolean> {
+    const hour = new Date(hourOf(row.tsMs));
+    const params = [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId];
+    return (await this.client.execute(cql.findEngagement, params, read)).rowLength > 0;
+  }
+
+  /** Stores an engagement; the event row goes last, so that once it is found every row of the event is stored. */
+  async writeEngagement(row: EngagementRow, ttlSeconds: number): Promise<void> {
+    const hour = new Date(hourOf(row.tsMs));
+    await this.client.execute(
+      cql.writeEngagedUser,
+      [hour, shardOf(row.username, ENGAGEMENT_SHARDS), row.username, ttlSeconds],
+      upsert,
+    );
+    await this.client.execute(
+      cql.writeEngagement,
+      [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId, row.username, new Date(row.tsMs), ttlSeconds],
+      upsert,
+    );
+  }
+
+  async countEngagement(hourMs: number): Promise<HourEngagement> {
+    const hour = new Date(hourMs);
+    const [events, users] = await Promise.all([
+      this.client.execute(cql.countEngagements, [hour, engagementShards], read),
+      this.client.execute(cql.countEngagedUsers, [hour, engagementShards], read),
+    ]);
+    const result = { uniqueUsers: 0, clicks: 0, impressions: 0 };
+    for (const row of events.rows) {
+      if (row.kind === 'click') result.clicks += Number(row.n);
+      else if (row.kind === 'impression') result.impressions += Number(row.n);
+    }
+    for (const row of users.rows) result.uniqueUsers += Number(row.n);
+    return result;
+  }
+
+  async hasReaction(row: ReactionRow): Promise<boolean> {
+    const params = [
+      row.matchId,
+      new Date(hourOf(row.tsUs / 1000)),
+      shardOf(row.eventId, REACTION_SHARDS),
+      row.emoticon,
+      cassandra.types.Long.fromNumber(row.tsUs),
+      row.eventId,
+    ];
+    return (await this.client.execute(cql.findReaction, params, read)).rowLength > 0;
+  }
+
+  async writeReaction(row: ReactionRow, ttlSeconds: number): Promise<void> {
+    const hourMs = hourOf(row.tsUs / 1000);
+    const hour = new Date(hourMs);
+    const indexKey = `${row.matchId}/${hourMs}`;
+    if (!this.indexedHours.has(indexKey)) {
+      // The hour's index row must outlive every reaction in it.
+      const hourTtl = ttlSeconds + HOUR_MS / 1000;
+      await this.client.execute(cql.writeReactionHour, [row.matchId, hour, hourTtl], upsert);
+      if (this.indexedHours.size > 50_000) this.indexedHours.clear();
+      this.indexedHours.add(indexKey);
+    }
+    await this.client.execute(
+      cql.writeReaction,
+      [
+        row.matchId,
+        hour,
+        shardOf(row.eventId, REACTION_SHARDS),
+        row.emoticon,
+        cassandra.types.Long.fromNumber(row.tsUs),
+        row.eventId,
+        row.userId,
+        ttlSeconds,
+      ],
+      upsert,
+    );
+  }
+
+  /** Hours (ms, newest first) that hold reactions of a match. */
+  async reactionHours(matchId: string): Promise<number[]> {
+    const result = await this.client.execute(cql.reactionHours, [matchId], { ...read, fetchSize: 10_000 });
+    return result.rows.map((row) => (row.hour as Date).getTime());
+  }
+
+  /** Reactions per emoticon of a match in one hour, optionally only those with a time in [fromUs, toUs]. */
+  async countReactions(
+    matchId: string,
+    hourMs: number,
+    range?: { emoticons: string[]; fromUs: number; toUs: number },
+  ): Promise<Map<string, number>> {
+    const result = range
+      ? await this.client.execute(
+          cql.countReactionsSince,
+          [
+            matchId,
+            new Date(hourMs),
+            reactionShards,
+            range.emoticons,
+            cassandra.types.Long.fromNumber(range.fromUs),
+            cassandra.types.Long.fromNumber(range.toUs),
+          ],
+          read,
+        )
+      : await this.client.execute(cql.countReactions, [matchId, new Date(hourMs), reactionShards], read);
+    const counts = new Map<string, number>();
+    for (const row of result.rows) counts.set(row.emoticon, (counts.get(row.emoticon) ?? 0) + Number(row.n));
+    return counts;
+  }
+}
