@@ -5,6 +5,7 @@ import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
 import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
 import type { BackendChannel } from './backend-channel.js';
+import { analyticsRoutes } from './compat/analytics-routes.js';
 import { sessionRoutes } from './compat/session-routes.js';
 import { forwardService } from './forwarding.js';
 import type { BackendHealthChecker } from './health.js';
@@ -24,6 +25,7 @@ export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
 export function plainRoutes(health: BackendHealthChecker, channels: Record<BackendName, BackendChannel>): PlainRoute[] {
   return [
     ...sessionRoutes(channels),
+    ...analyticsRoutes(channels),
     {
       method: 'GET',
       path: /^\/healthz$/,

@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
+import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { EngagementKind, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
+import type { BackendChannel } from '../backend-channel.js';
+import { callBackend } from '../backend-call.js';
+import { sendText, type PlainRoute } from '../plain-routes.js';
+import { BadRequest } from './request-body.js';
+
+type KindName = 'click' | 'impression';
+const kinds: Record<KindName, EngagementKind> = { click: EngagementKind.CLICK, impression: EngagementKind.IMPRESSION };
+
+/**
+ * The original engagement system's routes, exactly: POST a click or an impression (204, empty body), GET an hour's
+ * counts as `unique_users,n\nclicks,n\nimpressions,n\n`. Bad input is a 400 with a one-line reason and stores nothing.
+ */
+export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: BackendChannel }): PlainRoute[] {
+  const record = async (response: ServerResponse, timestamp: string, user: string, kind: KindName, eventId: string) => {
+    const millis = millisOf(timestamp);
+    if (!user) throw new BadRequest('user: is required');
+    const { results } = await callBackend(channels.ingest, IngestService.method.ingestEvents, {
+      events: [
+        {
+          eventId,
+          payload: {
+            case: 'engagement',
+            value: { user, kind: kinds[kind], ts: { seconds: BigInt(Math.floor(millis / 1000)), nanos: (millis % 1000) * 1e6 } },
+          },
+        },
+      ],
+    });
+    const result = results[0];
+    if (result?.outcome === EventOutcome.REJECTED) throw new BadRequest(result.reason);
+    response.writeHead(204).end();
+  };
+
+  return [
+    {
+      method: 'POST',
+      path: /^\/analytics$/,
+      handle: (request, response) =>
+        answer(response, async () => {
+          const query = queryOf(request);
+          await record(response, query.get('timestamp') ?? '', query.get('user') ?? '', kindOf(query), query.get('event_id') ?? '');
+        }),
+    },
+    {
+      method: 'POST',
+      path: /^\/analytics\/(?<timestamp>[^/]+)\/(?<user>[^/]+)\/(?<kind>[^/]+)$/,
+      handle: (request, response, params) =>
+        answer(response, async () => {
+          if (params.kind !== 'click' && params.kind !== 'impression') {
+            throw new BadRequest(`event: must be click or impression, got "${params.kind}"`);
+          }
+          await record(response, params.timestamp!, params.user!, params.kind, queryOf(request).get('event_id') ?? '');
+        }),
+    },
+    {
+      method: 'GET',
+      path: /^\/analytics$/,
+      handle: (request, response) =>
+        answer(response, async () => {
+          const millis = millisOf(queryOf(request).get('timestamp') ?? '');
+          const counts = await callBackend(channels.reaction, ReactionService.method.getHourlyEngagement, {
+            timestamp: { seconds: BigInt(Math.floor(millis / 1000)), nanos: (millis % 1000) * 1e6 },
+          });
+          sendText(
+            response,
+            200,
+            `unique_users,${counts.uniqueUsers}\nclicks,${counts.clicks}\nimpressions,${counts.impressions}\n`,
+          );
+        }),
+    },
+  ];
+}
+
+function queryOf(request: IncomingMessage): URLSearchParams {
+  return new URL(request.url ?? '/', 'http://gateway').searchParams;
+}
+
+/** The event kind of a POST: a bare `click` or `impression` flag, or `event=click|impression`; exactly one. */
+function kindOf(query: URLSearchParams): KindName {
+  const flags = (['click', 'impression'] as const).filter((flag) => query.has(flag));
+  const event = query.get('event');
+  if (flags.length === 2) throw new BadRequest('event: send either click or impression, not both');
+  if (event !== null && event !== 'click' && event !== 'impression') {
+    throw new BadRequest(`event: must be click or impression, got "${event}"`);
+  }
+  if (event !== null && flags.length === 1 && flags[0] !== event) {
+    throw new BadRequest(`event: the ${flags[0]} flag contradicts event=${event}`);
+  }
+  const kind = event ?? flags[0];
+  if (!kind) throw new BadRequest('event: missing; add &click, &impression or &event=click|impression');
+  return kind;
+}
+
+function millisOf(text: string): number {
+  if (text === '') throw new BadRequest('timestamp: is required (milliseconds since the epoch)');
+  if (!/^\d{1,15}$/.test(text)) throw new BadRequest(`timestamp: must be milliseconds since the epoch, got "${text}"`);
+  return Number(text);
+}
+
+async function answer(response: ServerResponse, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof BadRequest) return sendText(response, error.statusCode, `${error.message}\n`);
+    if (error instanceof ConnectError && error.code === Code.InvalidArgument) {
+      return sendText(response, 400, `${error.rawMessage}\n`);
+    }
+    throw error;
+  }
+}
