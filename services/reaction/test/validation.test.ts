@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, millisToTimestamp } from '../../shared/time.js';
+import { Emoticon, EngagementKind } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { validateEngagement, validateReaction } from '../validation.js';
+
+const now = Date.UTC(2026, 10, 22, 12, 30);
+
+describe('validateEngagement', () => {
+  const envelope = (over: Record<string, unknown> = {}) => ({
+    eventId: 'e1',
+    event: { user: 'ann', kind: EngagementKind.ENGAGEMENT_KIND_CLICK, ts: millisToTimestamp(now - 1234), ...over },
+  });
+
+  it('accepts a click with millisecond time', () => {
+    expect(validateEngagement(envelope(), now)).toEqual({ eventId: 'e1', username: 'ann', kind: 'click', tsMs: now - 1234 });
+  });
+
+  it.each([
+    ['event.user', { user: '' }],
+    ['event.kind', { kind: EngagementKind.ENGAGEMENT_KIND_UNSPECIFIED }],
+    ['event.ts', { ts: millisToTimestamp(now - 400 * DAY_MS) }],
+    ['event.ts', { ts: undefined }],
+  ])('rejects a bad %s', (field, over) => {
+    expect(validateEngagement(envelope(over), now)).toMatchObject({ field });
+  });
+
+  it('requires an event id', () => {
+    expect(validateEngagement({ ...envelope(), eventId: '' }, now)).toEqual({ field: 'event_id', rule: 'is required' });
+  });
+});
+
+describe('validateReaction', () => {
+  const envelope = (over: Record<string, unknown> = {}) => ({
+    eventId: 'r1',
+    event: { userId: 'u', matchId: 'm', emoticon: Emoticon.EMOTICON_HEART, ts: millisToTimestamp(now), ...over },
+  });
+
+  it('accepts a heart and stores its name', () => {
+    expect(validateReaction(envelope(), now)).toMatchObject({ emoticon: 'heart', matchId: 'm', tsUs: now * 1000 });
+  });
+
+  it.each([
+    ['event.match_id', { matchId: '' }],
+    ['event.user_id', { userId: 'x'.repeat(257) }],
+    ['event.emoticon', { emoticon: Emoticon.EMOTICON_UNSPECIFIED }],
+    ['event.emoticon', { emoticon: 99 }],
+  ])('rejects a bad %s', (field, over) => {
+    expect(validateReaction(envelope(over), now)).toMatchObject({ field });
+  });
+});
