@@ -38,31 +38,12 @@ export async function startStack(options: {
     env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
     env[`${name.toUpperCase()}_ADDR`] = `127.0.0.1:${ports[name]}`;
   }
-  const dist = join(repoRoot(), 'dist', 'services');
-  const children = new Map<string, ChildProcess>();
-  for (const name of processNames) {
-    // Detached: a terminal's Ctrl-C reaches only the launcher, which then stops each child once, gracefully.
-    const child = spawn(process.execPath, [join(dist, name, 'main.js')], {
-      env,
-      detached: true,
-      stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
-    });
-    children.set(name, child);
-  }
+  const children = processNames.map((name) => spawnService(name, env, options.output));
   const stop = async () => {
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(children.map((child) => child.stop()));
   };
   try {
-    await waitUntilServing(ports, children);
+    for (const [i, name] of backendNames.entries()) await children[i]!.untilServing(ports[name]);
   } catch (error) {
     await stop();
     throw error;
@@ -70,19 +51,41 @@ export async function startStack(options: {
   return { ports, stop };
 }
 
-async function waitUntilServing(ports: StackPorts, children: Map<string, ChildProcess>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (const name of backendNames) {
-    const probe = new HealthProbe(`127.0.0.1:${ports[name]}`);
-    try {
-      while ((await probe.check()).status !== 'SERVING') {
-        const child = children.get(name)!;
-        if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
-        if (Date.now() > deadline) throw new Error(`${name} did not become healthy within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+/** One service process started from dist/. */
+export interface ServiceProcess {
+  /** Resolves once the process answers its health check on `port` as SERVING. */
+  untilServing(port: number, timeoutMs?: number): Promise<void>;
+  /** SIGTERM (a graceful drain), then wait for the exit. */
+  stop(): Promise<void>;
+}
+
+export function spawnService(name: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'ignore' = 'inherit'): ServiceProcess {
+  // Detached: a terminal's Ctrl-C reaches only the launcher, which then stops each child once, gracefully.
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot(), 'dist', 'services', name, 'main.js')], {
+    env,
+    detached: true,
+    stdio: ['ignore', output, output],
+  });
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    async untilServing(port, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      const probe = new HealthProbe(`127.0.0.1:${port}`);
+      try {
+        while ((await probe.check()).status !== 'SERVING') {
+          if (exited()) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+          if (Date.now() > deadline) throw new Error(`${name} did not become healthy within ${timeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      } finally {
+        probe.close();
       }
-    } finally {
-      probe.close();
-    }
-  }
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited()) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }

@@ -6,14 +6,24 @@ import { repoRoot } from '../../services/shared/repo-root.js';
 import { startStack, type RunningStack } from '../../scripts/launcher.js';
 import { freePorts, testConfig } from './env.js';
 
-/**
- * Every service and the gateway as processes on free ports, over a keyspace of their own (migrated here, dropped
- * on stop) so that counts in the test's windows hold only the test's events.
- */
-export async function startIsolatedStack(name: string): Promise<RunningStack & { keyspace: string }> {
+/** A keyspace of the test's own with every service's schema, so that its counts hold only its events. */
+export async function createIsolatedKeyspace(name: string): Promise<{ keyspace: string; drop(): Promise<void> }> {
   const keyspace = `gamepulse_${name}_${process.pid}`;
-  const cassandraConfig = { ...testConfig().cassandra, keyspace };
-  await migrate(cassandraConfig, findMigrations(join(repoRoot(), 'services')), createLogger('test', 'warn'));
+  const config = { ...testConfig().cassandra, keyspace };
+  await migrate(config, findMigrations(join(repoRoot(), 'services')), createLogger('test', 'warn'));
+  return {
+    keyspace,
+    drop: async () => {
+      const admin = new cassandra.Client({ contactPoints: config.contactPoints, localDataCenter: config.localDataCenter });
+      await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+      await admin.shutdown();
+    },
+  };
+}
+
+/** Every service and the gateway as processes on free ports, over an isolated keyspace dropped on stop. */
+export async function startIsolatedStack(name: string): Promise<RunningStack & { keyspace: string }> {
+  const { keyspace, drop } = await createIsolatedKeyspace(name);
   const [ingest, session, reaction, games, gateway] = await freePorts(5);
   const stack = await startStack({
     ports: { ingest: ingest!, session: session!, reaction: reaction!, games: games!, gateway: gateway! },
@@ -25,12 +35,7 @@ export async function startIsolatedStack(name: string): Promise<RunningStack & {
     ports: stack.ports,
     stop: async () => {
       await stack.stop();
-      const admin = new cassandra.Client({
-        contactPoints: cassandraConfig.contactPoints,
-        localDataCenter: cassandraConfig.localDataCenter,
-      });
-      await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-      await admin.shutdown();
+      await drop();
     },
   };
 }
