@@ -11,8 +11,11 @@ import type { HourEngagement, ReactionStore } from '../store.js';
 export const hourEngagementKey = (hourMs: number) => `reaction:v1:engagement:${hourMs}`;
 /** A closed hour changes only when a late event lands in it, which drops the entry. */
 const CLOSED_HOUR_TTL_MS = 24 * HOUR_MS;
-/** The open hour: short enough that an accepted event shows within a second, counting the computation's time. */
-const OPEN_HOUR_TTL_MS = 800;
+/**
+ * The open hour: short enough that an accepted event shows within a second, counting the computation's time and
+ * the gateway's 200 ms answer cache of the original GET route.
+ */
+const OPEN_HOUR_TTL_MS = 700;
 
 /** Unique users, clicks and impressions of the UTC hour holding a timestamp, exact over every replica's writes. */
 export class GetHourlyEngagementHandler
