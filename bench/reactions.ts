@@ -2,25 +2,19 @@
 // current hour; a 95% GET / 5% POST mix and a POST-heavy one), reaction ingest throughput, and the live feed's
 // delay from write to watcher. Prints the figures and appends them to docs/benchmarks.md. Loopback only, bounded.
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { callUnary } from '../services/shared/grpc-client.js';
-import { repoRoot } from '../services/shared/repo-root.js';
 import { HOUR_MS, hourOf, millisToTimestamp } from '../services/shared/time.js';
 import { IngestServiceClient, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { ReactionServiceClient, type WatchMatchReactionsResponse } from '../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { startIsolatedStack } from '../test/support/stack.js';
 import { HttpLoad } from './support/http-load.js';
 import { describeMachine } from './support/machine.js';
+import { BenchReport } from './support/report.js';
 import { closedLoop, Latencies, openLoop } from './support/stats.js';
 
 const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const lines: string[] = [];
-const report = (line: string) => {
-  console.log(line);
-  lines.push(line);
-};
+const report = new BenchReport();
 
 console.log(`reaction benchmark: ${PHASE_SECONDS} s phases on ${describeMachine()}`);
 const stack = await startIsolatedStack('bench_reactions');
@@ -43,31 +37,31 @@ function originalRequest(postShare: number): ['GET' | 'POST', string] {
 }
 
 try {
-  report(`\n### Engagement and reactions — ${new Date().toISOString().slice(0, 10)}, ${describeMachine()}\n`);
-  report('| workload through the gateway (original routes) | connections | requests/s | p50 | p99 | errors |');
-  report('|---|---|---|---|---|---|');
+  report.line(`\n### Engagement and reactions — ${new Date().toISOString().slice(0, 10)}, ${describeMachine()}\n`);
+  report.line('| workload through the gateway (original routes) | connections | requests/s | p50 | p99 | errors |');
+  report.line('|---|---|---|---|---|---|');
   for (const [name, postShare] of [['95% GET / 5% POST', 0.05], ['POST-heavy: 80% POST / 20% GET', 0.8]] as const) {
     for (const connections of [16, 64]) {
-      process.stdout.write(`  ${name}, ${connections} connections...\r`);
+      report.progress(`${name}, ${connections} connections`);
       const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, connections, async () => {
         const [method, path] = originalRequest(postShare);
         const status = await http.send(method, path);
         if (status !== 200 && status !== 204) throw new Error(`HTTP ${status}`);
       });
-      report(
+      report.line(
         `| ${name} | ${connections} | ${Math.round(perSecond)} | ${latencies.percentile(50).toFixed(1)} ms | ` +
           `${latencies.percentile(99).toFixed(1)} ms | ${latencies.errors} |`,
       );
     }
   }
 
-  process.stdout.write('  95% GET / 5% POST at a fixed 2,000 requests/s...\r');
+  report.progress('95% GET / 5% POST at a fixed 2,000 requests/s');
   const fixedRate = await openLoop(PHASE_SECONDS * 2, 2000, async () => {
     const [method, path] = originalRequest(0.05);
     const status = await http.send(method, path);
     if (status !== 200 && status !== 204) throw new Error(`HTTP ${status}`);
   });
-  report(
+  report.line(
     `| 95% GET / 5% POST, open loop at 2,000 requests/s | up to 64 | ${Math.round(fixedRate.count / (PHASE_SECONDS * 2))} | ` +
       `${fixedRate.percentile(50).toFixed(1)} ms | ${fixedRate.percentile(99).toFixed(1)} ms | ${fixedRate.errors} |`,
   );
@@ -87,17 +81,17 @@ try {
         },
       },
     }));
-  report('\n| reaction ingest (gRPC → ingest) | batch | in flight | reactions/s | batch p50 | batch p99 |');
-  report('|---|---|---|---|---|---|');
+  report.line('\n| reaction ingest (gRPC → ingest) | batch | in flight | reactions/s | batch p50 | batch p99 |');
+  report.line('|---|---|---|---|---|---|');
   for (const [batch, inFlight] of [[10, 16], [100, 8]] as const) {
-    process.stdout.write(`  reaction ingest, batches of ${batch}...\r`);
+    report.progress(`reaction ingest, batches of ${batch}`);
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
       await callUnary(ingest, ingest.ingestEvents, { events: reactionBatch(batch) });
     });
-    report(`| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`);
+    report.line(`| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`);
   }
 
-  process.stdout.write('  live feed delay...\r');
+  report.progress('live feed delay');
   const reactionClient = new ReactionServiceClient(`127.0.0.1:${stack.ports.reaction}`, credentials.createInsecure());
   const liveMatch = `live-${randomUUID()}`;
   const stream = reactionClient.watchMatchReactions({ matchId: liveMatch, intervalMs: 100 });
@@ -119,9 +113,8 @@ try {
   stream.cancel();
   reactionClient.close();
   ingest.close();
-  report(`\nLive feed (interval 100 ms), write sent → update received: ${delays.summary()}.`);
-  appendFileSync(join(repoRoot(), 'docs', 'benchmarks.md'), `${lines.join('\n')}\n`);
-  console.log('\nappended to docs/benchmarks.md');
+  report.line(`\nLive feed (interval 100 ms), write sent → update received: ${delays.summary()}.`);
+  report.appendToDocs();
 } finally {
   http.close();
   await stack.stop();

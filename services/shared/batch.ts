@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { isRejection, type Rejection } from './event-rules.js';
 import { EventOutcome, type EventResult } from '../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 
 /** Most events one batch RPC takes. */
@@ -36,4 +37,45 @@ export async function mapConcurrently<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** How a service records one kind of event. */
+export interface RecordSteps<E, Row> {
+  /** The event as a row to store, or why it is refused. */
+  validate(event: E): Row | Rejection;
+  /** Two events of one batch with the same key are one event: the second is a duplicate. */
+  dedupeKey(row: Row): string;
+  /** Stores the row; false if it was already stored (a duplicate). */
+  store(row: Row): Promise<boolean>;
+}
+
+/** Events in flight per call: enough to hide Cassandra's latency, few enough to leave it room. */
+const RECORD_CONCURRENCY = 32;
+
+/**
+ * The batch-recording loop every owner of events shares: size check, validation, duplicates within the batch and
+ * in storage, and one result per event in request order. `stored` holds the rows stored now.
+ */
+export async function recordBatch<E extends { eventId: string }, Row>(
+  events: readonly E[],
+  steps: RecordSteps<E, Row>,
+): Promise<{ results: EventResult[]; stored: Row[] }> {
+  checkBatchSize(events.length);
+  const inThisBatch = new Set<string>();
+  const stored: Row[] = [];
+  const results = await mapConcurrently(events, RECORD_CONCURRENCY, async (event, index) => {
+    const row = steps.validate(event);
+    if (isRejection(row as object)) {
+      const { field, rule } = row as Rejection;
+      return rejected(index, event.eventId, field, rule);
+    }
+    const valid = row as Row;
+    const key = steps.dedupeKey(valid);
+    if (inThisBatch.has(key)) return duplicate(index, event.eventId);
+    inThisBatch.add(key);
+    if (!(await steps.store(valid))) return duplicate(index, event.eventId);
+    stored.push(valid);
+    return accepted(index, event.eventId);
+  });
+  return { results, stored };
 }

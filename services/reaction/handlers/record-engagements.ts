@@ -1,6 +1,5 @@
-import { accepted, checkBatchSize, duplicate, mapConcurrently, rejected } from '../../shared/batch.js';
+import { recordBatch } from '../../shared/batch.js';
 import type { ResponseCache } from '../../shared/cache.js';
-import { isRejection } from '../../shared/event-rules.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
@@ -21,21 +20,18 @@ export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsR
   ) {}
 
   async handle(request: RecordEngagementsRequest): Promise<RecordEngagementsResponse> {
-    checkBatchSize(request.events.length);
     const now = this.clock();
-    const inThisBatch = new Set<string>();
-    const closedHours = new Set<number>();
-    const results = await mapConcurrently(request.events, 32, async (envelope, index) => {
-      const row = validateEngagement(envelope, now);
-      if (isRejection(row)) return rejected(index, envelope.eventId, row.field, row.rule);
-      if (inThisBatch.has(row.eventId) || (await this.store.hasEngagement(row))) return duplicate(index, row.eventId);
-      inThisBatch.add(row.eventId);
-      await this.store.writeEngagement(row, ttlSecondsFor(row.tsMs, now));
-      const hour = hourOf(row.tsMs);
-      if (isClosedOrClosing(hour, now)) closedHours.add(hour);
-      return accepted(index, row.eventId);
+    const { results, stored } = await recordBatch(request.events, {
+      validate: (envelope) => validateEngagement(envelope, now),
+      dedupeKey: (row) => row.eventId,
+      store: async (row) => {
+        if (await this.store.hasEngagement(row)) return false;
+        await this.store.writeEngagement(row, ttlSecondsFor(row.tsMs, now));
+        return true;
+      },
     });
-    this.cache.invalidate([...closedHours].map(hourEngagementKey));
+    const changedHours = new Set(stored.map((row) => hourOf(row.tsMs)).filter((hour) => isClosedOrClosing(hour, now)));
+    this.cache.invalidate([...changedHours].map(hourEngagementKey));
     return { results };
   }
 }

@@ -1,6 +1,5 @@
-import { accepted, checkBatchSize, duplicate, mapConcurrently, rejected } from '../../shared/batch.js';
+import { recordBatch } from '../../shared/batch.js';
 import type { ResponseCache } from '../../shared/cache.js';
-import { isRejection } from '../../shared/event-rules.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
@@ -21,21 +20,18 @@ export class RecordReactionsHandler implements UnaryHandler<RecordReactionsReque
   ) {}
 
   async handle(request: RecordReactionsRequest): Promise<RecordReactionsResponse> {
-    checkBatchSize(request.events.length);
     const now = this.clock();
-    const inThisBatch = new Set<string>();
-    const closedHours = new Set<string>();
-    const results = await mapConcurrently(request.events, 32, async (envelope, index) => {
-      const row = validateReaction(envelope, now);
-      if (isRejection(row)) return rejected(index, envelope.eventId, row.field, row.rule);
-      if (inThisBatch.has(row.eventId) || (await this.store.hasReaction(row))) return duplicate(index, row.eventId);
-      inThisBatch.add(row.eventId);
-      await this.store.writeReaction(row, ttlSecondsFor(row.tsUs / 1000, now));
-      const hour = hourOf(row.tsUs / 1000);
-      if (isClosedOrClosing(hour, now)) closedHours.add(matchHourKey(row.matchId, hour));
-      return accepted(index, row.eventId);
+    const { results, stored } = await recordBatch(request.events, {
+      validate: (envelope) => validateReaction(envelope, now),
+      dedupeKey: (row) => row.eventId,
+      store: async (row) => {
+        if (await this.store.hasReaction(row)) return false;
+        await this.store.writeReaction(row, ttlSecondsFor(row.tsUs / 1000, now));
+        return true;
+      },
     });
-    this.cache.invalidate([...closedHours]);
+    const changed = stored.filter((row) => isClosedOrClosing(hourOf(row.tsUs / 1000), now));
+    this.cache.invalidate([...new Set(changed.map((row) => matchHourKey(row.matchId, hourOf(row.tsUs / 1000))))]);
     return { results };
   }
 }

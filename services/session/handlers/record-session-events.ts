@@ -1,5 +1,5 @@
 import type { ResponseCache } from '../../shared/cache.js';
-import { accepted, checkBatchSize, duplicate, mapConcurrently, rejected } from '../../shared/batch.js';
+import { recordBatch } from '../../shared/batch.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
@@ -8,12 +8,8 @@ import type {
   RecordSessionEventsResponse,
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
-import { isRejection } from '../../shared/event-rules.js';
 import { validateSessionEvent } from '../validation.js';
 import { hourCountsKey } from './count-session-starts.js';
-
-/** Writes in flight per call: enough to hide Cassandra's latency, few enough to leave it room. */
-const CONCURRENCY = 32;
 
 /**
  * Stores session starts and ends. An event is a duplicate when its half of the session is already stored (a retried
@@ -29,22 +25,17 @@ export class RecordSessionEventsHandler
   ) {}
 
   async handle(request: RecordSessionEventsRequest): Promise<RecordSessionEventsResponse> {
-    checkBatchSize(request.events.length);
     const now = this.clock();
-    const inThisBatch = new Set<string>();
-    const lateHours = new Set<number>();
-    const results = await mapConcurrently(request.events, CONCURRENCY, async (event, index) => {
-      const half = validateSessionEvent(event, now);
-      if (isRejection(half)) return rejected(index, event.eventId, half.field, half.rule);
-      const key = `${half.kind}/${half.playerId}/${half.sessionId}`;
-      if (inThisBatch.has(key)) return duplicate(index, event.eventId);
-      inThisBatch.add(key);
-      if (!(await this.record(half, now))) return duplicate(index, event.eventId);
-      const hour = hourOf(half.tsUs / 1000);
-      if (half.kind === 'start' && isClosedOrClosing(hour, now)) lateHours.add(hour);
-      return accepted(index, event.eventId);
+    const { results, stored } = await recordBatch(request.events, {
+      validate: (event) => validateSessionEvent(event, now),
+      dedupeKey: (half) => `${half.kind}/${half.playerId}/${half.sessionId}`,
+      store: (half) => this.record(half, now),
     });
-    this.cache.invalidate([...lateHours].map(hourCountsKey));
+    const changedHours = stored
+      .filter((half) => half.kind === 'start')
+      .map((half) => hourOf(half.tsUs / 1000))
+      .filter((hour) => isClosedOrClosing(hour, now));
+    this.cache.invalidate([...new Set(changedHours)].map(hourCountsKey));
     return { results };
   }
 
