@@ -73,14 +73,19 @@ export class ReactionStore {
     return (await this.client.execute(cql.findEngagement, params, read)).rowLength > 0;
   }
 
-  /** Stores an engagement; the event row goes last, so that once it is found every row of the event is stored. */
-  async writeEngagement(row: EngagementRow, ttlSeconds: number): Promise<void> {
+  /** Adds the user to the hour's distinct users (idempotent, so harmless for a duplicate event). */
+  async writeEngagedUser(row: EngagementRow, ttlSeconds: number): Promise<void> {
     const hour = new Date(hourOf(row.tsMs));
     await this.client.execute(
       cql.writeEngagedUser,
       [hour, shardOf(row.username, ENGAGEMENT_SHARDS), row.username, ttlSeconds],
       upsert,
     );
+  }
+
+  /** Stores the event itself; written after its user, so that once it is found the whole event is stored. */
+  async writeEngagementEvent(row: EngagementRow, ttlSeconds: number): Promise<void> {
+    const hour = new Date(hourOf(row.tsMs));
     await this.client.execute(
       cql.writeEngagement,
       [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId, row.username, new Date(row.tsMs), ttlSeconds],

@@ -25,8 +25,11 @@ export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsR
       validate: (envelope) => validateEngagement(envelope, now),
       dedupeKey: (row) => row.eventId,
       store: async (row) => {
-        if (await this.store.hasEngagement(row)) return false;
-        await this.store.writeEngagement(row, ttlSecondsFor(row.tsMs, now));
+        const ttl = ttlSecondsFor(row.tsMs, now);
+        // The user row is idempotent: writing it while checking for a duplicate saves a round trip.
+        const [known] = await Promise.all([this.store.hasEngagement(row), this.store.writeEngagedUser(row, ttl)]);
+        if (known) return false;
+        await this.store.writeEngagementEvent(row, ttl);
         return true;
       },
     });
