@@ -13,7 +13,7 @@ export interface GeneratorOptions {
 const junkCountries = ['Code', '(.uk)', '', 'XX', 'uk', 'N/A'];
 
 /** A small seeded PRNG (mulberry32): the same options give the same file. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

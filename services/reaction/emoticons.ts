@@ -10,7 +10,3 @@ export const emoticonNames = emoticons.map((e) => e.name);
 export function emoticonName(value: Emoticon): string | undefined {
   return emoticons.find((e) => e.value === value)?.name;
 }
-
-export function emoticonValue(name: string): Emoticon {
-  return emoticons.find((e) => e.name === name)?.value ?? Emoticon.EMOTICON_UNSPECIFIED;
-}
