@@ -14,14 +14,16 @@ export interface InProcessService<S extends HostedService> {
 }
 
 /**
- * A service's routes on a real gRPC server (free port) in the test's process, over the real Cassandra (test
- * keyspace) and the given Redis, as its main.ts would wire them, so a test can fix the clock.
+ * A service's routes on a real gRPC server (free port) in the test's process, over the real Cassandra (the given
+ * keyspace, see createIsolatedKeyspace) and Redis, as its main.ts would wire them, so a test can fix the clock.
  */
 export async function startInProcess<S extends HostedService>(
   routes: (context: ServiceContext) => S,
-  redisUrl = testConfig().redis.url,
+  options: { keyspace: string; redisUrl?: string },
 ): Promise<InProcessService<S>> {
-  const config = testConfig();
+  const base = testConfig();
+  const config = { ...base, cassandra: { ...base.cassandra, keyspace: options.keyspace } };
+  const redisUrl = options.redisUrl ?? base.redis.url;
   const logger = createLogger('test', 'silent');
   const cassandra = await connectCassandra(config.cassandra, logger);
   const cache = new ResponseCache(redisUrl, logger, `${config.cassandra.keyspace}:`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { createLogger } from '../../services/shared/logger.js';
@@ -8,7 +9,8 @@ import { freePorts, testConfig } from './env.js';
 
 /** A keyspace of the test's own with every service's schema, so that its counts hold only its events. */
 export async function createIsolatedKeyspace(name: string): Promise<{ keyspace: string; drop(): Promise<void> }> {
-  const keyspace = `gamepulse_${name}_${process.pid}`;
+  // Unique per run (a keyspace left by a crashed run is never reused): letters, digits and _ only.
+  const keyspace = `gp_${name}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const config = { ...testConfig().cassandra, keyspace };
   await migrate(config, findMigrations(join(repoRoot(), 'services')), createLogger('test', 'warn'));
   return {

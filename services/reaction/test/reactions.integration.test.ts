@@ -1,4 +1,5 @@
-// The reaction service over the real Cassandra and Redis through a real gRPC channel, at a fixed "now".
+// The reaction service over the real Cassandra and Redis through a real gRPC channel, on a keyspace of this run's
+// own, at a fixed "now".
 import { randomUUID } from 'node:crypto';
 import { credentials, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,12 +20,14 @@ import {
   type WatchMatchReactionsResponse,
 } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { callOf, startInProcess, type InProcessService } from '../../../test/support/service-harness.js';
+import { createIsolatedKeyspace } from '../../../test/support/stack.js';
 import { reactionRoutes } from '../routes.js';
 
 let now = 0;
 let running: InProcessService<ReturnType<typeof reactionRoutes>>;
 let client: ReactionServiceClient;
 let call: ReturnType<typeof callOf>;
+let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
 
 /** 00:30 UTC of a random day 30 to 300 days ago: every test's hours are its own. */
 function freshNow(): number {
@@ -35,13 +38,15 @@ function freshNow(): number {
 
 beforeAll(async () => {
   freshNow();
-  running = await startInProcess((context) => reactionRoutes(context, () => now));
+  keyspace = await createIsolatedKeyspace('reactions_it');
+  running = await startInProcess((context) => reactionRoutes(context, () => now), { keyspace: keyspace.keyspace });
   client = new ReactionServiceClient(running.address, credentials.createInsecure());
   call = callOf(client);
 });
 afterAll(async () => {
   client?.close();
   await running?.stop();
+  await keyspace?.drop();
 });
 
 const engagement = (user: string, kind: 'click' | 'impression', ms: number, eventId = randomUUID()) => ({

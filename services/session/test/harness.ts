@@ -13,8 +13,8 @@ export interface SessionHarness {
   stop(): Promise<void>;
 }
 
-export async function startSessionService(clock: Clock, redisUrl?: string): Promise<SessionHarness> {
-  const running = await startInProcess((context) => sessionRoutes(context, clock), redisUrl);
+export async function startSessionService(clock: Clock, keyspace: string, redisUrl?: string): Promise<SessionHarness> {
+  const running = await startInProcess((context) => sessionRoutes(context, clock), { keyspace, redisUrl });
   const client = new SessionServiceClient(running.address, credentials.createInsecure());
   return {
     client,

@@ -1,5 +1,5 @@
-// The session service over the real Cassandra and Redis, called through a real gRPC channel. Each test runs at
-// its own "now" on a random past day, so its windows hold only its own events.
+// The session service over the real Cassandra and Redis, called through a real gRPC channel, on a keyspace of this
+// run's own. Each test runs at its own "now" on a random past day, so its windows hold only its own events.
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import cassandra from 'cassandra-driver';
@@ -17,11 +17,13 @@ import {
   type SessionEvent,
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { PrivateRedis } from '../../../test/support/private-redis.js';
+import { createIsolatedKeyspace } from '../../../test/support/stack.js';
 import { startSessionService, type SessionHarness } from './harness.js';
 
 let now = 0;
 const clock = () => now;
 let service: SessionHarness;
+let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
 
 /** A new "now": 00:20 UTC of a random day 30 to 300 days ago. */
 function freshNow(): number {
@@ -69,9 +71,13 @@ const countOf = (response: CountSessionStartsResponse, country: string) =>
 
 beforeAll(async () => {
   freshNow();
-  service = await startSessionService(clock);
+  keyspace = await createIsolatedKeyspace('sessions_it');
+  service = await startSessionService(clock, keyspace.keyspace);
 });
-afterAll(async () => service?.stop());
+afterAll(async () => {
+  await service?.stop();
+  await keyspace?.drop();
+});
 
 describe('recording sessions', () => {
   it('completes a session whose end arrives before its start', async () => {
@@ -204,7 +210,7 @@ describe('session starts in the last X hours', () => {
   it('stays correct when Redis stops in the middle, and sees late events in cached closed hours', async () => {
     freshNow();
     const redis = await PrivateRedis.start();
-    const cached = await startSessionService(clock, redis.url);
+    const cached = await startSessionService(clock, keyspace.keyspace, redis.url);
     try {
       await record(...Array.from({ length: 4 }, () => start(player(), randomUUID(), 'RO', now - 5 * HOUR_MS)));
       expect(countOf(await countStarts(8, cached), 'RO')).toBe(4);
