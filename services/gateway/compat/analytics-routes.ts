@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Code, ConnectError } from '@connectrpc/connect';
 import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { EngagementKind, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
@@ -8,6 +7,7 @@ import { callBackend } from '../backend-call.js';
 import { sendText, type PlainRoute } from '../plain-routes.js';
 import { hourOf } from '../../shared/time.js';
 import { MicroCache } from '../micro-cache.js';
+import { describeHttpError } from './http-errors.js';
 import { BadRequest } from './request-body.js';
 
 const GATEWAY_ANSWER_TTL_MS = 200;
@@ -109,14 +109,13 @@ function millisOf(text: string): number {
   return Number(text);
 }
 
+/** Runs a route; errors become their status with a one-line text/plain reason. */
 async function answer(response: ServerResponse, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (error) {
-    if (error instanceof BadRequest) return sendText(response, error.statusCode, `${error.message}\n`);
-    if (error instanceof ConnectError && error.code === Code.InvalidArgument) {
-      return sendText(response, 400, `${error.rawMessage}\n`);
-    }
-    throw error;
+    const described = describeHttpError(error);
+    if (!described) throw error;
+    sendText(response, described.status, `${described.reason}\n`);
   }
 }

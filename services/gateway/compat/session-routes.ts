@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
-import { Code, ConnectError } from '@connectrpc/connect';
 import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
@@ -9,6 +8,7 @@ import { formatIsoMicros } from '../../shared/time.js';
 import type { BackendChannel } from '../backend-channel.js';
 import { callBackend } from '../backend-call.js';
 import { sendJson, type PlainRoute } from '../plain-routes.js';
+import { describeHttpError } from './http-errors.js';
 import { BadRequest, parseEventsBody, readBody } from './request-body.js';
 import { convertSessionEvent } from './session-events.js';
 
@@ -116,27 +116,16 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
   ];
 }
 
-/** Runs a route and answers JSON: 200 with its result, 4xx with a one-line reason for the caller's mistakes. */
+/** Runs a route and answers JSON: 200 with its result, or the error's status with `{"error": reason}`. */
 async function answer(response: ServerResponse, produce: () => Promise<unknown>): Promise<void> {
   try {
     sendJson(response, 200, await produce());
   } catch (error) {
-    if (error instanceof BadRequest) return sendJson(response, error.statusCode, { error: error.message });
-    if (error instanceof ConnectError) {
-      const statusCode = httpStatusOf[error.code];
-      if (statusCode) return sendJson(response, statusCode, { error: error.rawMessage });
-    }
-    throw error;
+    const described = describeHttpError(error);
+    if (!described) throw error;
+    sendJson(response, described.status, { error: described.reason });
   }
 }
-
-const httpStatusOf: Partial<Record<Code, number>> = {
-  [Code.InvalidArgument]: 400,
-  [Code.NotFound]: 404,
-  [Code.Unavailable]: 503,
-  [Code.DeadlineExceeded]: 504,
-  [Code.Unimplemented]: 501,
-};
 
 function wholeNumber(field: string, text: string): number {
   if (!/^\d{1,9}$/.test(text)) throw new BadRequest(`${field}: must be a whole number, got "${text}"`);
