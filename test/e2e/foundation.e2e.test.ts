@@ -1,7 +1,10 @@
 // The stack as users meet it: every service and the gateway as processes, called through grpcurl (reflection),
 // Connect JSON over plain HTTP, and a generated gRPC client through the gateway's h2c port.
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Code, createClient } from '@connectrpc/connect';
+import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
 import {
   ListCompletedSessionsRequest,
   SessionServiceClient,
@@ -89,6 +92,16 @@ describe('gateway', () => {
     expect(nobody).toEqual({ error: null, sessions: [] });
     expect(invalid.error?.code).toBe(status.INVALID_ARGUMENT);
     expect(invalid.error?.details).toMatch(/^limit: /);
+  });
+
+  it('serves gRPC-Web for browser clients', async () => {
+    const sessions = createClient(SessionService, createGrpcWebTransport({ baseUrl: gateway, httpVersion: '1.1' }));
+    const answer = await sessions.listCompletedSessions({ playerId: `nobody-${Date.now()}` });
+    expect(answer.sessions).toEqual([]);
+    await expect(sessions.countSessionStarts({ hours: 0 })).rejects.toMatchObject({
+      code: Code.InvalidArgument,
+      rawMessage: expect.stringMatching(/^hours: /),
+    });
   });
 
   it('answers CORS preflights for browser callers', async () => {
