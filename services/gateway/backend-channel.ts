@@ -17,7 +17,7 @@ export class BackendChannel {
   }
 
   /** Sends one request and resolves with the response's bytes; failures become ConnectErrors with the same code. */
-  unary(path: string, request: Uint8Array, signal: AbortSignal, timeoutMs?: number): Promise<Uint8Array> {
+  unary(path: string, request: Uint8Array, signal?: AbortSignal, timeoutMs?: number): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       const cancel = () => call.cancel();
       const call = this.client.makeUnaryRequest(
@@ -28,12 +28,12 @@ export class BackendChannel {
         new Metadata(),
         { deadline: deadlineOf(timeoutMs) },
         (error, response) => {
-          signal.removeEventListener('abort', cancel);
+          signal?.removeEventListener('abort', cancel);
           if (error) reject(toConnectError(error));
           else resolve(response!);
         },
       );
-      signal.addEventListener('abort', cancel, { once: true });
+      signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 

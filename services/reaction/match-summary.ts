@@ -1,5 +1,6 @@
 import { mapConcurrently } from '../shared/batch.js';
 import type { ResponseCache } from '../shared/cache.js';
+import { addCounts } from '../shared/counts.js';
 import { HOUR_MS, hourOf, millisToTimestamp, type Clock } from '../shared/time.js';
 import type { MatchReactionSummary } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { emoticonNames, emoticons } from './emoticons.js';
@@ -25,23 +26,21 @@ export class MatchSummaries {
     const hours = await this.store.reactionHours(matchId);
     const perHour = await mapConcurrently(hours, 8, async (hourMs) =>
       hourMs + HOUR_MS <= now
-        ? new Map(
-            await this.cache.getOrCompute(matchHourKey(matchId, hourMs), CLOSED_HOUR_TTL_MS, async () => [
-              ...(await this.store.countReactions(matchId, hourMs)),
-            ]),
+        ? this.cache.getOrComputeCounts(matchHourKey(matchId, hourMs), CLOSED_HOUR_TTL_MS, () =>
+            this.store.countReactions(matchId, hourMs),
           )
         : this.store.countReactions(matchId, hourMs),
     );
-    const totals = new Map<string, number>();
-    for (const counts of perHour) for (const [name, n] of counts) totals.set(name, (totals.get(name) ?? 0) + n);
+    const totals = addCounts(perHour);
 
     const fromUs = (now - RATE_WINDOW_MS) * 1000;
     const recentHours = [...new Set([hourOf(now - RATE_WINDOW_MS), hourOf(now)])].filter((h) => hours.includes(h));
-    let recent = 0;
-    for (const hourMs of recentHours) {
-      const counts = await this.store.countReactions(matchId, hourMs, { emoticons: emoticonNames, fromUs, toUs: now * 1000 });
-      for (const n of counts.values()) recent += n;
-    }
+    const recentCounts = await Promise.all(
+      recentHours.map((hourMs) =>
+        this.store.countReactions(matchId, hourMs, { emoticons: emoticonNames, fromUs, toUs: now * 1000 }),
+      ),
+    );
+    const recent = [...addCounts(recentCounts).values()].reduce((sum, n) => sum + n, 0);
 
     const counted = emoticons
       .filter(({ name }) => (totals.get(name) ?? 0) > 0)

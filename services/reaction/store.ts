@@ -1,7 +1,8 @@
 import cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
+import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
-import { HOUR_MS, hourOf } from '../shared/time.js';
+import { hourOf } from '../shared/time.js';
 
 export type EngagementKindName = 'click' | 'impression';
 
@@ -62,8 +63,7 @@ const cql = {
 
 /** The reaction service's tables: the only code that speaks CQL for engagement and reactions. */
 export class ReactionStore {
-  /** Match hours this process already indexed; the rows are idempotent, so this only saves writes. */
-  private readonly indexedHours = new Set<string>();
+  private readonly hourIndex = new HourIndexWrites();
 
   constructor(private readonly client: CassandraClient) {}
 
@@ -123,14 +123,9 @@ export class ReactionStore {
   async writeReaction(row: ReactionRow, ttlSeconds: number): Promise<void> {
     const hourMs = hourOf(row.tsUs / 1000);
     const hour = new Date(hourMs);
-    const indexKey = `${row.matchId}/${hourMs}`;
-    if (!this.indexedHours.has(indexKey)) {
-      // The hour's index row must outlive every reaction in it.
-      const hourTtl = ttlSeconds + HOUR_MS / 1000;
-      await this.client.execute(cql.writeReactionHour, [row.matchId, hour, hourTtl], upsert);
-      if (this.indexedHours.size > 50_000) this.indexedHours.clear();
-      this.indexedHours.add(indexKey);
-    }
+    await this.hourIndex.once(row.matchId, hourMs, ttlSeconds, (hourTtl) =>
+      this.client.execute(cql.writeReactionHour, [row.matchId, hour, hourTtl], upsert),
+    );
     await this.client.execute(
       cql.writeReaction,
       [

@@ -1,7 +1,8 @@
 import cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
+import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
-import { HOUR_MS } from '../shared/time.js';
+import { hourOf } from '../shared/time.js';
 import { countryCodes } from './countries.js';
 
 /** A session start or end that passed validation. Times are microseconds since the epoch. */
@@ -70,8 +71,7 @@ const cql = {
 
 /** The session service's tables: the only code that speaks CQL for sessions. */
 export class SessionStore {
-  /** (scope, hour) index rows this process already wrote; they are idempotent, so this only saves writes. */
-  private readonly writtenHours = new Set<string>();
+  private readonly hourIndex = new HourIndexWrites();
 
   constructor(private readonly client: CassandraClient) {}
 
@@ -97,7 +97,7 @@ export class SessionStore {
       await this.client.execute(cql.writeEndPart, [half.playerId, half.sessionId, ts, ttlSeconds], upsert);
       return;
     }
-    const hour = new Date(Math.floor(half.tsUs / 1000 / HOUR_MS) * HOUR_MS);
+    const hour = new Date(hourOf(half.tsUs / 1000));
     const country = half.country!;
     await Promise.all([
       this.client.execute(
@@ -197,14 +197,10 @@ export class SessionStore {
     }));
   }
 
-  private async writeStartHour(scope: string, hour: Date, ttlSeconds: number): Promise<void> {
-    const key = `${scope}/${hour.getTime()}`;
-    if (this.writtenHours.has(key)) return;
-    // The hour's row must outlive every start in it: give it the TTL of the hour's last possible instant.
-    const hourTtl = ttlSeconds + Math.ceil(HOUR_MS / 1000);
-    await this.client.execute(cql.writeStartHour, [scope, hour, hourTtl], upsert);
-    if (this.writtenHours.size > 50_000) this.writtenHours.clear();
-    this.writtenHours.add(key);
+  private writeStartHour(scope: string, hour: Date, ttlSeconds: number): Promise<void> {
+    return this.hourIndex.once(scope, hour.getTime(), ttlSeconds, (hourTtl) =>
+      this.client.execute(cql.writeStartHour, [scope, hour, hourTtl], upsert),
+    );
   }
 }
 

@@ -57,6 +57,11 @@ export class ResponseCache {
     return this.redis.status === 'ready';
   }
 
+  /** getOrCompute for counts by name, which JSON cannot hold as a Map: cached as entries. */
+  async getOrComputeCounts(key: string, ttlMs: number, compute: () => Promise<Map<string, number>>): Promise<Map<string, number>> {
+    return new Map(await this.getOrCompute(key, ttlMs, async () => [...(await compute())]));
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
   }

@@ -1,10 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { EngagementKind, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
 import type { BackendChannel } from '../backend-channel.js';
 import { callBackend } from '../backend-call.js';
-import { sendText, type PlainRoute } from '../plain-routes.js';
+import { queryOf, sendText, type PlainRoute } from '../plain-routes.js';
 import { hourOf } from '../../shared/time.js';
 import { MicroCache } from '../micro-cache.js';
 import { describeHttpError } from './http-errors.js';
@@ -33,7 +34,7 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
           eventId,
           payload: {
             case: 'engagement',
-            value: { user, kind: kinds[kind], ts: { seconds: BigInt(Math.floor(millis / 1000)), nanos: (millis % 1000) * 1e6 } },
+            value: { user, kind: kinds[kind], ts: timestampFromMs(millis) },
           },
         },
       ],
@@ -73,7 +74,7 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
           const hourMs = hourOf(millis);
           const body = await hourBodies.get(String(hourMs), async () => {
             const counts = await callBackend(channels.reaction, ReactionService.method.getHourlyEngagement, {
-              timestamp: { seconds: BigInt(hourMs / 1000), nanos: 0 },
+              timestamp: timestampFromMs(hourMs),
             });
             return `unique_users,${counts.uniqueUsers}\nclicks,${counts.clicks}\nimpressions,${counts.impressions}\n`;
           });
@@ -81,10 +82,6 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
         }),
     },
   ];
-}
-
-function queryOf(request: IncomingMessage): URLSearchParams {
-  return new URL(request.url ?? '/', 'http://gateway').searchParams;
 }
 
 /** The event kind of a POST: a bare `click` or `impression` flag, or `event=click|impression`; exactly one. */

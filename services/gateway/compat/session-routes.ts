@@ -7,7 +7,7 @@ import { MAX_BATCH } from '../../shared/batch.js';
 import { formatIsoMicros } from '../../shared/time.js';
 import type { BackendChannel } from '../backend-channel.js';
 import { callBackend } from '../backend-call.js';
-import { sendJson, type PlainRoute } from '../plain-routes.js';
+import { queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
 import { describeHttpError } from './http-errors.js';
 import { BadRequest, parseEventsBody, readBody } from './request-body.js';
 import { convertSessionEvent } from './session-events.js';
@@ -71,7 +71,7 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
       path: /^\/by-country\/(?<country>[^/]+)\/(?<hours>[^/]+)$/,
       handle: (request, response, params) =>
         answer(response, async () => {
-          const query = new URL(request.url ?? '/', 'http://gateway').searchParams;
+          const query = queryOf(request);
           const hours = wholeNumber('hours', params.hours!);
           const limit = query.has('limit') ? wholeNumber('limit', query.get('limit')!) : 1000;
           const page = await callBackend(channels.session, SessionService.method.listSessionStarts, {

@@ -1,4 +1,5 @@
 import type { ResponseCache } from '../../shared/cache.js';
+import { addCounts } from '../../shared/counts.js';
 import { mapConcurrently } from '../../shared/batch.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { HOUR_MS, hourOf, millisToTimestamp, type Clock } from '../../shared/time.js';
@@ -43,18 +44,13 @@ export class CountSessionStartsHandler implements UnaryHandler<CountSessionStart
       const hourEndUs = (hourMs + HOUR_MS) * 1000 - 1;
       const wholeAndClosed = hourMs >= fromMs && hourMs + HOUR_MS <= now;
       if (wholeAndClosed) {
-        const counts = await this.cache.getOrCompute(hourCountsKey(hourMs), CLOSED_HOUR_TTL_MS, async () => [
-          ...(await this.store.countStarts(hourMs, hourMs * 1000, hourEndUs)),
-        ]);
-        return new Map(counts);
+        return this.cache.getOrComputeCounts(hourCountsKey(hourMs), CLOSED_HOUR_TTL_MS, () =>
+          this.store.countStarts(hourMs, hourMs * 1000, hourEndUs),
+        );
       }
       return this.store.countStarts(hourMs, Math.max(fromUs, hourMs * 1000), Math.min(toUs, hourEndUs));
     });
-    const totals = new Map<string, number>();
-    for (const counts of perHour) {
-      for (const [country, starts] of counts) totals.set(country, (totals.get(country) ?? 0) + starts);
-    }
-    const countries = [...totals]
+    const countries = [...addCounts(perHour)]
       .map(([country, starts]) => ({ country, starts }))
       .sort((a, b) => b.starts - a.starts || a.country.localeCompare(b.country));
     return { countries, windowStart: millisToTimestamp(fromMs), windowEnd: millisToTimestamp(now) };

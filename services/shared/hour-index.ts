@@ -1,0 +1,21 @@
+import { HOUR_MS } from './time.js';
+
+/**
+ * Remembers which (scope, hour) rows of an "hours that hold data" index this process already wrote. The rows are
+ * idempotent upserts, so this only saves repeated writes; it is bounded and simply forgets when full.
+ */
+export class HourIndexWrites {
+  private readonly written = new Set<string>();
+
+  constructor(private readonly maxKeys = 50_000) {}
+
+  /** Runs `write` with the TTL the hour's row needs, unless this (scope, hour) was already written. */
+  async once(scope: string, hourMs: number, eventTtlSeconds: number, write: (ttlSeconds: number) => Promise<unknown>): Promise<void> {
+    const key = `${scope}/${hourMs}`;
+    if (this.written.has(key)) return;
+    // The hour's row must outlive every event in it: an event at the hour's end expires up to an hour later.
+    await write(eventTtlSeconds + HOUR_MS / 1000);
+    if (this.written.size >= this.maxKeys) this.written.clear();
+    this.written.add(key);
+  }
+}
