@@ -41,7 +41,7 @@ try {
   report.line('| RPC | client (unary, 32 in flight) | calls/s | p50 | p99 |');
   report.line('|---|---|---|---|---|');
   for (const { rpc, address, service, method, request } of cases) {
-    const channel = new BackendChannel(address);
+    const channel = new BackendChannel(address, 10_000);
     const connect = createClient(service as DescService, createGrpcTransport({ baseUrl: `http://${address}` })) as unknown as Record<
       string,
       (r: unknown) => Promise<unknown>

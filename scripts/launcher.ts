@@ -15,6 +15,8 @@ export interface StackPorts {
 
 export interface RunningStack {
   ports: StackPorts;
+  /** Every process by name, supervised (restarted when it exits unexpectedly). */
+  processes: Record<(typeof processNames)[number], ServiceProcess>;
   /** SIGTERM to every process, then wait for all of them to exit. */
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startStack(options: {
     env[`${name.toUpperCase()}_ADDR`] = `127.0.0.1:${ports[name]}`;
   }
   const children = processNames.map((name) => spawnService(name, env, options.output));
+  const processes = Object.fromEntries(processNames.map((name, i) => [name, children[i]!])) as RunningStack['processes'];
   const stop = async () => {
     await Promise.all(children.map((child) => child.stop()));
   };
@@ -48,32 +51,62 @@ export async function startStack(options: {
     await stop();
     throw error;
   }
-  return { ports, stop };
+  return { ports, processes, stop };
 }
 
-/** One service process started from dist/. */
+/** One service process started from dist/, restarted with backoff whenever it exits without being asked to. */
 export interface ServiceProcess {
   /** Resolves once the process answers its health check on `port` as SERVING. */
   untilServing(port: number, timeoutMs?: number): Promise<void>;
-  /** SIGTERM (a graceful drain), then wait for the exit. */
+  /** Sends a signal to the running process, as a crash or an operator would (SIGKILL, SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
+  /** How many times it has been restarted after exiting unexpectedly. */
+  readonly restarts: number;
+  /** SIGTERM (a graceful drain), then wait for the exit; no restart follows. */
   stop(): Promise<void>;
 }
 
+/** Restart delays: doubling from the first to the most; a process that ran this long since its start resets them. */
+const RESTART_FIRST_DELAY_MS = 250;
+const RESTART_MAX_DELAY_MS = 10_000;
+const RESTART_RESET_AFTER_MS = 30_000;
+
 export function spawnService(name: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'ignore' = 'inherit'): ServiceProcess {
-  // Detached: a terminal's Ctrl-C reaches only the launcher, which then stops each child once, gracefully.
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot(), 'dist', 'services', name, 'main.js')], {
-    env,
-    detached: true,
-    stdio: ['ignore', output, output],
-  });
+  let child: ChildProcess;
+  let stopping = false;
+  let restarts = 0;
+  let delayMs = RESTART_FIRST_DELAY_MS;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const start = () => {
+    const startedAt = Date.now();
+    // Detached: a terminal's Ctrl-C reaches only the launcher, which then stops each child once, gracefully.
+    child = spawn(process.execPath, [join(repoRoot(), 'dist', 'services', name, 'main.js')], {
+      env,
+      detached: true,
+      stdio: ['ignore', output, output],
+    });
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - startedAt >= RESTART_RESET_AFTER_MS) delayMs = RESTART_FIRST_DELAY_MS;
+      console.error(`[launcher] ${name} exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${delayMs} ms`);
+      restartTimer = setTimeout(() => {
+        restarts += 1;
+        start();
+      }, delayMs);
+      delayMs = Math.min(delayMs * 2, RESTART_MAX_DELAY_MS);
+    });
+  };
+  start();
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
+    get restarts() {
+      return restarts;
+    },
     async untilServing(port, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       const probe = new HealthProbe(`127.0.0.1:${port}`);
       try {
         while ((await probe.check()).status !== 'SERVING') {
-          if (exited()) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
           if (Date.now() > deadline) throw new Error(`${name} did not become healthy within ${timeoutMs} ms`);
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
@@ -81,8 +114,13 @@ export function spawnService(name: string, env: NodeJS.ProcessEnv, output: 'inhe
         probe.close();
       }
     },
+    signal(signal) {
+      if (!exited()) child.kill(signal);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
+        clearTimeout(restartTimer);
         if (exited()) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');

@@ -6,9 +6,8 @@ export async function callBackend<I extends DescMessage, O extends DescMessage>(
   channel: BackendChannel,
   method: DescMethodUnary<I, O>,
   input: MessageInitShape<I>,
-  timeoutMs = 15_000,
 ): Promise<MessageShape<O>> {
   const path = `/${method.parent.typeName}/${method.name}`;
   const request = toBinary(method.input, create(method.input, input));
-  return fromBinary(method.output, await channel.unary(path, request, undefined, timeoutMs));
+  return fromBinary(method.output, await channel.unary(path, request));
 }

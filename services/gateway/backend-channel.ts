@@ -1,5 +1,7 @@
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { boundedMessage } from '../shared/quote.js';
+import { RETRY_AFTER_SECONDS } from './http-errors.js';
 
 const passBytes = (bytes: Buffer): Buffer => bytes;
 
@@ -12,12 +14,16 @@ const passBytes = (bytes: Buffer): Buffer => bytes;
 export class BackendChannel {
   private readonly client: Client;
 
-  constructor(readonly address: string) {
+  /** @param defaultDeadlineMs bounds every unary call whose caller set no deadline of its own. */
+  constructor(
+    readonly address: string,
+    private readonly defaultDeadlineMs: number,
+  ) {
     this.client = new Client(address, credentials.createInsecure());
   }
 
   /** Sends one request and resolves with the response's bytes; failures become ConnectErrors with the same code. */
-  unary(path: string, request: Uint8Array, signal?: AbortSignal, timeoutMs?: number): Promise<Uint8Array> {
+  unary(path: string, request: Uint8Array, signal?: AbortSignal, timeoutMs = this.defaultDeadlineMs): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       const cancel = () => call.cancel();
       const call = this.client.makeUnaryRequest(
@@ -26,7 +32,7 @@ export class BackendChannel {
         passBytes,
         Buffer.from(request.buffer, request.byteOffset, request.byteLength),
         new Metadata(),
-        { deadline: deadlineOf(timeoutMs) },
+        { deadline: new Date(Date.now() + timeoutMs) },
         (error, response) => {
           signal?.removeEventListener('abort', cancel);
           if (error) reject(toConnectError(error));
@@ -37,15 +43,18 @@ export class BackendChannel {
     });
   }
 
-  /** Sends one request and yields each streamed response's bytes until the backend ends or the caller goes away. */
-  async *serverStream(path: string, request: Uint8Array, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  /**
+   * Sends one request and yields each streamed response's bytes until the backend ends, the caller goes away or the
+   * caller's deadline passes (a live feed has none of its own: it lasts as long as its watcher).
+   */
+  async *serverStream(path: string, request: Uint8Array, signal: AbortSignal, timeoutMs?: number): AsyncGenerator<Uint8Array> {
     const call = this.client.makeServerStreamRequest(
       path,
       passBytes,
       passBytes,
       Buffer.from(request.buffer, request.byteOffset, request.byteLength),
       new Metadata(),
-      {},
+      timeoutMs === undefined ? {} : { deadline: new Date(Date.now() + timeoutMs) },
     );
     const cancel = () => call.cancel();
     signal.addEventListener('abort', cancel, { once: true });
@@ -65,12 +74,12 @@ export class BackendChannel {
   }
 }
 
-function deadlineOf(timeoutMs: number | undefined): Date | number {
-  return timeoutMs === undefined ? Infinity : new Date(Date.now() + timeoutMs);
-}
-
-/** gRPC and Connect share their status codes, so the backend's code and message reach the caller unchanged. */
+/**
+ * gRPC and Connect share their status codes, so the backend's code and message reach the caller unchanged (the
+ * message bounded in length); an unavailable backend tells the caller when to retry.
+ */
 function toConnectError(error: ServiceError): ConnectError {
   const code = error.code in Code && error.code !== status.OK ? (error.code as number as Code) : Code.Unknown;
-  return new ConnectError(error.details || error.message, code);
+  const headers = code === Code.Unavailable ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;
+  return new ConnectError(boundedMessage(error.details || error.message), code, headers);
 }

@@ -27,7 +27,8 @@ export function forwardService(router: ConnectRouter, service: DescService, back
         break;
       case 'server_streaming':
         implementation[method.localName] = async function* (request, context) {
-          for await (const bytes of backend.serverStream(path, toBinary(method.input, request), context.signal)) {
+          const stream = backend.serverStream(path, toBinary(method.input, request), context.signal, context.timeoutMs());
+          for await (const bytes of stream) {
             yield fromBinary(method.output, bytes);
           }
         };

@@ -1,15 +1,22 @@
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from 'node:http2';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { cors, type ConnectRouter } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { GatewayConfig } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { quoted } from '../shared/quote.js';
+import { connectHandler } from './connect-handler.js';
 import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
-import { matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
+import { BadRequest, describeHttpError } from './http-errors.js';
+import { errorHeaders, matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
 
 export interface GatewayServerOptions {
-  host: string;
-  port: number;
+  limits: GatewayConfig;
   connectRoutes: (router: ConnectRouter) => void;
   plainRoutes: readonly PlainRoute[];
   logger: Logger;
@@ -25,14 +32,40 @@ const http2Preface = Buffer.from('PRI * HTTP/2.0');
 /**
  * One port for every caller: Connect JSON and gRPC-Web over HTTP/1.1, and gRPC over cleartext HTTP/2 (h2c).
  * Each new connection's first bytes say which: the HTTP/2 preface goes to the HTTP/2 server, anything else to the
- * HTTP/1.1 server. Both share one handler: plain routes first, then the Connect router.
+ * HTTP/1.1 server. Both share one handler: plain routes first, then the Connect router. Every socket is bounded:
+ * a connection limit, time to send the first bytes and the headers, time to send a request, keep-alive and idle
+ * timeouts (GatewayConfig).
  */
 export async function startGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
-  const { logger } = options;
-  const connectHandler = connectNodeAdapter({ routes: options.connectRoutes });
+  const { logger, limits } = options;
+  const rpcHandler = connectHandler({ routes: options.connectRoutes, readMaxBytes: limits.maxBodyBytes, logger });
   const handle = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
     const res = response as ServerResponse;
     const req = request as IncomingMessage;
+    try {
+      route(req, res, request, response);
+    } catch (error) {
+      answerFailure(res, error, req.url ?? '');
+    }
+  };
+  const answerFailure = (res: ServerResponse, error: unknown, path: string) => {
+    const described = describeHttpError(error);
+    if (!described) logger.error({ err: error, path: path.slice(0, 200) }, 'route failed');
+    try {
+      if (res.headersSent) res.destroy();
+      else if (described) sendJson(res, described.status, { error: described.reason }, errorHeaders(described, res));
+      else sendJson(res, 500, { error: 'internal error' });
+    } catch (failure) {
+      logger.error({ err: failure }, 'could not answer; closing the stream');
+      res.destroy();
+    }
+  };
+  const route = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: IncomingMessage | Http2ServerRequest,
+    response: ServerResponse | Http2ServerResponse,
+  ) => {
     allowCors(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
@@ -41,55 +74,97 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     const pathname = (req.url ?? '/').split('?')[0]!;
     const found = matchRoute(options.plainRoutes, req.method ?? 'GET', pathname);
     if (found === 'method-not-allowed') {
-      sendJson(res, 405, { error: `${req.method} is not allowed on ${pathname}` });
+      sendJson(res, 405, { error: `${req.method} is not allowed on ${quoted(pathname)}` });
       return;
     }
     if (found) {
-      found.route.handle(req, res, found.params).catch((error: unknown) => {
-        logger.error({ err: error, path: pathname }, 'route failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-        else res.destroy();
-      });
+      found.route.handle(req, res, found.params).catch((error: unknown) => answerFailure(res, error, pathname));
       return;
+    }
+    // Refused before connect-node reads a byte of it; bodies without a declared length stop at readMaxBytes.
+    if (request.httpVersionMajor === 1 && Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
+      throw new BadRequest(`body: larger than ${limits.maxBodyBytes} bytes`, 413);
     }
     if (req.headers['content-type']?.startsWith('application/grpc') && request.httpVersionMajor === 2) {
       encodeGrpcMessagesPerSpec(response as Http2ServerResponse);
     }
-    connectHandler(request, response);
+    rpcHandler(request, response);
   };
 
-  const http1 = createHttp1Server(handle);
+  const http1 = createHttp1Server(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    handle,
+  );
+  // Node starts enforcing headersTimeout and requestTimeout when an HTTP server emits 'listening'. This one never
+  // listens (the TCP server below hands it its sockets), so it is told to start.
+  http1.emit('listening');
   const http2 = createHttp2Server(handle);
+  http2.on('session', (session) => closeWhenIdle(session, limits.idleTimeoutMs));
+
   const sockets = new Set<Socket>();
   const tcp: TcpServer = createTcpServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    // A connection that sends nothing is closed when the time for headers is up.
+    socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy());
     socket.once('readable', () => {
       const head: Buffer | null = socket.read(http2Preface.length) ?? socket.read();
       if (head === null) return;
+      socket.setTimeout(0);
       socket.unshift(head);
       const isHttp2 = head.subarray(0, 3).equals(http2Preface.subarray(0, 3));
       (isHttp2 ? http2 : http1).emit('connection', socket);
     });
   });
+  tcp.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(options.port, options.host, () => resolve());
+    tcp.listen(limits.port, limits.host, () => resolve());
   });
   const port = (tcp.address() as AddressInfo).port;
-  logger.info({ port }, 'gateway listening (Connect JSON, gRPC-Web, gRPC h2c)');
+  logger.info({ port, limits }, 'gateway listening (Connect JSON, gRPC-Web, gRPC h2c)');
 
   return {
     port,
     close: () =>
       new Promise<void>((resolve) => {
         tcp.close(() => resolve());
-        http1.closeIdleConnections();
+        http1.closeAllConnections();
+        http1.close();
         setTimeout(() => {
           for (const socket of sockets) socket.destroy();
         }, 5000).unref();
       }),
   };
+}
+
+/**
+ * Closes an HTTP/2 session that has had no open stream for `idleMs`. A session with streams open (a live feed that
+ * has nothing new to say) is not idle.
+ */
+function closeWhenIdle(session: ServerHttp2Session, idleMs: number): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    timer = setTimeout(() => session.close(), idleMs);
+    timer.unref();
+  };
+  session.on('stream', (stream) => {
+    open += 1;
+    clearTimeout(timer);
+    stream.once('close', () => {
+      open -= 1;
+      if (open === 0) arm();
+    });
+  });
+  session.once('close', () => clearTimeout(timer));
+  arm();
 }
 
 function allowCors(request: IncomingMessage, response: ServerResponse): void {

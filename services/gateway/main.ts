@@ -13,15 +13,14 @@ const addresses = Object.fromEntries(backendNames.map((name) => [name, config.se
   string
 >;
 const channels = Object.fromEntries(
-  backendNames.map((name) => [name, new BackendChannel(addresses[name])]),
+  backendNames.map((name) => [name, new BackendChannel(addresses[name], config.gateway.defaultDeadlineMs)]),
 ) as Record<BackendName, BackendChannel>;
 const health = new BackendHealthChecker(addresses);
 
 const gateway = await startGatewayServer({
-  host: config.gateway.host,
-  port: config.gateway.port,
+  limits: config.gateway,
   connectRoutes: connectRoutes(channels),
-  plainRoutes: plainRoutes(health, channels),
+  plainRoutes: plainRoutes(health, channels, config.gateway),
   logger,
 });
 logger.info({ backends: addresses }, 'forwarding to backends');

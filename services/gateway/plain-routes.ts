@@ -1,4 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { quoted } from '../shared/quote.js';
+import { BadRequest, type HttpErrorAnswer } from './http-errors.js';
 
 /** A plain HTTP route (not an RPC): `/healthz` and the original systems' compatibility paths. */
 export interface PlainRoute {
@@ -25,7 +27,15 @@ export function matchRoute(
 }
 
 function decodeParams(groups: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(groups).map(([key, value]) => [key, decodeURIComponent(value)]));
+  return Object.fromEntries(Object.entries(groups).map(([key, value]) => [key, decodePathParam(key, value)]));
+}
+
+function decodePathParam(name: string, value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new BadRequest(`${name}: malformed percent-escape in the path, got ${quoted(value)}`);
+  }
 }
 
 /** The request's query string parameters. */
@@ -33,13 +43,25 @@ export function queryOf(request: IncomingMessage): URLSearchParams {
   return new URL(request.url ?? '/', 'http://gateway').searchParams;
 }
 
-export function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
+export function sendJson(response: ServerResponse, statusCode: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(statusCode, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
-export function sendText(response: ServerResponse, statusCode: number, body: string): void {
-  response.writeHead(statusCode, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
+export function sendText(response: ServerResponse, statusCode: number, body: string, headers: OutgoingHttpHeaders = {}): void {
+  response.writeHead(statusCode, { ...headers, 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
   response.end(body);
+}
+
+/**
+ * The headers of an error answer: Retry-After on a 503; on a 413 over HTTP/1.1 the connection closes after the
+ * answer, because the rest of the body it refused would otherwise be read as the next request (HTTP/2 resets just
+ * the stream).
+ */
+export function errorHeaders(answer: HttpErrorAnswer, response: ServerResponse): OutgoingHttpHeaders {
+  return {
+    ...(answer.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {}),
+    ...(answer.status === 413 && response.req.httpVersionMajor === 1 ? { connection: 'close' } : {}),
+  };
 }

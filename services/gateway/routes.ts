@@ -1,5 +1,5 @@
 import type { ConnectRouter } from '@connectrpc/connect';
-import type { BackendName } from '../shared/config.js';
+import type { BackendName, GatewayConfig } from '../shared/config.js';
 import { GamesService } from '../../gen/es/gamepulse/games/v1/games_pb.js';
 import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
@@ -22,9 +22,13 @@ export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
 }
 
 /** Plain HTTP routes: the gateway's health, and the original systems' paths. */
-export function plainRoutes(health: BackendHealthChecker, channels: Record<BackendName, BackendChannel>): PlainRoute[] {
+export function plainRoutes(
+  health: BackendHealthChecker,
+  channels: Record<BackendName, BackendChannel>,
+  limits: Pick<GatewayConfig, 'maxBodyBytes'>,
+): PlainRoute[] {
   return [
-    ...sessionRoutes(channels),
+    ...sessionRoutes(channels, limits.maxBodyBytes),
     ...analyticsRoutes(channels),
     {
       method: 'GET',

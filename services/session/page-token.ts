@@ -1,4 +1,5 @@
 import { ValidationError } from '../shared/errors.js';
+import type { TokenSigner } from '../shared/signed-token.js';
 
 /** Where a listing stopped: the query's fixed window, the hour being read, and the driver's page state in it. */
 export interface StartsCursor {
@@ -9,19 +10,14 @@ export interface StartsCursor {
   pageState?: string;
 }
 
-/** Opaque to callers: base64url of a compact JSON. */
-export function encodeCursor(cursor: StartsCursor): string {
+/** Opaque to callers and signed, so that it cannot be forged into a different query. */
+export function encodeCursor(cursor: StartsCursor, signer: TokenSigner): string {
   const { country, fromUs, toUs, hourMs, pageState } = cursor;
-  return Buffer.from(JSON.stringify([country, fromUs, toUs, hourMs, pageState ?? null])).toString('base64url');
+  return signer.sign([country, fromUs, toUs, hourMs, pageState ?? null]);
 }
 
-export function decodeCursor(token: string, country: string): StartsCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw new ValidationError('page_token', 'is not a token this service issued');
-  }
+export function decodeCursor(token: string, country: string, signer: TokenSigner): StartsCursor {
+  const parsed = signer.open(token);
   if (
     !Array.isArray(parsed) ||
     parsed.length !== 5 ||
@@ -29,7 +25,7 @@ export function decodeCursor(token: string, country: string): StartsCursor {
     !parsed.slice(1, 4).every((n) => Number.isSafeInteger(n)) ||
     (parsed[4] !== null && typeof parsed[4] !== 'string')
   ) {
-    throw new ValidationError('page_token', 'is not a token this service issued');
+    throw new ValidationError('page_token', 'is not a token this service issued (pass next_page_token unchanged)');
   }
   if (parsed[0] !== country) throw new ValidationError('page_token', `was issued for country ${parsed[0]}, not ${country}`);
   return { country, fromUs: parsed[1], toUs: parsed[2], hourMs: parsed[3], pageState: parsed[4] ?? undefined };

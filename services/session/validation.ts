@@ -1,4 +1,5 @@
 import { checkId, checkTime, type Rejection } from '../shared/event-rules.js';
+import { quoted } from '../shared/quote.js';
 import type { SessionEvent } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { normalizeCountry } from './countries.js';
 import type { SessionHalf } from './store.js';
@@ -22,7 +23,7 @@ export function validateSessionEvent(event: SessionEvent, nowMs: number): Sessio
     const given = event.kind!.value.country;
     const country = normalizeCountry(given);
     if (!country) {
-      return { field: 'start.country', rule: `must be an ISO 3166-1 alpha-2 country code, got "${given}"` };
+      return { field: 'start.country', rule: `must be an ISO 3166-1 alpha-2 country code, got ${quoted(given)}` };
     }
     half.country = country;
   }

@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.js';
 import { isRejection, type Rejection } from './event-rules.js';
+import { isStorageUnavailable } from './storage-errors.js';
 import { EventOutcome, type EventResult } from '../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 
 /** Most events one batch RPC takes. */
@@ -19,6 +20,18 @@ export function duplicate(index: number, eventId: string): EventResult {
 
 export function rejected(index: number, eventId: string, field: string, rule: string): EventResult {
   return { index, eventId, outcome: EventOutcome.EVENT_OUTCOME_REJECTED, reason: `${field}: ${rule}`, field };
+}
+
+/** Not stored for a reason a retry can fix (`reason` says what could not be reached). */
+export function retryable(index: number, eventId: string, reason: string): EventResult {
+  return { index, eventId, outcome: EventOutcome.EVENT_OUTCOME_RETRYABLE, reason, field: '' };
+}
+
+/** A repeat of an earlier event of the same batch shares its fate: stored once, so a duplicate; else the same. */
+export function fateOfRepeat(first: EventResult, index: number): EventResult {
+  return first.outcome === EventOutcome.EVENT_OUTCOME_ACCEPTED || first.outcome === EventOutcome.EVENT_OUTCOME_DUPLICATE
+    ? duplicate(index, first.eventId)
+    : { ...first, index };
 }
 
 /** Runs `task` over every item with at most `limit` running at once; results keep the items' order. */
@@ -52,30 +65,55 @@ export interface RecordSteps<E, Row> {
 /** Events in flight per call: enough to hide Cassandra's latency, few enough to leave it room. */
 const RECORD_CONCURRENCY = 32;
 
+export const STORAGE_RETRY_REASON = 'not stored: the storage is unavailable; retry the event';
+
 /**
  * The batch-recording loop every owner of events shares: size check, validation, duplicates within the batch and
- * in storage, and one result per event in request order. `stored` holds the rows stored now.
+ * in storage, and one result per event in request order. An event whose write fails because the storage is
+ * unavailable is retryable (its writes are idempotent upserts, so a retry completes it); the others of the batch are
+ * unaffected. Any other failure fails the call. `stored` holds the rows
+ * stored now.
  */
 export async function recordBatch<E extends { eventId: string }, Row>(
   events: readonly E[],
   steps: RecordSteps<E, Row>,
 ): Promise<{ results: EventResult[]; stored: Row[] }> {
   checkBatchSize(events.length);
-  const inThisBatch = new Set<string>();
-  const stored: Row[] = [];
-  const results = await mapConcurrently(events, RECORD_CONCURRENCY, async (event, index) => {
+  const results = new Array<EventResult>(events.length);
+  const firstIndexOf = new Map<string, number>();
+  const repeats: Array<{ index: number; first: number }> = [];
+  const toStore: Array<{ index: number; row: Row }> = [];
+  events.forEach((event, index) => {
     const row = steps.validate(event);
     if (isRejection(row as object)) {
       const { field, rule } = row as Rejection;
-      return rejected(index, event.eventId, field, rule);
+      results[index] = rejected(index, event.eventId, field, rule);
+      return;
     }
-    const valid = row as Row;
-    const key = steps.dedupeKey(valid);
-    if (inThisBatch.has(key)) return duplicate(index, event.eventId);
-    inThisBatch.add(key);
-    if (!(await steps.store(valid))) return duplicate(index, event.eventId);
-    stored.push(valid);
-    return accepted(index, event.eventId);
+    const key = steps.dedupeKey(row as Row);
+    const first = firstIndexOf.get(key);
+    if (first !== undefined) repeats.push({ index, first });
+    else {
+      firstIndexOf.set(key, index);
+      toStore.push({ index, row: row as Row });
+    }
   });
+  const stored: Row[] = [];
+  await mapConcurrently(toStore, RECORD_CONCURRENCY, async ({ index, row }) => {
+    const { eventId } = events[index]!;
+    try {
+      if (!(await steps.store(row))) {
+        results[index] = duplicate(index, eventId);
+        return;
+      }
+    } catch (error) {
+      if (!isStorageUnavailable(error)) throw error;
+      results[index] = retryable(index, eventId, STORAGE_RETRY_REASON);
+      return;
+    }
+    stored.push(row);
+    results[index] = accepted(index, eventId);
+  });
+  for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first]!, index);
   return { results, stored };
 }

@@ -10,10 +10,33 @@ export async function connectCassandra(config: Config['cassandra'], logger: Logg
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
     keyspace: config.keyspace,
-    queryOptions: { prepare: true, consistency: cassandra.types.consistencies.localQuorum },
+    queryOptions: { prepare: true, consistency: consistencyOf(config.consistency) },
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 2 } },
+    // A stalled node must fail a statement (storage unavailable, retry) well within the callers' deadlines.
+    socketOptions: { readTimeout: config.requestTimeoutMs, connectTimeout: Math.min(5000, config.requestTimeoutMs) },
   });
   await client.connect();
   logger.info({ contactPoints: config.contactPoints, keyspace: config.keyspace }, 'connected to Cassandra');
   return client;
+}
+
+/** The driver's consistency level of a name such as `localQuorum`, `quorum` or `one` (CASSANDRA_CONSISTENCY). */
+export function consistencyOf(name: string): cassandra.types.consistencies {
+  const levels = cassandra.types.consistencies as unknown as Record<string, number>;
+  const level = levels[name];
+  if (typeof level !== 'number') {
+    const known = Object.keys(levels).filter((key) => typeof levels[key] === 'number');
+    throw new Error(`CASSANDRA_CONSISTENCY must be one of ${known.join(', ')}, got "${name}"`);
+  }
+  return level;
+}
+
+/** Whether the cluster answers a trivial read within `timeoutMs`. */
+export async function cassandraAnswers(client: CassandraClient, timeoutMs: number): Promise<boolean> {
+  try {
+    await client.execute('SELECT release_version FROM system.local', [], { readTimeout: timeoutMs, isIdempotent: true });
+    return true;
+  } catch {
+    return false;
+  }
 }

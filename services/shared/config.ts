@@ -7,12 +7,38 @@ export interface Config {
     localDataCenter: string;
     keyspace: string;
     replicationFactor: number;
+    /** How long one statement may take before it fails as storage unavailable (the driver's read timeout). */
+    requestTimeoutMs: number;
+    /** Consistency of reads and writes: a driver name such as localQuorum, quorum or one. */
+    consistency: string;
   };
   redis: { url: string };
   /** Where each gRPC service listens (its own port) and where the others reach it. */
   services: Record<BackendName, { port: number; address: string }>;
-  gateway: { port: number; host: string };
+  gateway: GatewayConfig;
   host: string;
+  /** Signs page tokens; every replica of a service must share it. */
+  tokenSecret: string;
+}
+
+/** The gateway's port and the bounds on what one caller can hold or send. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** Largest request body of an RPC or a plain route (bulk imports stream with their own cap). */
+  maxBodyBytes: number;
+  /** Deadline of a forwarded call whose caller sent none, and of every plain HTTP route. */
+  defaultDeadlineMs: number;
+  /** Time a client has to send a request's headers, from the connection's first byte. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request. */
+  requestTimeoutMs: number;
+  /** How long an HTTP/1.1 connection may wait for its next request. */
+  keepAliveTimeoutMs: number;
+  /** A connection (or HTTP/2 session) with no traffic at all for this long is closed. */
+  idleTimeoutMs: number;
+  /** Connections held at once; more are closed as they arrive. */
+  maxConnections: number;
 }
 
 export type BackendName = 'ingest' | 'session' | 'reaction' | 'games';
@@ -37,11 +63,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       localDataCenter: env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
       keyspace: env.CASSANDRA_KEYSPACE ?? 'gamepulse',
       replicationFactor: readInt(env, 'CASSANDRA_REPLICATION_FACTOR', 1),
+      requestTimeoutMs: readInt(env, 'CASSANDRA_REQUEST_TIMEOUT_MS', 4000),
+      consistency: env.CASSANDRA_CONSISTENCY ?? 'localQuorum',
     },
     redis: { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
     services,
-    gateway: { port: readPort(env, 'GATEWAY_PORT', 8080), host },
+    gateway: {
+      port: readPort(env, 'GATEWAY_PORT', 8080),
+      host,
+      maxBodyBytes: readInt(env, 'GATEWAY_MAX_BODY_BYTES', 1 << 20),
+      defaultDeadlineMs: readInt(env, 'GATEWAY_DEADLINE_MS', 10_000),
+      headersTimeoutMs: readInt(env, 'GATEWAY_HEADERS_TIMEOUT_MS', 10_000),
+      requestTimeoutMs: readInt(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 60_000),
+      keepAliveTimeoutMs: readInt(env, 'GATEWAY_KEEPALIVE_TIMEOUT_MS', 5_000),
+      idleTimeoutMs: readInt(env, 'GATEWAY_IDLE_TIMEOUT_MS', 60_000),
+      maxConnections: readInt(env, 'GATEWAY_MAX_CONNECTIONS', 1024),
+    },
     host,
+    // The local default is fine on loopback; deployments set their own (k8s: a Secret).
+    tokenSecret: env.GAMEPULSE_TOKEN_SECRET || 'gamepulse-local-token-secret',
   };
 }
 

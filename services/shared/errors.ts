@@ -1,4 +1,6 @@
 import { status } from '@grpc/grpc-js';
+import { boundedMessage } from './quote.js';
+import { isStorageUnavailable } from './storage-errors.js';
 
 /** Bad input from a caller: becomes INVALID_ARGUMENT (HTTP 400) with a message that names the field and the rule. */
 export class ValidationError extends Error {
@@ -32,9 +34,13 @@ export interface StatusError {
   details: string;
 }
 
-/** What a caller is told about an error: its own mistakes in full, our failures without internals. */
+/**
+ * What a caller is told about an error: its own mistakes in full (bounded in length), storage that cannot be reached
+ * as UNAVAILABLE (retry), our failures without internals.
+ */
 export function toStatusError(error: unknown): StatusError {
-  if (error instanceof ValidationError) return { code: status.INVALID_ARGUMENT, details: error.message };
+  if (error instanceof ValidationError) return { code: status.INVALID_ARGUMENT, details: boundedMessage(error.message) };
+  if (isStorageUnavailable(error)) return { code: status.UNAVAILABLE, details: 'the storage is unavailable; retry' };
   if (error instanceof NotFoundError) return { code: status.NOT_FOUND, details: error.message };
   if (error instanceof NotImplementedError) return { code: status.UNIMPLEMENTED, details: error.message };
   return { code: status.INTERNAL, details: 'internal error' };

@@ -22,10 +22,23 @@ export function checkId(field: string, value: string, max = 128): Rejection | un
 /** The event time in microseconds, or why it is not acceptable (missing, malformed, outside retention). */
 export function checkTime(field: string, ts: Timestamp | undefined, nowMs: number): number | Rejection {
   if (!ts) return { field, rule: 'is required' };
-  if (!Number.isFinite(ts.seconds) || ts.nanos < 0 || ts.nanos > 999_999_999) {
-    return { field, rule: 'is not a valid timestamp' };
-  }
+  const invalid = timestampProblem(ts);
+  if (invalid) return { field, rule: invalid };
   const micros = timestampToMicros(ts);
   const problem = eventTimeProblem(micros / 1000, nowMs);
   return problem ? { field, rule: problem } : micros;
+}
+
+/** The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
+const MIN_TIMESTAMP_SECONDS = -62_135_596_800;
+const MAX_TIMESTAMP_SECONDS = 253_402_300_799;
+
+/** Why a Timestamp is not a real time (out of protobuf's range, bad nanos), or undefined if it is one. */
+export function timestampProblem(ts: Timestamp): string | undefined {
+  const { seconds, nanos } = ts;
+  if (!Number.isInteger(seconds) || seconds < MIN_TIMESTAMP_SECONDS || seconds > MAX_TIMESTAMP_SECONDS) {
+    return 'must be a time from 0001-01-01 to 9999-12-31 (seconds out of range)';
+  }
+  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) return 'must have nanos from 0 to 999999999';
+  return undefined;
 }

@@ -11,6 +11,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from './logger.js';
 import { addReflection } from './reflection.js';
 
+/** The health-check service name that answers SERVING while the process runs, whatever its storage does. */
+export const LIVENESS_SERVICE = 'liveness';
+
 /** One gRPC service hosted by a process. */
 export interface HostedService {
   /** Full protobuf name, e.g. `gamepulse.session.v1.SessionService` (the name health checks use). */
@@ -32,6 +35,8 @@ export interface GrpcServerOptions {
 
 export interface RunningGrpcServer {
   port: number;
+  /** Whether the process can serve its calls now (its storage reachable): the overall health, service "". */
+  setServing(serving: boolean): void;
   /** Stops taking calls, lets in-flight calls finish (up to `graceMs`), then runs `onClose`. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -45,7 +50,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const server = new Server({ interceptors: [requestLogging(logger)] });
   for (const service of options.services) server.addService(service.definition, service.implementation);
 
-  const health = new HealthImplementation({ '': 'SERVING' });
+  // "" and each service: ready to serve (readiness). LIVENESS_SERVICE: the process runs and answers (liveness), so
+  // that an orchestrator does not restart replicas whose storage is down.
+  const health = new HealthImplementation({ '': 'SERVING', [LIVENESS_SERVICE]: 'SERVING' });
   for (const service of options.services) health.setStatus(service.name, 'SERVING');
   health.addToServer(server);
 
@@ -63,10 +70,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   logger.info({ port, services: options.services.map((s) => s.name) }, 'gRPC server listening');
 
   let shuttingDown: Promise<void> | undefined;
+  const setReadiness = (status: 'SERVING' | 'NOT_SERVING') => {
+    health.setStatus('', status);
+    for (const service of options.services) health.setStatus(service.name, status);
+  };
+  const setServing = (serving: boolean) => {
+    if (!shuttingDown) setReadiness(serving ? 'SERVING' : 'NOT_SERVING');
+  };
   const shutdown = (graceMs = 10_000): Promise<void> => {
     shuttingDown ??= (async () => {
-      health.setStatus('', 'NOT_SERVING');
-      for (const service of options.services) health.setStatus(service.name, 'NOT_SERVING');
+      setReadiness('NOT_SERVING');
+      health.setStatus(LIVENESS_SERVICE, 'NOT_SERVING');
       options.stopping?.abort();
       await drain(server, graceMs, logger);
       for (const close of options.onClose ?? []) await close();
@@ -74,7 +88,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     })();
     return shuttingDown;
   };
-  return { port, shutdown };
+  return { port, setServing, shutdown };
 }
 
 function drain(server: Server, graceMs: number, logger: Logger): Promise<void> {

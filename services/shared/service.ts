@@ -1,4 +1,4 @@
-import { connectCassandra, type CassandraClient } from './cassandra.js';
+import { cassandraAnswers, connectCassandra, type CassandraClient } from './cassandra.js';
 import { ResponseCache } from './cache.js';
 import { loadConfig, type BackendName, type Config } from './config.js';
 import { startGrpcServer, type HostedService } from './grpc-server.js';
@@ -60,5 +60,30 @@ export async function runService(spec: ServiceSpec): Promise<void> {
     stopping,
     onClose,
   });
-  stopOnSignals(() => server.shutdown(), logger);
+  const storageWatch = cassandra ? watchStorage(cassandra, server.setServing, logger) : undefined;
+  stopOnSignals(async () => {
+    clearInterval(storageWatch);
+    await server.shutdown();
+  }, logger);
+}
+
+const STORAGE_CHECK_INTERVAL_MS = 2000;
+
+/** Keeps the process's health in step with its storage: NOT_SERVING while Cassandra does not answer. */
+function watchStorage(cassandra: CassandraClient, setServing: (serving: boolean) => void, logger: Logger): NodeJS.Timeout {
+  let serving = true;
+  let checking = false;
+  const timer = setInterval(async () => {
+    if (checking) return;
+    checking = true;
+    const answers = await cassandraAnswers(cassandra, STORAGE_CHECK_INTERVAL_MS / 2);
+    checking = false;
+    if (answers === serving) return;
+    serving = answers;
+    setServing(serving);
+    if (serving) logger.info('storage answers again; serving');
+    else logger.warn('storage does not answer; NOT_SERVING until it does');
+  }, STORAGE_CHECK_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }

@@ -35,6 +35,7 @@ export async function startIsolatedStack(name: string): Promise<RunningStack & {
   return {
     keyspace,
     ports: stack.ports,
+    processes: stack.processes,
     stop: async () => {
       await stack.stop();
       await drop();

@@ -1,15 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { EngagementKind, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
 import type { BackendChannel } from '../backend-channel.js';
 import { callBackend } from '../backend-call.js';
-import { queryOf, sendText, type PlainRoute } from '../plain-routes.js';
+import { BadRequest, describeHttpError } from '../http-errors.js';
+import { errorHeaders, queryOf, sendText, type PlainRoute } from '../plain-routes.js';
+import { quoted } from '../../shared/quote.js';
 import { hourOf } from '../../shared/time.js';
 import { MicroCache } from '../micro-cache.js';
-import { describeHttpError } from './http-errors.js';
-import { BadRequest } from './request-body.js';
 
 const GATEWAY_ANSWER_TTL_MS = 200;
 
@@ -41,6 +42,7 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
     });
     const result = results[0];
     if (result?.outcome === EventOutcome.REJECTED) throw new BadRequest(result.reason);
+    if (result?.outcome === EventOutcome.RETRYABLE) throw new ConnectError(result.reason, Code.Unavailable);
     response.writeHead(204).end();
   };
 
@@ -60,7 +62,7 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
       handle: (request, response, params) =>
         answer(response, async () => {
           if (params.kind !== 'click' && params.kind !== 'impression') {
-            throw new BadRequest(`event: must be click or impression, got "${params.kind}"`);
+            throw new BadRequest(`event: must be click or impression, got ${quoted(params.kind)}`);
           }
           await record(response, params.timestamp!, params.user!, params.kind, queryOf(request).get('event_id') ?? '');
         }),
@@ -90,7 +92,7 @@ function kindOf(query: URLSearchParams): KindName {
   const event = query.get('event');
   if (flags.length === 2) throw new BadRequest('event: send either click or impression, not both');
   if (event !== null && event !== 'click' && event !== 'impression') {
-    throw new BadRequest(`event: must be click or impression, got "${event}"`);
+    throw new BadRequest(`event: must be click or impression, got ${quoted(event)}`);
   }
   if (event !== null && flags.length === 1 && flags[0] !== event) {
     throw new BadRequest(`event: the ${flags[0]} flag contradicts event=${event}`);
@@ -102,7 +104,7 @@ function kindOf(query: URLSearchParams): KindName {
 
 function millisOf(text: string): number {
   if (text === '') throw new BadRequest('timestamp: is required (milliseconds since the epoch)');
-  if (!/^\d{1,15}$/.test(text)) throw new BadRequest(`timestamp: must be milliseconds since the epoch, got "${text}"`);
+  if (!/^\d{1,15}$/.test(text)) throw new BadRequest(`timestamp: must be milliseconds since the epoch, got ${quoted(text)}`);
   return Number(text);
 }
 
@@ -113,6 +115,6 @@ async function answer(response: ServerResponse, run: () => Promise<void>): Promi
   } catch (error) {
     const described = describeHttpError(error);
     if (!described) throw error;
-    sendText(response, described.status, `${described.reason}\n`);
+    sendText(response, described.status, `${described.reason}\n`, errorHeaders(described, response));
   }
 }

@@ -1,18 +1,19 @@
 import type { IncomingMessage } from 'node:http';
+import { quoted } from '../../shared/quote.js';
+import { BadRequest } from '../http-errors.js';
 
-export const MAX_BODY_BYTES = 1 << 20;
+/** Content types a JSON body may come with: JSON, JSON lines, none, or what `curl -d` sends by default. */
+const jsonBodyTypes = new Set(['', 'application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain', 'application/x-www-form-urlencoded']);
 
-/** A request body problem that becomes a 4xx with a one-line reason. */
-export class BadRequest extends Error {
-  constructor(
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
+/** A whole request body of at most `maxBytes` (413 past that, before reading it when its length is declared). */
+export async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!jsonBodyTypes.has(mediaType)) {
+    throw new BadRequest(`content-type: must be application/json or application/x-ndjson, got ${quoted(mediaType)}`, 415);
   }
-}
-
-export async function readBody(request: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  if (Number(request.headers['content-length'] ?? 0) > maxBytes) {
+    throw new BadRequest(`body: larger than ${maxBytes} bytes`, 413);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {

@@ -1,5 +1,6 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { quoted } from '../../shared/quote.js';
 import { parseIsoTimestamp } from '../../shared/time.js';
 
 /** An event of the original system's format, converted for ingest, or why it could not be converted. */
@@ -25,13 +26,13 @@ export function convertSessionEvent(value: unknown): ConvertedEvent {
     }
   }
   if (raw.event !== 'start' && raw.event !== 'end') {
-    return { problem: { field: 'event', rule: `must be "start" or "end", got ${JSON.stringify(raw.event ?? null)}` }, eventId };
+    return { problem: { field: 'event', rule: `must be "start" or "end", got ${quoted(raw.event ?? null)}` }, eventId };
   }
   if (typeof raw.ts !== 'string' || raw.ts === '') return { problem: { field: 'ts', rule: 'is required' }, eventId };
   const ts = parseIsoTimestamp(raw.ts);
   if (!ts) {
     return {
-      problem: { field: 'ts', rule: `must be an ISO-8601 date-time such as 2016-12-02T12:48:05.520022, got "${raw.ts}"` },
+      problem: { field: 'ts', rule: `must be an ISO-8601 date-time such as 2016-12-02T12:48:05.520022, got ${quoted(raw.ts)}` },
       eventId,
     };
   }

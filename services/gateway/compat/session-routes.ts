@@ -5,11 +5,12 @@ import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js'
 import { SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
 import { MAX_BATCH } from '../../shared/batch.js';
 import { formatIsoMicros } from '../../shared/time.js';
+import { quoted } from '../../shared/quote.js';
 import type { BackendChannel } from '../backend-channel.js';
 import { callBackend } from '../backend-call.js';
-import { queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
-import { describeHttpError } from './http-errors.js';
-import { BadRequest, parseEventsBody, readBody } from './request-body.js';
+import { BadRequest, describeHttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
+import { errorHeaders, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
+import { parseEventsBody, readBody } from './request-body.js';
 import { convertSessionEvent } from './session-events.js';
 
 /** The original session system allowed arrays of up to 10 events per request. */
@@ -18,6 +19,7 @@ const outcomeNames: Record<number, string> = {
   [EventOutcome.ACCEPTED]: 'accepted',
   [EventOutcome.DUPLICATE]: 'duplicate',
   [EventOutcome.REJECTED]: 'rejected',
+  [EventOutcome.RETRYABLE]: 'retry',
 };
 
 interface EventAnswer {
@@ -28,14 +30,17 @@ interface EventAnswer {
 }
 
 /** The original player-session system's HTTP routes, answered by the ingest and session services. */
-export function sessionRoutes(channels: { ingest: BackendChannel; session: BackendChannel }): PlainRoute[] {
+export function sessionRoutes(
+  channels: { ingest: BackendChannel; session: BackendChannel },
+  maxBodyBytes: number,
+): PlainRoute[] {
   return [
     {
       method: 'POST',
       path: /^\/event-handler$/,
       handle: (request, response) =>
         answer(response, async () => {
-          const values = parseEventsBody(await readBody(request), MAX_ARRAY_EVENTS, MAX_BATCH);
+          const values = parseEventsBody(await readBody(request, maxBodyBytes), MAX_ARRAY_EVENTS, MAX_BATCH);
           const converted = values.map(convertSessionEvent);
           const forwarded = converted.flatMap((c, index) => ('event' in c ? [{ index, event: c.event }] : []));
           const answerOfIngest = forwarded.length
@@ -58,12 +63,16 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
             };
           });
           const tally = (status: string) => results.filter((r) => r?.status === status).length;
-          return {
+          const body = {
             results,
             accepted: tally('accepted'),
             duplicates: tally('duplicate'),
             rejected: tally('rejected'),
+            retry: tally('retry'),
           };
+          // Nothing stored, and some of it can be: the whole request is worth retrying, and says so.
+          if (body.accepted + body.duplicates === 0 && body.retry > 0) return new RetryLater(body);
+          return body;
         }),
     },
     {
@@ -116,19 +125,30 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
   ];
 }
 
-/** Runs a route and answers JSON: 200 with its result, or the error's status with `{"error": reason}`. */
+/** An answer of 503 with Retry-After and a body: nothing of the request was stored, and a retry can store it. */
+class RetryLater {
+  constructor(readonly body: unknown) {}
+}
+
+/**
+ * Runs a route and answers JSON: 200 with its result, 503 for a RetryLater, or the error's status with
+ * `{"error": reason}`.
+ */
 async function answer(response: ServerResponse, produce: () => Promise<unknown>): Promise<void> {
   try {
-    sendJson(response, 200, await produce());
+    const result = await produce();
+    if (result instanceof RetryLater) {
+      sendJson(response, 503, result.body, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    } else sendJson(response, 200, result);
   } catch (error) {
     const described = describeHttpError(error);
     if (!described) throw error;
-    sendJson(response, described.status, { error: described.reason });
+    sendJson(response, described.status, { error: described.reason }, errorHeaders(described, response));
   }
 }
 
 function wholeNumber(field: string, text: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new BadRequest(`${field}: must be a whole number, got "${text}"`);
+  if (!/^\d{1,9}$/.test(text)) throw new BadRequest(`${field}: must be a whole number, got ${quoted(text)}`);
   return Number(text);
 }
 

@@ -1,7 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
-import { describeHttpError } from '../compat/http-errors.js';
-import { BadRequest } from '../compat/request-body.js';
+import { BadRequest, describeHttpError } from '../http-errors.js';
 
 describe('describeHttpError', () => {
   it('passes the caller\'s mistakes through with their reason', () => {
@@ -14,7 +13,11 @@ describe('describeHttpError', () => {
   });
 
   it('tells a backend that is down or slow from a failure it will not describe', () => {
-    expect(describeHttpError(new ConnectError('connection refused', Code.Unavailable))?.status).toBe(503);
+    expect(describeHttpError(new ConnectError('connection refused', Code.Unavailable))).toEqual({
+      status: 503,
+      reason: 'connection refused',
+      retryAfterSeconds: 1,
+    });
     expect(describeHttpError(new ConnectError('deadline', Code.DeadlineExceeded))?.status).toBe(504);
     expect(describeHttpError(new ConnectError('oops', Code.Internal))).toBeUndefined();
     expect(describeHttpError(new Error('oops'))).toBeUndefined();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequest, parseEventsBody } from '../compat/request-body.js';
+import { parseEventsBody } from '../compat/request-body.js';
+import { BadRequest } from '../http-errors.js';
 import { convertSessionEvent } from '../compat/session-events.js';
 
 describe('convertSessionEvent', () => {

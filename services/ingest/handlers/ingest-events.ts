@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { checkBatchSize, duplicate, rejected } from '../../shared/batch.js';
+import { checkBatchSize, fateOfRepeat, rejected, retryable } from '../../shared/batch.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
@@ -23,8 +23,8 @@ interface Share {
 /**
  * The front door: checks each event's envelope, gives it an id (the client's, else its natural key, else a fresh
  * one), drops repeats within the batch, forwards each owner's share over gRPC, and answers per event in order.
- * When an owner cannot be reached its events are rejected with a reason that says to retry: nothing is half-done,
- * because every owner's writes are idempotent.
+ * When an owner cannot be reached its events are retryable: nothing is half-done, because every owner's writes are
+ * idempotent.
  */
 export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, IngestEventsResponse> {
   constructor(private readonly owners: EventOwners) {}
@@ -54,20 +54,13 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
       shares[shareOf(event.payload)].events.push({ id, payload: event.payload, index });
     });
     await Promise.all(Object.values(shares).map((share) => this.forward(share, results)));
-    // A repeat within the batch shares its first occurrence's fate: a duplicate if that was stored (or already
-    // was), rejected for the same reason if it was not.
-    for (const { index, first } of repeats) {
-      const original = results[first]!;
-      results[index] =
-        original.outcome === EventOutcome.EVENT_OUTCOME_REJECTED
-          ? { ...original, index }
-          : duplicate(index, original.eventId);
-    }
+    for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first]!, index);
     return {
       results,
       accepted: count(results, EventOutcome.EVENT_OUTCOME_ACCEPTED),
       duplicates: count(results, EventOutcome.EVENT_OUTCOME_DUPLICATE),
       rejected: count(results, EventOutcome.EVENT_OUTCOME_REJECTED),
+      retryable: count(results, EventOutcome.EVENT_OUTCOME_RETRYABLE),
     };
   }
 
@@ -80,8 +73,11 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         results[index] = { ...result, index, eventId: id, ...renamedField(result, payloadName(payload)) };
       });
     } catch (error) {
-      const reason = ownerFailure(share.owner, error as ServiceError);
-      for (const { index, id, payload } of share.events) results[index] = rejected(index, id, payloadName(payload), reason);
+      const failure = ownerFailure(share.owner, error as ServiceError);
+      for (const { index, id, payload } of share.events) {
+        results[index] =
+          failure.retry ? retryable(index, id, failure.reason) : rejected(index, id, payloadName(payload), failure.reason);
+      }
     }
   }
 
@@ -160,9 +156,16 @@ function renamedField(result: EventResult, name: PayloadName): Pick<EventResult,
   return { field, reason: result.reason.replace(result.field, field) };
 }
 
-function ownerFailure(owner: string, error: ServiceError): string {
-  if (error.code === status.UNIMPLEMENTED) return `this kind of event is not supported yet by the ${owner} service`;
-  return `not stored: the ${owner} service failed (${status[error.code] ?? 'UNKNOWN'}); retry the event`;
+/**
+ * What a failed owner call means for its events: the owner refusing them (not supported, bad batch) is final; the
+ * owner unreachable, slow or failing is not, and every owner's writes are idempotent, so a retry is safe.
+ */
+function ownerFailure(owner: string, error: ServiceError): { retry: boolean; reason: string } {
+  if (error.code === status.UNIMPLEMENTED) {
+    return { retry: false, reason: `this kind of event is not supported yet by the ${owner} service` };
+  }
+  if (error.code === status.INVALID_ARGUMENT) return { retry: false, reason: error.details };
+  return { retry: true, reason: `not stored: the ${owner} service failed (${status[error.code] ?? 'UNKNOWN'}); retry the event` };
 }
 
 function count(results: EventResult[], outcome: EventOutcome): number {

@@ -1,5 +1,6 @@
 import type { ResponseCache } from '../../shared/cache.js';
 import { ValidationError } from '../../shared/errors.js';
+import { timestampProblem } from '../../shared/event-rules.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { HOUR_MS, hourOf, millisToTimestamp, timestampToMicros, type Clock } from '../../shared/time.js';
 import type {
@@ -29,6 +30,8 @@ export class GetHourlyEngagementHandler
 
   async handle(request: GetHourlyEngagementRequest): Promise<GetHourlyEngagementResponse> {
     if (!request.timestamp) throw new ValidationError('timestamp', 'is required');
+    const invalid = timestampProblem(request.timestamp);
+    if (invalid) throw new ValidationError('timestamp', invalid);
     const hourMs = hourOf(Math.floor(timestampToMicros(request.timestamp) / 1000));
     const closed = hourMs + HOUR_MS <= this.clock();
     const counts = await this.cache.getOrCompute<HourEngagement>(

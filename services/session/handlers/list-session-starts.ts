@@ -1,4 +1,5 @@
 import type { UnaryHandler } from '../../shared/rpc.js';
+import type { TokenSigner } from '../../shared/signed-token.js';
 import { HOUR_MS, hourOf, microsToTimestamp, type Clock } from '../../shared/time.js';
 import type {
   ListSessionStartsRequest,
@@ -16,6 +17,7 @@ import { checkCountry, checkWindowHours, sizeOrDefault } from './query-rules.js'
 export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsRequest, ListSessionStartsResponse> {
   constructor(
     private readonly store: SessionStore,
+    private readonly signer: TokenSigner,
     private readonly clock: Clock,
   ) {}
 
@@ -24,7 +26,7 @@ export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsR
     const pageSize = sizeOrDefault('page_size', request.pageSize, 100, 1000);
     let cursor: StartsCursor;
     if (request.pageToken) {
-      cursor = decodeCursor(request.pageToken, country);
+      cursor = decodeCursor(request.pageToken, country, this.signer);
     } else {
       checkWindowHours(request.hours);
       const now = this.clock();
@@ -50,9 +52,9 @@ export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsR
       } while (pageState && starts.length < pageSize);
       if (starts.length >= pageSize) {
         const nextHour = hours[i + 1];
-        if (pageState) return { starts, nextPageToken: encodeCursor({ ...cursor, hourMs, pageState }) };
+        if (pageState) return { starts, nextPageToken: encodeCursor({ ...cursor, hourMs, pageState }, this.signer) };
         if (nextHour === undefined) return { starts, nextPageToken: '' };
-        return { starts, nextPageToken: encodeCursor({ ...cursor, hourMs: nextHour, pageState: undefined }) };
+        return { starts, nextPageToken: encodeCursor({ ...cursor, hourMs: nextHour, pageState: undefined }, this.signer) };
       }
     }
     return { starts, nextPageToken: '' };

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../shared/errors.js';
+import { quoted } from '../../shared/quote.js';
 import { normalizeCountry } from '../countries.js';
 
 export const MAX_WINDOW_HOURS = 8760;
@@ -11,7 +12,7 @@ export function checkWindowHours(hours: number): void {
 
 export function checkCountry(country: string): string {
   const code = normalizeCountry(country);
-  if (!code) throw new ValidationError('country', `must be an ISO 3166-1 alpha-2 country code, got "${country}"`);
+  if (!code) throw new ValidationError('country', `must be an ISO 3166-1 alpha-2 country code, got ${quoted(country)}`);
   return code;
 }
 
