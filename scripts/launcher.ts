@@ -62,6 +62,8 @@ export interface ServiceProcess {
   signal(signal: NodeJS.Signals): void;
   /** How many times it has been restarted after exiting unexpectedly. */
   readonly restarts: number;
+  /** The running process's id (a new one after each restart). */
+  readonly pid: number | undefined;
   /** SIGTERM (a graceful drain), then wait for the exit; no restart follows. */
   stop(): Promise<void>;
 }
@@ -101,6 +103,9 @@ export function spawnService(name: string, env: NodeJS.ProcessEnv, output: 'inhe
   return {
     get restarts() {
       return restarts;
+    },
+    get pid() {
+      return exited() ? undefined : child.pid;
     },
     async untilServing(port, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;

@@ -12,24 +12,39 @@ import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, un
 import type { Logger } from '../shared/logger.js';
 import { boundedMessage } from '../shared/quote.js';
 import { percentEncodeMinimal } from './grpc-message-encoding.js';
+import { closeAfterAnswer } from './lingering-close.js';
 
 type NodeRequest = IncomingMessage | Http2ServerRequest;
 type NodeResponse = ServerResponse | Http2ServerResponse;
 
-/** How a binary request of each content type frames its message. */
-const binaryFraming: Record<string, 'unary' | 'grpc' | 'connect-stream'> = {
-  'application/proto': 'unary',
-  'application/grpc': 'grpc',
-  'application/grpc+proto': 'grpc',
-  'application/grpc-web': 'grpc',
-  'application/grpc-web+proto': 'grpc',
-  'application/connect+proto': 'connect-stream',
+type Framing = 'unary' | 'grpc' | 'connect-stream';
+
+/** How a request of each content type frames its message, and whether the message is binary protobuf. */
+const framingOf: Record<string, { framing: Framing; binary: boolean }> = {
+  'application/json': { framing: 'unary', binary: false },
+  'application/proto': { framing: 'unary', binary: true },
+  'application/grpc': { framing: 'grpc', binary: true },
+  'application/grpc+proto': { framing: 'grpc', binary: true },
+  'application/grpc+json': { framing: 'grpc', binary: false },
+  'application/grpc-web': { framing: 'grpc', binary: true },
+  'application/grpc-web+proto': { framing: 'grpc', binary: true },
+  'application/grpc-web+json': { framing: 'grpc', binary: false },
+  'application/connect+proto': { framing: 'connect-stream', binary: true },
+  'application/connect+json': { framing: 'connect-stream', binary: false },
 };
+
+const refusalCodes = {
+  invalid_argument: { http: 400, grpc: '3' },
+  resource_exhausted: { http: 413, grpc: '8' },
+} as const;
 
 /**
  * The Connect router as a Node request handler (Connect, gRPC-Web and gRPC on one path per RPC), like
- * connect-node's adapter but with one check first: a binary request message that does not parse is the caller's
- * mistake and answers INVALID_ARGUMENT (HTTP 400). connect-es reports it as INTERNAL (500), as if it were ours.
+ * connect-node's adapter but with two checks first, each answered in the request's own protocol:
+ * - a body over `readMaxBytes` is refused with 413 / RESOURCE_EXHAUSTED as soon as it is over, and an HTTP/1.1
+ *   connection then closes cleanly (the rest of the body would otherwise be read as the next request);
+ * - a binary request message that does not parse is the caller's mistake: 400 / INVALID_ARGUMENT (connect-es reports
+ *   it as INTERNAL, 500, as if it were ours).
  */
 export function connectHandler(options: {
   routes: (router: ConnectRouter) => void;
@@ -46,7 +61,7 @@ export function connectHandler(options: {
       return;
     }
     const universal = universalRequestFromNodeRequest(request, response, undefined, undefined);
-    checkBinaryMessage(universal, handler.method.input, options.readMaxBytes)
+    checkRequest(universal, handler.method.input, options.readMaxBytes, () => closeAfterAnswer(response as ServerResponse))
       .then((checked) => ('refusal' in checked ? checked.refusal : handler(checked.request)))
       .then((answer) => universalResponseToNodeResponse(answer, response))
       .catch((error: unknown) => {
@@ -59,28 +74,30 @@ export function connectHandler(options: {
 }
 
 /**
- * The request again (its body read once, up to `maxBytes`) if its binary message parses or it is not binary; else
- * the INVALID_ARGUMENT answer in the request's own protocol.
+ * The request again (its body read once, up to `maxBytes`) if it is within the limit and its binary message parses
+ * (or it is not binary); else the refusal in the request's own protocol.
  */
-async function checkBinaryMessage(
+async function checkRequest(
   request: UniversalServerRequest,
   input: DescMessage,
   maxBytes: number,
+  onTooLarge: () => void,
 ): Promise<{ request: UniversalServerRequest } | { refusal: UniversalServerResponse }> {
   const contentType = (request.header.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const framing = binaryFraming[contentType];
-  if (!framing || !(Symbol.asyncIterator in Object(request.body))) return { request };
+  const format = framingOf[contentType];
+  if (!format || !(Symbol.asyncIterator in Object(request.body))) return { request };
   let bytes: Uint8Array;
   try {
     bytes = await readAllBytes(request.body as AsyncIterable<Uint8Array>, maxBytes);
-  } catch {
-    // Over the limit (or the body broke off): the protocol handler answers that in its own way.
-    return { request };
+  } catch (error) {
+    if (ConnectError.from(error).code !== Code.ResourceExhausted) throw error;
+    onTooLarge();
+    return { refusal: refusalIn(format.framing, contentType, 'resource_exhausted', `body: larger than ${maxBytes} bytes`) };
   }
-  const problem = framing === 'unary' ? parseProblem(input, bytes) : envelopeProblem(input, bytes);
+  const problem = !format.binary ? undefined : format.framing === 'unary' ? parseProblem(input, bytes) : envelopeProblem(input, bytes);
   if (!problem) return { request: { ...request, body: createAsyncIterable([bytes]) } };
   const message = boundedMessage(`request: not a valid ${input.typeName} message (${problem})`);
-  return { refusal: refusalIn(framing, contentType, message) };
+  return { refusal: refusalIn(format.framing, contentType, 'invalid_argument', message) };
 }
 
 function parseProblem(input: DescMessage, bytes: Uint8Array): string | undefined {
@@ -112,18 +129,27 @@ function envelopeProblem(input: DescMessage, bytes: Uint8Array): string | undefi
   return undefined;
 }
 
-function refusalIn(framing: 'unary' | 'grpc' | 'connect-stream', contentType: string, message: string): UniversalServerResponse {
+function refusalIn(
+  framing: Framing,
+  contentType: string,
+  code: keyof typeof refusalCodes,
+  message: string,
+): UniversalServerResponse {
   if (framing === 'grpc') {
     // A trailers-only answer: the status travels in the headers, for gRPC and gRPC-Web alike.
     return {
       status: 200,
-      header: new Headers({ 'content-type': contentType, 'grpc-status': '3', 'grpc-message': percentEncodeMinimal(message) }),
+      header: new Headers({
+        'content-type': contentType,
+        'grpc-status': refusalCodes[code].grpc,
+        'grpc-message': percentEncodeMinimal(message),
+      }),
     };
   }
-  const error = { code: 'invalid_argument', message };
+  const error = { code, message };
   if (framing === 'unary') {
     return {
-      status: 400,
+      status: refusalCodes[code].http,
       header: new Headers({ 'content-type': 'application/json' }),
       body: createAsyncIterable([new TextEncoder().encode(JSON.stringify(error))]),
     };

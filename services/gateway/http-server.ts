@@ -13,7 +13,7 @@ import { quoted } from '../shared/quote.js';
 import { connectHandler } from './connect-handler.js';
 import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
 import { BadRequest, describeHttpError } from './http-errors.js';
-import { errorHeaders, matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
+import { prepareErrorAnswer, matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
 
 export interface GatewayServerOptions {
   limits: GatewayConfig;
@@ -53,7 +53,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     if (!described) logger.error({ err: error, path: path.slice(0, 200) }, 'route failed');
     try {
       if (res.headersSent) res.destroy();
-      else if (described) sendJson(res, described.status, { error: described.reason }, errorHeaders(described, res));
+      else if (described) sendJson(res, described.status, { error: described.reason }, prepareErrorAnswer(described, res));
       else sendJson(res, 500, { error: 'internal error' });
     } catch (failure) {
       logger.error({ err: failure }, 'could not answer; closing the stream');
@@ -81,7 +81,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       found.route.handle(req, res, found.params).catch((error: unknown) => answerFailure(res, error, pathname));
       return;
     }
-    // Refused before connect-node reads a byte of it; bodies without a declared length stop at readMaxBytes.
+    // Refused before a byte of it is read.
     if (request.httpVersionMajor === 1 && Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
       throw new BadRequest(`body: larger than ${limits.maxBodyBytes} bytes`, 413);
     }

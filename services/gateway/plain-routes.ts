@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { quoted } from '../shared/quote.js';
 import { BadRequest, type HttpErrorAnswer } from './http-errors.js';
+import { closeAfterAnswer } from './lingering-close.js';
 
 /** A plain HTTP route (not an RPC): `/healthz` and the original systems' compatibility paths. */
 export interface PlainRoute {
@@ -55,13 +56,10 @@ export function sendText(response: ServerResponse, statusCode: number, body: str
 }
 
 /**
- * The headers of an error answer: Retry-After on a 503; on a 413 over HTTP/1.1 the connection closes after the
- * answer, because the rest of the body it refused would otherwise be read as the next request (HTTP/2 resets just
- * the stream).
+ * Readies `response` for an error answer and returns its headers: Retry-After on a 503; after a 413 (refused before
+ * its body was read) the connection closes cleanly.
  */
-export function errorHeaders(answer: HttpErrorAnswer, response: ServerResponse): OutgoingHttpHeaders {
-  return {
-    ...(answer.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {}),
-    ...(answer.status === 413 && response.req.httpVersionMajor === 1 ? { connection: 'close' } : {}),
-  };
+export function prepareErrorAnswer(answer: HttpErrorAnswer, response: ServerResponse): OutgoingHttpHeaders {
+  if (answer.status === 413) closeAfterAnswer(response);
+  return answer.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {};
 }

@@ -24,12 +24,15 @@ export async function createIsolatedKeyspace(name: string): Promise<{ keyspace: 
 }
 
 /** Every service and the gateway as processes on free ports, over an isolated keyspace dropped on stop. */
-export async function startIsolatedStack(name: string): Promise<RunningStack & { keyspace: string }> {
+export async function startIsolatedStack(
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningStack & { keyspace: string }> {
   const { keyspace, drop } = await createIsolatedKeyspace(name);
   const [ingest, session, reaction, games, gateway] = await freePorts(5);
   const stack = await startStack({
     ports: { ingest: ingest!, session: session!, reaction: reaction!, games: games!, gateway: gateway! },
-    env: { CASSANDRA_KEYSPACE: keyspace, LOG_LEVEL: 'warn' },
+    env: { CASSANDRA_KEYSPACE: keyspace, LOG_LEVEL: 'warn', ...env },
     output: 'ignore',
   });
   return {

@@ -7,7 +7,7 @@ import { EngagementKind, ReactionService } from '../../../gen/es/gamepulse/react
 import type { BackendChannel } from '../backend-channel.js';
 import { callBackend } from '../backend-call.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
-import { errorHeaders, queryOf, sendText, type PlainRoute } from '../plain-routes.js';
+import { prepareErrorAnswer, queryOf, sendText, type PlainRoute } from '../plain-routes.js';
 import { quoted } from '../../shared/quote.js';
 import { hourOf } from '../../shared/time.js';
 import { MicroCache } from '../micro-cache.js';
@@ -115,6 +115,6 @@ async function answer(response: ServerResponse, run: () => Promise<void>): Promi
   } catch (error) {
     const described = describeHttpError(error);
     if (!described) throw error;
-    sendText(response, described.status, `${described.reason}\n`, errorHeaders(described, response));
+    sendText(response, described.status, `${described.reason}\n`, prepareErrorAnswer(described, response));
   }
 }

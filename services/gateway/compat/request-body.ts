@@ -14,14 +14,20 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
   if (Number(request.headers['content-length'] ?? 0) > maxBytes) {
     throw new BadRequest(`body: larger than ${maxBytes} bytes`, 413);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new BadRequest(`body: larger than ${maxBytes} bytes`, 413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      // Refused now; what still arrives is dropped until the connection closes after the 413.
+      request.off('data', onData).off('end', onEnd);
+      request.resume();
+      reject(new BadRequest(`body: larger than ${maxBytes} bytes`, 413));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    request.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import { quoted } from '../../shared/quote.js';
 import type { BackendChannel } from '../backend-channel.js';
 import { callBackend } from '../backend-call.js';
 import { BadRequest, describeHttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
-import { errorHeaders, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
+import { prepareErrorAnswer, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
 import { parseEventsBody, readBody } from './request-body.js';
 import { convertSessionEvent } from './session-events.js';
 
@@ -143,7 +143,7 @@ async function answer(response: ServerResponse, produce: () => Promise<unknown>)
   } catch (error) {
     const described = describeHttpError(error);
     if (!described) throw error;
-    sendJson(response, described.status, { error: described.reason }, errorHeaders(described, response));
+    sendJson(response, described.status, { error: described.reason }, prepareErrorAnswer(described, response));
   }
 }
 

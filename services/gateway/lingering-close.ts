@@ -1,0 +1,24 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** How long a refused upload may go on being read (and dropped) after its answer was sent. */
+const LINGER_MS = 2000;
+
+/**
+ * Ends an HTTP/1.1 connection cleanly after an answer sent before the request body was read (a 413): the answer
+ * goes out with `Connection: close`, the write side closes, and what the client still sends is read and dropped for
+ * a moment so that it reads the answer instead of a reset (RFC 9112 §9.6, "lingering close"). HTTP/2 resets just
+ * the stream, so it needs none of this.
+ */
+export function closeAfterAnswer(response: ServerResponse): void {
+  if (response.req.httpVersionMajor !== 1 || response.headersSent) return;
+  response.setHeader('connection', 'close');
+  const socket = response.socket as (Socket & { destroySoon?: () => void }) | null;
+  if (!socket) return;
+  socket.destroySoon = () => {
+    socket.end();
+    socket.resume();
+    socket.once('end', () => socket.destroy());
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+}
