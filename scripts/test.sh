@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# `npm test`: prepare everything (as `npm start` does), install the Go tools, then run every vitest suite:
-# unit tests, integration tests against the real Cassandra and Redis, end-to-end tests of the processes.
+# `npm test`: prepare everything (as `npm start` does), install the Go tools, then run every vitest suite: unit
+# tests, integration tests against the real Cassandra and Redis, end-to-end tests of the processes; then, one file
+# at a time, the suites that load the whole machine or stop shared infrastructure (test/serial: fuzzing, crashes).
+# Arguments (file filters, vitest flags) go to both phases.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/prepare.sh
 echo; echo "== installing Go tools (grpcurl, kustomize)"
 PATH="$(bash scripts/go-tools.sh grpcurl kustomize):$PATH"
 export PATH
-echo; echo "== running tests"
-report=.local/vitest-report.json
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+echo; echo "== running tests"
+npx vitest run --reporter=default --reporter=json --outputFile.json=.local/vitest-report.json --passWithNoTests "$@" || status=$?
+echo; echo "== running serial tests (fuzzing, crashes)"
+npx vitest run -c vitest.serial.config.ts --reporter=default --reporter=json --outputFile.json=.local/vitest-serial-report.json \
+  --passWithNoTests "$@" || status=$?
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
-' "$report" || true
+  const fs = require("fs");
+  const reports = process.argv.slice(1).filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+  const sum = (key) => reports.reduce((total, r) => total + r[key], 0);
+  console.log(`\ntests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests")} skipped`);
+' .local/vitest-report.json .local/vitest-serial-report.json || true
 exit "$status"

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { fromBinary, type DescMessage } from '@bufbuild/protobuf';
 import { Code, ConnectError, createConnectRouter, type ConnectRouter } from '@connectrpc/connect';
 import {
@@ -43,8 +44,8 @@ const refusalCodes = {
  * connect-node's adapter but with two checks first, each answered in the request's own protocol:
  * - a body over `readMaxBytes` is refused with 413 / RESOURCE_EXHAUSTED as soon as it is over, and an HTTP/1.1
  *   connection then closes cleanly (the rest of the body would otherwise be read as the next request);
- * - a binary request message that does not parse is the caller's mistake: 400 / INVALID_ARGUMENT (connect-es reports
- *   it as INTERNAL, 500, as if it were ours).
+ * - a binary request message that does not parse, or an enveloped one flagged compressed that does not inflate, is
+ *   the caller's mistake: 400 / INVALID_ARGUMENT (connect-es reports both as INTERNAL, 500, as if they were ours).
  */
 export function connectHandler(options: {
   routes: (router: ConnectRouter) => void;
@@ -94,7 +95,10 @@ async function checkRequest(
     onTooLarge();
     return { refusal: refusalIn(format.framing, contentType, 'resource_exhausted', `body: larger than ${maxBytes} bytes`) };
   }
-  const problem = !format.binary ? undefined : format.framing === 'unary' ? parseProblem(input, bytes) : envelopeProblem(input, bytes);
+  const encodingHeader = format.framing === 'grpc' ? 'grpc-encoding' : 'connect-content-encoding';
+  const encoding = request.header.get(encodingHeader)?.trim().toLowerCase() ?? 'identity';
+  const parse = format.binary ? (message: Uint8Array) => parseProblem(input, message) : () => undefined;
+  const problem = format.framing === 'unary' ? parse(bytes) : envelopeProblem(bytes, parse, { encodingHeader, encoding, maxBytes });
   if (!problem) return { request: { ...request, body: createAsyncIterable([bytes]) } };
   const message = boundedMessage(`request: not a valid ${input.typeName} message (${problem})`);
   return { refusal: refusalIn(format.framing, contentType, 'invalid_argument', message) };
@@ -109,8 +113,18 @@ function parseProblem(input: DescMessage, bytes: Uint8Array): string | undefined
   }
 }
 
-/** Checks each uncompressed message of an enveloped body (flags byte, 4-byte length, message). */
-function envelopeProblem(input: DescMessage, bytes: Uint8Array): string | undefined {
+/** Inflaters of the message encodings the router accepts, each bounded by the body cap. */
+const inflaters: Record<string, (bytes: Uint8Array, maxOutputLength: number) => Uint8Array> = {
+  gzip: (bytes, maxOutputLength) => gunzipSync(bytes, { maxOutputLength }),
+  br: (bytes, maxOutputLength) => brotliDecompressSync(bytes, { maxOutputLength }),
+};
+
+/** Checks each message of an enveloped body (flags byte, 4-byte length, message), inflating compressed ones. */
+function envelopeProblem(
+  bytes: Uint8Array,
+  parse: (message: Uint8Array) => string | undefined,
+  compression: { encodingHeader: string; encoding: string; maxBytes: number },
+): string | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
   while (offset < bytes.length) {
@@ -120,8 +134,21 @@ function envelopeProblem(input: DescMessage, bytes: Uint8Array): string | undefi
     if (offset + 5 + length > bytes.length) return 'message envelope longer than the body';
     const compressed = (flags & 0x01) !== 0;
     const endOfStream = (flags & 0x02) !== 0;
-    if (!compressed && !endOfStream) {
-      const problem = parseProblem(input, bytes.subarray(offset + 5, offset + 5 + length));
+    if (!endOfStream) {
+      const message = bytes.subarray(offset + 5, offset + 5 + length);
+      const inflate = inflaters[compression.encoding];
+      if (compressed && compression.encoding === 'identity') return `message marked compressed without ${compression.encodingHeader}`;
+      // An encoding the router does not accept is answered by the router itself (UNIMPLEMENTED).
+      if (compressed && !inflate) return undefined;
+      let plain = message;
+      if (compressed) {
+        try {
+          plain = inflate!(message, compression.maxBytes);
+        } catch {
+          return `message does not inflate as ${compression.encoding} within ${compression.maxBytes} bytes`;
+        }
+      }
+      const problem = parse(plain);
       if (problem) return problem;
     }
     offset += 5 + length;
@@ -136,15 +163,12 @@ function refusalIn(
   message: string,
 ): UniversalServerResponse {
   if (framing === 'grpc') {
-    // A trailers-only answer: the status travels in the headers, for gRPC and gRPC-Web alike.
-    return {
-      status: 200,
-      header: new Headers({
-        'content-type': contentType,
-        'grpc-status': refusalCodes[code].grpc,
-        'grpc-message': percentEncodeMinimal(message),
-      }),
-    };
+    const status = { 'grpc-status': refusalCodes[code].grpc, 'grpc-message': percentEncodeMinimal(message) };
+    // gRPC-Web reads a trailers-only answer from the headers; gRPC clients on HTTP/2 (grpc-js among them) wait for
+    // a trailing HEADERS frame and report a stream that ends without one as INTERNAL.
+    return contentType.startsWith('application/grpc-web')
+      ? { status: 200, header: new Headers({ 'content-type': contentType, ...status }) }
+      : { status: 200, header: new Headers({ 'content-type': contentType }), trailer: new Headers(status) };
   }
   const error = { code, message };
   if (framing === 'unary') {
