@@ -38,5 +38,14 @@ export function plainRoutes(
         sendJson(response, report.serving ? 200 : 503, { status: report.serving ? 'SERVING' : 'NOT_SERVING', ...report });
       },
     },
+    {
+      // Liveness: the process answers. Unlike /healthz it ignores the backends, so that an unreachable backend or
+      // storage takes the gateway out of rotation (readiness) without getting it restarted.
+      method: 'GET',
+      path: /^\/livez$/,
+      async handle(_request, response) {
+        sendJson(response, 200, { status: 'SERVING' });
+      },
+    },
   ];
 }

@@ -36,14 +36,34 @@ describe('k8s kind overlay', () => {
     }
   });
 
-  it.each(Object.entries(processes))('runs %s on port %i with a Service and a probe', (name, port) => {
+  it.each(Object.entries(processes))('runs %s on port %i with a Service and the shared Secret', (name, port) => {
     const deployment = named('Deployment', name)!;
     const container = deployment.spec.template.spec.containers[0];
     expect(container.env).toContainEqual({ name: 'SERVICE', value: name });
     expect(container.ports[0].containerPort).toBe(port);
     expect(container.imagePullPolicy).toBe('Never');
-    expect(container.readinessProbe).toBeDefined();
     expect(named('Service', name)!.spec.ports[0].port).toBe(port);
+    expect(container.envFrom).toContainEqual({ secretRef: { name: expect.stringMatching(/^gamepulse-secrets/) } });
+  });
+
+  it.each(Object.entries(processes).filter(([name]) => name !== 'gateway'))(
+    'probes %s natively over gRPC: readiness on the whole server, liveness on "liveness"',
+    (name, port) => {
+      const container = named('Deployment', name)!.spec.template.spec.containers[0];
+      expect(container.readinessProbe.grpc).toEqual({ port });
+      expect(container.livenessProbe.grpc).toEqual({ port, service: 'liveness' });
+    },
+  );
+
+  it('probes the gateway over HTTP: readiness on /healthz, liveness on /livez', () => {
+    const container = named('Deployment', 'gateway')!.spec.template.spec.containers[0];
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: processes.gateway });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: processes.gateway });
+  });
+
+  it('generates the page-token Secret the Deployments read', () => {
+    const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name.startsWith('gamepulse-secrets'));
+    expect(Object.keys(secret?.data ?? {})).toEqual(['GAMEPULSE_TOKEN_SECRET']);
   });
 
   it('points the services at each other, Cassandra and Redis by their Service names', () => {

@@ -264,5 +264,8 @@ describe('retryable failures say so', () => {
     expect(read.status).toBe(503);
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(503);
+    // Out of rotation, but alive: an orchestrator must not restart a gateway for its backends' sake.
+    const liveness = await fetch(`${base}/livez`);
+    expect(liveness.status).toBe(200);
   });
 });
