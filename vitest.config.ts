@@ -15,8 +15,9 @@ export default defineConfig({
   test: {
     ...sharedTestOptions,
     include: ['services/**/test/**/*.test.ts', 'test/**/*.test.ts'],
-    // Run alone, afterwards, by vitest.serial.config.ts.
-    exclude: ['test/serial/**', '**/node_modules/**'],
+    // test/serial runs alone, afterwards (vitest.serial.config.ts); test/cluster needs three Cassandra nodes
+    // (vitest.cluster.config.ts, `npm run test:cluster`).
+    exclude: ['test/serial/**', 'test/cluster/**', '**/node_modules/**'],
     maxWorkers: 2,
   },
 });

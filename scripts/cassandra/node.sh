@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# The local Apache Cassandra 5.0 node: provision | start | stop | status.
+# The local Apache Cassandra 5.0 node: provision | start | stop | kill | status.
 # cassandra-all and its dependencies come from Maven Central (cached in .local/cassandra/lib and ~/.m2);
 # the node runs on the machine's JDK 17 on 127.0.0.1:9042 with its data under .local/cassandra.
+# scripts/cassandra/cluster.sh runs three of them (CASSANDRA_NODE_DIR, CASSANDRA_HOST, CASSANDRA_SEEDS,
+# CASSANDRA_TOKEN_RF, CASSANDRA_HEAP set per node).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-home="$repo/.local/cassandra"
-lib="$home/lib"
+home="$repo/${CASSANDRA_NODE_DIR:-.local/cassandra}"
+lib="$repo/.local/cassandra/lib"
 pidfile="$home/cassandra.pid"
 heap="${CASSANDRA_HEAP:-2G}"
 host="${CASSANDRA_HOST:-127.0.0.1}"
 port="${CASSANDRA_PORT:-9042}"
+seeds="${CASSANDRA_SEEDS:-$host:7000}"
+token_rf="${CASSANDRA_TOKEN_RF:-1}"
+# A lone node need not wait for gossip; a joining one waits this long to hear from the seeds.
+ring_delay_ms="${CASSANDRA_RING_DELAY_MS:-0}"
 start_timeout="${CASSANDRA_START_TIMEOUT:-240}"
 
 log() { echo "[cassandra] $*"; }
@@ -34,7 +40,8 @@ provision() {
 
 render_conf() {
   mkdir -p "$home/conf" "$home/logs" "$home/data" "$home/commitlog" "$home/saved_caches" "$home/hints" "$home/cdc_raw"
-  sed "s#@HOME@#$home#g" "$here/cassandra.yaml" > "$home/conf/cassandra.yaml"
+  sed -e "s#@HOME@#$home#g" -e "s#@ADDRESS@#$host#g" -e "s#@SEEDS@#$seeds#g" -e "s#@TOKEN_RF@#$token_rf#g" \
+    "$here/cassandra.yaml" > "$home/conf/cassandra.yaml"
   cp "$here/logback.xml" "$home/conf/logback.xml"
 }
 
@@ -53,7 +60,7 @@ start() {
     local jamm
     jamm="$(ls "$lib"/jamm-*.jar | head -1)"
     mapfile -t jvm_flags < <(grep -v '^\s*#' "$here/jvm17-server.options" | grep -v '^\s*$')
-    log "starting (heap $heap, log .local/cassandra/logs/system.log)"
+    log "starting $host (heap $heap, log ${home#"$repo/"}/logs/system.log)"
     nohup java "-Xms$heap" "-Xmx$heap" "${jvm_flags[@]}" \
       "-javaagent:$jamm" \
       "-Dcassandra.config=file://$home/conf/cassandra.yaml" \
@@ -61,7 +68,7 @@ start() {
       "-Dcassandra.storagedir=$home" \
       -Dcassandra-foreground=yes \
       -Dcassandra.skip_wait_for_gossip_to_settle=0 \
-      -Dcassandra.ring_delay_ms=0 \
+      "-Dcassandra.ring_delay_ms=$ring_delay_ms" \
       -cp "$home/conf:$lib/*" \
       org.apache.cassandra.service.CassandraDaemon > "$home/logs/stdout.log" 2>&1 &
     echo $! > "$pidfile"
@@ -103,6 +110,18 @@ stop() {
   fi
 }
 
+# Without warning, as a crashed machine would: for the node-loss test.
+kill_now() {
+  local pid
+  if pid="$(running_pid)"; then
+    kill -9 "$pid"
+    rm -f "$pidfile"
+    log "killed $host (pid $pid)"
+  else
+    log "$host not running (from this checkout)"
+  fi
+}
+
 status() {
   if cql_port_open; then log "answering on $host:$port"; else log "not answering on $host:$port"; return 1; fi
 }
@@ -111,6 +130,7 @@ case "${1:-}" in
   provision) provision ;;
   start) start ;;
   stop) stop ;;
+  kill) kill_now ;;
   status) status ;;
-  *) echo "usage: $0 provision|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 provision|start|stop|kill|status" >&2; exit 2 ;;
 esac

@@ -57,7 +57,7 @@ export async function migrate(config: Config['cassandra'], migrations: Migration
   try {
     await admin.execute(
       `CREATE KEYSPACE IF NOT EXISTS ${config.keyspace} WITH replication = ` +
-        `{'class': 'SimpleStrategy', 'replication_factor': ${config.replicationFactor}}`,
+        `{'class': 'NetworkTopologyStrategy', '${config.localDataCenter}': ${config.replicationFactor}}`,
     );
   } finally {
     await admin.shutdown();
