@@ -97,7 +97,7 @@ async function checkRequest(
   }
   const encodingHeader = format.framing === 'grpc' ? 'grpc-encoding' : 'connect-content-encoding';
   const encoding = request.header.get(encodingHeader)?.trim().toLowerCase() ?? 'identity';
-  const parse = format.binary ? (message: Uint8Array) => parseProblem(input, message) : () => undefined;
+  const parse = format.binary ? (message: Uint8Array) => parseProblem(input, message) : jsonProblem;
   const problem = format.framing === 'unary' ? parse(bytes) : envelopeProblem(bytes, parse, { encodingHeader, encoding, maxBytes });
   if (!problem) return { request: { ...request, body: createAsyncIterable([bytes]) } };
   const message = boundedMessage(`request: not a valid ${input.typeName} message (${problem})`);
@@ -110,6 +110,19 @@ function parseProblem(input: DescMessage, bytes: Uint8Array): string | undefined
     return undefined;
   } catch (error) {
     return (error as Error).message;
+  }
+}
+
+/**
+ * Whether a JSON message is JSON at all (connect-es checks it against the schema). Its own parse error quotes the
+ * body, possibly cut inside a surrogate pair, which its gRPC trailer encoding then fails on (a 500).
+ */
+function jsonProblem(message: Uint8Array): string | undefined {
+  try {
+    JSON.parse(new TextDecoder().decode(message));
+    return undefined;
+  } catch {
+    return 'not valid JSON';
   }
 }
 

@@ -10,10 +10,18 @@ export const MAX_ERROR_MESSAGE_CHARS = 512;
 export function quoted(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   if (text.length <= QUOTED_PREFIX_CHARS) return JSON.stringify(text);
-  return `${JSON.stringify(text.slice(0, QUOTED_PREFIX_CHARS))}… (${text.length} characters)`;
+  return `${JSON.stringify(wellFormed(text.slice(0, QUOTED_PREFIX_CHARS)))}… (${text.length} characters)`;
 }
 
-/** An error message cut to the most a caller is sent. */
+/** An error message cut to the most a caller is sent, and safe to percent-encode into a gRPC trailer. */
 export function boundedMessage(message: string): string {
-  return message.length <= MAX_ERROR_MESSAGE_CHARS ? message : `${message.slice(0, MAX_ERROR_MESSAGE_CHARS - 1)}…`;
+  const bounded = message.length <= MAX_ERROR_MESSAGE_CHARS ? message : `${message.slice(0, MAX_ERROR_MESSAGE_CHARS - 1)}…`;
+  return wellFormed(bounded);
+}
+
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The text with each lone surrogate (a value cut inside a character) replaced, as encodeURIComponent requires. */
+function wellFormed(text: string): string {
+  return text.replace(loneSurrogate, '\ufffd');
 }

@@ -3,7 +3,7 @@
 // or stalled, every acknowledged event must be counted exactly once afterwards, and no call may hang past its
 // deadline.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../services/shared/repo-root.js';
@@ -13,6 +13,7 @@ import { startIsolatedStack } from '../support/stack.js';
 import { describeFailures, settledTotal, startWriteLoad } from '../support/write-load.js';
 
 const DEADLINE_MS = 5000;
+const cassandraPidFile = join(repoRoot(), '.local/cassandra/cassandra.pid');
 /** A call must be answered within the gateway's deadline plus this much. */
 const ANSWER_SLACK_MS = 2000;
 
@@ -69,10 +70,11 @@ describe('crashes under a write load', () => {
     expect(load.lateCalls).toBe(0);
   }, 180_000);
 
-  it.skipIf(process.env.GAMEPULSE_EXTERNAL_INFRA === '1')(
+  // Only a Cassandra this checkout started (scripts/cassandra/node.sh) is stalled: never one run by someone else.
+  it.skipIf(!existsSync(cassandraPidFile))(
     'loses no acknowledged event across a 15 s Cassandra stall, answers within the deadline, resumes within 2 s',
     async () => {
-      const cassandraPid = Number(readFileSync(join(repoRoot(), '.local/cassandra/cassandra.pid'), 'utf8'));
+      const cassandraPid = Number(readFileSync(cassandraPidFile, 'utf8'));
       const matchId = `stall-${randomUUID()}`;
       const restartsBefore = restartCounts();
       const load = writeLoad(matchId);
