@@ -2,7 +2,8 @@ import type { HostedService } from '../shared/grpc-server.js';
 import { serverStream, unary, withUnimplemented } from '../shared/rpc.js';
 import type { ServiceContext } from '../shared/service.js';
 import { systemClock } from '../shared/time.js';
-import { ReactionServiceService, protobufPackage } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { WatchHub } from '../shared/watch-hub.js';
+import { ReactionServiceService, protobufPackage, type MatchReactionSummary } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { GetHourlyEngagementHandler } from './handlers/get-hourly-engagement.js';
 import { GetMatchReactionsHandler } from './handlers/get-match-reactions.js';
 import { RecordEngagementsHandler } from './handlers/record-engagements.js';
@@ -10,16 +11,15 @@ import { RecordReactionsHandler } from './handlers/record-reactions.js';
 import { WatchMatchReactionsHandler } from './handlers/watch-match-reactions.js';
 import { MatchSummaries } from './match-summary.js';
 import { ReactionStore } from './store.js';
-import { MatchWatchHub } from './watch-hub.js';
 
 /** The ReactionService RPCs, each served by its handler; `hub` is the live feeds' hub, for observing it. */
 export function reactionRoutes(
   { cassandra, cache, logger, stopping }: ServiceContext,
   clock = systemClock,
-): HostedService & { hub: MatchWatchHub } {
+): HostedService & { hub: WatchHub<MatchReactionSummary> } {
   const store = new ReactionStore(cassandra);
   const summaries = new MatchSummaries(store, cache, clock);
-  const watchHub = new MatchWatchHub((matchId) => summaries.summarize(matchId), logger);
+  const watchHub = new WatchHub<MatchReactionSummary>((matchId) => summaries.summarize(matchId), logger);
   return {
     hub: watchHub,
     name: `${protobufPackage}.ReactionService`,

@@ -1,18 +1,34 @@
-import { unary, withUnimplemented } from '../shared/rpc.js';
+import { serverStream, unary, withUnimplemented } from '../shared/rpc.js';
 import type { HostedService } from '../shared/grpc-server.js';
 import type { ServiceContext } from '../shared/service.js';
 import { TokenSigner } from '../shared/signed-token.js';
-import { systemClock } from '../shared/time.js';
-import { SessionServiceService, protobufPackage } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { millisToTimestamp, systemClock } from '../shared/time.js';
+import { WatchHub } from '../shared/watch-hub.js';
+import {
+  SessionServiceService,
+  protobufPackage,
+  type WatchPopularModesResponse,
+} from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { CountSessionStartsHandler } from './handlers/count-session-starts.js';
 import { ListCompletedSessionsHandler } from './handlers/list-completed-sessions.js';
+import { ListPopularModesHandler, MAX_MODES_LIMIT } from './handlers/list-popular-modes.js';
 import { ListSessionStartsHandler } from './handlers/list-session-starts.js';
+import { RecordModeEventsHandler } from './handlers/record-mode-events.js';
 import { RecordSessionEventsHandler } from './handlers/record-session-events.js';
+import { WatchPopularModesHandler } from './handlers/watch-popular-modes.js';
+import { ModeStore } from './mode-store.js';
+import { PopularModes } from './popular-modes.js';
 import { SessionStore } from './store.js';
 
-/** The SessionService RPCs, each served by its handler; RPCs of issues not landed yet answer UNIMPLEMENTED. */
-export function sessionRoutes({ config, cassandra, cache, logger }: ServiceContext, clock = systemClock): HostedService {
+/** The SessionService RPCs, each served by its handler. */
+export function sessionRoutes({ config, cassandra, cache, logger, stopping }: ServiceContext, clock = systemClock): HostedService {
   const store = new SessionStore(cassandra);
+  const modes = new ModeStore(cassandra);
+  const popular = new PopularModes(modes, cache, clock);
+  const modesHub = new WatchHub<WatchPopularModesResponse>(
+    async (areaCode) => ({ modes: await popular.active(areaCode, MAX_MODES_LIMIT), computedAt: millisToTimestamp(clock()) }),
+    logger,
+  );
   return {
     name: `${protobufPackage}.SessionService`,
     definition: SessionServiceService,
@@ -21,6 +37,9 @@ export function sessionRoutes({ config, cassandra, cache, logger }: ServiceConte
       countSessionStarts: unary(new CountSessionStartsHandler(store, cache, clock), logger),
       listSessionStarts: unary(new ListSessionStartsHandler(store, new TokenSigner(config.tokenSecret), clock), logger),
       listCompletedSessions: unary(new ListCompletedSessionsHandler(store), logger),
+      recordModeEvents: unary(new RecordModeEventsHandler(modes, config.modeIdleSeconds, clock), logger),
+      listPopularModes: unary(new ListPopularModesHandler(popular), logger),
+      watchPopularModes: serverStream(new WatchPopularModesHandler(modesHub, stopping), logger),
     }),
   };
 }

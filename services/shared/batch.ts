@@ -54,8 +54,8 @@ export async function mapConcurrently<T, R>(
 
 /** How a service records one kind of event. */
 export interface RecordSteps<E, Row> {
-  /** The event as a row to store, or why it is refused. */
-  validate(event: E): Row | Rejection;
+  /** The event (at `index` in its request) as a row to store, or why it is refused. */
+  validate(event: E, index: number): Row | Rejection;
   /** Two events of one batch with the same key are one event: the second is a duplicate. */
   dedupeKey(row: Row): string;
   /** Stores the row; false if it was already stored (a duplicate). */
@@ -84,7 +84,7 @@ export async function recordBatch<E extends { eventId: string }, Row>(
   const repeats: Array<{ index: number; first: number }> = [];
   const toStore: Array<{ index: number; row: Row }> = [];
   events.forEach((event, index) => {
-    const row = steps.validate(event);
+    const row = steps.validate(event, index);
     if (isRejection(row as object)) {
       const { field, rule } = row as Rejection;
       results[index] = rejected(index, event.eventId, field, rule);

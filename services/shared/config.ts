@@ -19,6 +19,8 @@ export interface Config {
   host: string;
   /** Signs page tokens; every replica of a service must share it. */
   tokenSecret: string;
+  /** A user with no mode event for this long is no longer active in any mode. */
+  modeIdleSeconds: number;
 }
 
 /** The gateway's port and the bounds on what one caller can hold or send. */
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     // The local default is fine on loopback; deployments set their own (k8s: a Secret).
     tokenSecret: env.GAMEPULSE_TOKEN_SECRET || 'gamepulse-local-token-secret',
+    modeIdleSeconds: readInt(env, 'MODE_IDLE_SECONDS', 7200),
   };
 }
 

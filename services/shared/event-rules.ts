@@ -1,5 +1,5 @@
 import { eventTimeProblem } from './retention.js';
-import { timestampToMicros } from './time.js';
+import { microsToTimestamp, timestampToMicros } from './time.js';
 import type { Timestamp } from '../../gen/ts-proto/google/protobuf/timestamp.js';
 
 /** Why one event of a batch is refused: the field's path and the rule it broke. */
@@ -41,4 +41,12 @@ export function timestampProblem(ts: Timestamp): string | undefined {
   }
   if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) return 'must have nanos from 0 to 999999999';
   return undefined;
+}
+
+/**
+ * The time of an event that came without one: when it arrived, one microsecond apart per position in its request,
+ * so that the items of one request take effect in request order.
+ */
+export function arrivalTime(nowMs: number, index: number): Timestamp {
+  return microsToTimestamp(nowMs * 1000 + index);
 }

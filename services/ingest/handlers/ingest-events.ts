@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { checkBatchSize, fateOfRepeat, rejected, retryable } from '../../shared/batch.js';
+import { arrivalTime } from '../../shared/event-rules.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
+import { systemClock, type Clock } from '../../shared/time.js';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import type { Engagement, Reaction } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
@@ -27,10 +29,14 @@ interface Share {
  * idempotent.
  */
 export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, IngestEventsResponse> {
-  constructor(private readonly owners: EventOwners) {}
+  constructor(
+    private readonly owners: EventOwners,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async handle(request: IngestEventsRequest): Promise<IngestEventsResponse> {
     checkBatchSize(request.events.length);
+    const arrivedMs = this.clock();
     const results: EventResult[] = new Array(request.events.length);
     const shares = this.shares();
     const firstIndexOf = new Map<string, number>();
@@ -44,14 +50,15 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         results[index] = rejected(index, event.eventId, 'payload', 'one of session_start, session_end, mode, engagement, reaction must be set');
         return;
       }
-      const id = event.eventId || naturalKey(event.payload) || randomUUID();
+      const payload = withArrivalTime(event.payload, arrivedMs, index);
+      const id = event.eventId || naturalKey(payload) || randomUUID();
       const first = firstIndexOf.get(id);
       if (first !== undefined) {
         repeats.push({ index, first });
         return;
       }
       firstIndexOf.set(id, index);
-      shares[shareOf(event.payload)].events.push({ id, payload: event.payload, index });
+      shares[shareOf(payload)].events.push({ id, payload, index });
     });
     await Promise.all(Object.values(shares).map((share) => this.forward(share, results)));
     for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first]!, index);
@@ -131,6 +138,12 @@ function shareOf(payload: Payload): 'session' | 'mode' | 'engagement' | 'reactio
 function payloadName(payload: Payload): PayloadName {
   const names = { sessionStart: 'session_start', sessionEnd: 'session_end', mode: 'mode', engagement: 'engagement', reaction: 'reaction' } as const;
   return names[payload.$case];
+}
+
+/** A mode event without a time takes its arrival time (see ModeEvent.ts), before its natural key is derived. */
+function withArrivalTime(payload: Payload, arrivedMs: number, index: number): Payload {
+  if (payload.$case !== 'mode' || payload.value.ts) return payload;
+  return { $case: 'mode', value: { ...payload.value, ts: arrivalTime(arrivedMs, index) } };
 }
 
 /** Session events are keyed by their session and half; mode events by everything they say. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/logger.js';
+import { createLogger } from '../logger.js';
 import type { MatchReactionSummary } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
-import { MatchWatchHub } from '../watch-hub.js';
+import { WatchHub } from '../watch-hub.js';
 
 const summaryOf = (matchId: string, total: number): MatchReactionSummary => ({
   matchId,
@@ -17,10 +17,10 @@ async function take<T>(iterator: AsyncGenerator<T>, count: number): Promise<T[]>
   return taken;
 }
 
-describe('MatchWatchHub', () => {
+describe('WatchHub', () => {
   it('sends the summary at once, then only when it changed', async () => {
     let total = 1;
-    const hub = new MatchWatchHub(async (id) => summaryOf(id, total), createLogger('test', 'silent'));
+    const hub = new WatchHub<MatchReactionSummary>(async (id) => summaryOf(id, total), createLogger('test', 'silent'));
     const abort = new AbortController();
     const feed = hub.watch('m', 20, abort.signal);
     expect((await feed.next()).value?.total).toBe(1);
@@ -35,7 +35,7 @@ describe('MatchWatchHub', () => {
 
   it('computes once per interval for any number of watchers of a match', async () => {
     let total = 0;
-    const hub = new MatchWatchHub(async (id) => summaryOf(id, ++total), createLogger('test', 'silent'));
+    const hub = new WatchHub<MatchReactionSummary>(async (id) => summaryOf(id, ++total), createLogger('test', 'silent'));
     const abort = new AbortController();
     const feeds = Array.from({ length: 50 }, () => hub.watch('busy', 50, abort.signal));
     await Promise.all(feeds.map((feed) => take(feed, 2)));
@@ -51,7 +51,7 @@ describe('MatchWatchHub', () => {
 
   it('keeps feeding after a failed computation', async () => {
     let calls = 0;
-    const hub = new MatchWatchHub(async (id) => {
+    const hub = new WatchHub<MatchReactionSummary>(async (id) => {
       if (++calls === 1) throw new Error('Cassandra timed out');
       return summaryOf(id, calls);
     }, createLogger('test', 'silent'));

@@ -1,0 +1,175 @@
+import type { ServerResponse } from 'node:http';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
+import { MAX_BATCH } from '../../shared/batch.js';
+import { checkId } from '../../shared/event-rules.js';
+import { quoted } from '../../shared/quote.js';
+import { eventTimeProblem } from '../../shared/retention.js';
+import { callBackend } from '../backend-call.js';
+import type { BackendChannel } from '../backend-channel.js';
+import { BadRequest, describeHttpError } from '../http-errors.js';
+import { MicroCache } from '../micro-cache.js';
+import { prepareErrorAnswer, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
+import { readBody } from './request-body.js';
+
+const MAX_MODE_LENGTH = 64;
+const MAX_USER_ID_LENGTH = 128;
+const MAX_MODES_LISTED = 100;
+/** `/stats/` answers are shared for this long: well within "an accepted event shows within 1 second". */
+const STATS_CACHE_MS = 250;
+/** What `POST /generate_data/` sends, as the original did: area codes 101–119, Modes1–10, User1–10. */
+const GENERATED_EVENTS = 100;
+
+type ModeEventInit = MessageInitShape<typeof EventSchema>;
+type Popularity = Array<{ count: number; multiplayer_mode: string }>;
+
+/**
+ * The original LILA mode-popularity system's routes (each with or without its trailing slash), answered by the
+ * ingest and session services. Its framework answered bad input with 422 `{"detail": …}`; so do these.
+ */
+export function modeRoutes(channels: { ingest: BackendChannel; session: BackendChannel }, maxBodyBytes: number): PlainRoute[] {
+  const stats = new MicroCache<Popularity>(STATS_CACHE_MS);
+  const record = async (events: ModeEventInit[]) => {
+    const answer = await callBackend(channels.ingest, IngestService.method.ingestEvents, { events });
+    if (answer.accepted + answer.duplicates < events.length) {
+      const unstored = answer.results.find((result) => result.reason);
+      // Validated here first, so only a retryable failure is left: nothing of a retry is stored twice.
+      throw new BadRequest(`not stored: ${unstored?.reason ?? 'the session service did not answer'}`, answer.retryable > 0 ? 503 : 422);
+    }
+    return answer;
+  };
+  return [
+    {
+      method: 'POST',
+      path: /^\/events\/?$/,
+      handle: (request, response) =>
+        answerInDetail(response, async () => {
+          const events = parseModeEvents(await readBody(request, maxBodyBytes), Date.now());
+          const answer = await record(events);
+          return { status: true, accepted: answer.accepted, duplicates: answer.duplicates };
+        }),
+    },
+    {
+      method: 'GET',
+      path: /^\/stats\/?$/,
+      handle: (request, response) =>
+        answerInDetail(response, async () => {
+          const query = queryOf(request);
+          const areaCode = parseAreaCode(query.get('area_code'), 'area_code');
+          const hours = query.has('hours') ? parseHours(query.get('hours')!) : 0;
+          const modes = await stats.get(`${areaCode}/${hours}`, async () => {
+            const answer = await callBackend(channels.session, SessionService.method.listPopularModes, {
+              areaCode,
+              hours,
+              limit: MAX_MODES_LISTED,
+            });
+            return answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode }));
+          });
+          return modes.length ? { [areaCode]: modes } : {};
+        }),
+    },
+    {
+      method: 'POST',
+      path: /^\/generate_data\/?$/,
+      handle: (_request, response) =>
+        answerInDetail(response, async () => {
+          const answer = await record(generatedEvents(GENERATED_EVENTS));
+          return { cnt_records_generated: answer.accepted + answer.duplicates };
+        }),
+    },
+  ];
+}
+
+/**
+ * The items of a `POST /events/` body as ingest events, all of them valid, or a 422 naming the first bad one:
+ * nothing of a request with a bad item is stored.
+ */
+export function parseModeEvents(body: string, nowMs: number): ModeEventInit[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new BadRequest('body: must be JSON such as {"items": [{"area_code": "111", …}]}', 422);
+  }
+  const items = (parsed as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) throw new BadRequest('items: is required, a list of events', 422);
+  if (items.length < 1 || items.length > MAX_BATCH) {
+    throw new BadRequest(`items: must hold 1 to ${MAX_BATCH} events, got ${items.length}`, 422);
+  }
+  return items.map((item, index) => parseItem(item, `items[${index}]`, nowMs));
+}
+
+function parseItem(item: unknown, path: string, nowMs: number): ModeEventInit {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new BadRequest(`${path}: must be an object`, 422);
+  const raw = item as Record<string, unknown>;
+  const areaCode = parseAreaCode(raw.area_code, `${path}.area_code`);
+  const mode = requiredText(raw.multiplayer_mode, `${path}.multiplayer_mode`, MAX_MODE_LENGTH);
+  const userId = requiredText(raw.user_id, `${path}.user_id`, MAX_USER_ID_LENGTH);
+  const name = typeof raw.events_name === 'string' ? raw.events_name.toUpperCase() : undefined;
+  if (name !== 'LOGIN' && name !== 'LOGOUT') throw new BadRequest(`${path}.events_name: must be LOGIN or LOGOUT`, 422);
+  const ts = raw.epoch_timestamp === undefined || raw.epoch_timestamp === null ? undefined : epochTime(raw.epoch_timestamp, `${path}.epoch_timestamp`, nowMs);
+  const action = name === 'LOGIN' ? ModeAction.LOGIN : ModeAction.LOGOUT;
+  return { payload: { case: 'mode', value: { userId, areaCode, mode, action, ...(ts ? { ts } : {}) } } };
+}
+
+/** An area code as the original took it: an integer from 100 to 999, as a number or a string. */
+function parseAreaCode(value: unknown, field: string): string {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  if (!/^\d{3}$/.test(text) || Number(text) < 100) {
+    throw new BadRequest(`${field}: must be an integer from 100 to 999, got ${quoted(value ?? null)}`, 422);
+  }
+  return text;
+}
+
+function parseHours(text: string): number {
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 8760) {
+    throw new BadRequest(`hours: must be a whole number from 1 to 8760, got ${quoted(text)}`, 422);
+  }
+  return Number(text);
+}
+
+function requiredText(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string') throw new BadRequest(`${field}: must be a string of 1 to ${max} characters`, 422);
+  const problem = checkId(field, value, max);
+  if (problem) throw new BadRequest(`${field}: ${problem.rule}`, 422);
+  return value;
+}
+
+/** Seconds since the epoch (fractions allowed) as a Timestamp, within the retention bounds. */
+function epochTime(value: unknown, field: string, nowMs: number): { seconds: bigint; nanos: number } {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new BadRequest(`${field}: must be seconds since the epoch`, 422);
+  const problem = eventTimeProblem(value * 1000, nowMs);
+  if (problem) throw new BadRequest(`${field}: ${problem}`, 422);
+  const seconds = Math.floor(value);
+  return { seconds: BigInt(seconds), nanos: Math.round((value - seconds) * 1e6) * 1000 };
+}
+
+function generatedEvents(count: number): ModeEventInit[] {
+  const pick = (prefix: string, from: number, to: number) => `${prefix}${from + Math.floor(Math.random() * (to - from + 1))}`;
+  return Array.from({ length: count }, () => ({
+    payload: {
+      case: 'mode' as const,
+      value: {
+        userId: pick('User', 1, 10),
+        areaCode: pick('', 101, 119),
+        mode: pick('Modes', 1, 10),
+        action: Math.random() < 0.5 ? ModeAction.LOGIN : ModeAction.LOGOUT,
+      },
+    },
+  }));
+}
+
+/** Runs a route and answers JSON: 200 with its result, or the error's status with `{"detail": reason}`. */
+async function answerInDetail(response: ServerResponse, produce: () => Promise<unknown>): Promise<void> {
+  try {
+    sendJson(response, 200, await produce());
+  } catch (error) {
+    const described = describeHttpError(error);
+    if (!described) throw error;
+    // The original answered every input problem with 422.
+    const status = described.status === 400 ? 422 : described.status;
+    sendJson(response, status, { detail: described.reason }, prepareErrorAnswer({ ...described, status }, response));
+  }
+}

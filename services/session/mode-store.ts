@@ -1,0 +1,146 @@
+import cassandra from 'cassandra-driver';
+import type { CassandraClient } from '../shared/cassandra.js';
+import { HourIndexWrites } from '../shared/hour-index.js';
+import { allShards, shardOf } from '../shared/shard.js';
+import { DAY_MS, hourOf } from '../shared/time.js';
+import type { ModeRow, Presence } from './mode-presence.js';
+
+export interface Place {
+  areaCode: string;
+  mode: string;
+}
+
+/** One LOGIN of a window's hour. */
+export interface LoginRow {
+  mode: string;
+  userId: string;
+  tsUs: number;
+}
+
+/** An area's busiest shard holds about 1/8 of its active users. */
+const ACTIVE_SHARDS = 8;
+const activeShards = allShards(ACTIVE_SHARDS);
+const actionCodes = { login: 1, logout: 2 } as const;
+
+const upsert = { prepare: true, isIdempotent: true };
+const read = { prepare: true };
+// A compare-and-set is not replayed blindly by the driver: the caller reads its outcome and decides.
+const compareAndSet = { prepare: true, isIdempotent: false };
+
+const long = (micros: number) => cassandra.types.Long.fromNumber(micros);
+const dayOf = (micros: number) => new Date(Math.floor(micros / 1000 / DAY_MS) * DAY_MS);
+
+const cql = {
+  findEvent: 'SELECT event_id FROM mode_events_by_user_day WHERE user_id = ? AND day = ? AND ts_us = ? AND event_id = ?',
+  writeEvent:
+    'INSERT INTO mode_events_by_user_day (user_id, day, ts_us, event_id, area_code, mode, action) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+  readPresence: 'SELECT area_code, mode, present, ts_us, event_id FROM mode_presence_by_user WHERE user_id = ?',
+  insertPresence:
+    'INSERT INTO mode_presence_by_user (user_id, area_code, mode, present, ts_us, event_id) VALUES (?, ?, ?, ?, ?, ?) ' +
+    'IF NOT EXISTS USING TTL ?',
+  replacePresence:
+    'UPDATE mode_presence_by_user USING TTL ? SET area_code = ?, mode = ?, present = ?, ts_us = ?, event_id = ? ' +
+    'WHERE user_id = ? IF ts_us = ? AND event_id = ?',
+  enterArea:
+    'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id) VALUES (?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?',
+  leaveArea: 'DELETE FROM mode_active_users_by_area USING TIMESTAMP ? WHERE area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
+  countActive:
+    'SELECT mode, COUNT(*) AS n FROM mode_active_users_by_area WHERE area_code = ? AND shard IN ? GROUP BY area_code, shard, mode',
+  writeLogin:
+    'INSERT INTO mode_logins_by_area_hour (area_code, hour, mode, user_id, ts_us, event_id) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeLoginHour: 'INSERT INTO mode_login_hours_by_area (area_code, hour) VALUES (?, ?) USING TTL ?',
+  loginHours: 'SELECT hour FROM mode_login_hours_by_area WHERE area_code = ? AND hour >= ?',
+  loginsInHour: 'SELECT mode, user_id, ts_us FROM mode_logins_by_area_hour WHERE area_code = ? AND hour = ?',
+};
+
+/** The session service's mode tables: the only code that speaks CQL for multiplayer-mode presence. */
+export class ModeStore {
+  private readonly loginHours = new HourIndexWrites();
+
+  constructor(private readonly client: CassandraClient) {}
+
+  async hasEvent(row: ModeRow): Promise<boolean> {
+    const params = [row.userId, dayOf(row.tsUs), long(row.tsUs), row.eventId];
+    return (await this.client.execute(cql.findEvent, params, read)).rowLength > 0;
+  }
+
+  /** Records the event itself: from now on it is a duplicate. */
+  async writeEvent(row: ModeRow, ttlSeconds: number): Promise<void> {
+    const params = [row.userId, dayOf(row.tsUs), long(row.tsUs), row.eventId, row.areaCode, row.mode, actionCodes[row.action], ttlSeconds];
+    await this.client.execute(cql.writeEvent, params, upsert);
+  }
+
+  /** The user's presence; `serial` reads it through Paxos, to see a compare-and-set that another writer won. */
+  async readPresence(userId: string, { serial = false } = {}): Promise<Presence | undefined> {
+    const options = serial ? { ...read, consistency: cassandra.types.consistencies.localSerial } : read;
+    const row = (await this.client.execute(cql.readPresence, [userId], options)).first();
+    return row ? presenceOf(row) : undefined;
+  }
+
+  /** Replaces the user's presence with `next` if it is still `expected` (absent: no row); false if it was not. */
+  async replacePresence(userId: string, expected: Presence | undefined, next: Presence, ttlSeconds: number): Promise<boolean> {
+    const result = expected
+      ? await this.client.execute(
+          cql.replacePresence,
+          [ttlSeconds, next.areaCode, next.mode, next.present, long(next.tsUs), next.eventId, userId, long(expected.tsUs), expected.eventId],
+          compareAndSet,
+        )
+      : await this.client.execute(
+          cql.insertPresence,
+          [userId, next.areaCode, next.mode, next.present, long(next.tsUs), next.eventId, ttlSeconds],
+          compareAndSet,
+        );
+    return result.first().get('[applied]') === true;
+  }
+
+  /** The user is active in `place` as of `tsUs` (a later leave or enter of theirs wins, whatever lands first). */
+  async enterArea(place: Place, userId: string, tsUs: number, ttlSeconds: number): Promise<void> {
+    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(tsUs), ttlSeconds];
+    await this.client.execute(cql.enterArea, params, upsert);
+  }
+
+  async leaveArea(place: Place, userId: string, tsUs: number): Promise<void> {
+    const params = [long(tsUs), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
+    await this.client.execute(cql.leaveArea, params, upsert);
+  }
+
+  /** Users active now in each mode of the area. */
+  async countActive(areaCode: string): Promise<Map<string, number>> {
+    const result = await this.client.execute(cql.countActive, [areaCode, activeShards], read);
+    const counts = new Map<string, number>();
+    for (const row of result.rows) counts.set(row.mode, (counts.get(row.mode) ?? 0) + Number(row.n));
+    return counts;
+  }
+
+  async writeLogin(row: ModeRow, ttlSeconds: number): Promise<void> {
+    const hourMs = hourOf(row.tsUs / 1000);
+    const hour = new Date(hourMs);
+    await this.loginHours.once(row.areaCode, hourMs, ttlSeconds, (hourTtl) =>
+      this.client.execute(cql.writeLoginHour, [row.areaCode, hour, hourTtl], upsert),
+    );
+    const params = [row.areaCode, hour, row.mode, row.userId, long(row.tsUs), row.eventId, ttlSeconds];
+    await this.client.execute(cql.writeLogin, params, upsert);
+  }
+
+  /** The hours of the area, from `sinceHourMs` on, that hold logins. */
+  async loginHoursSince(areaCode: string, sinceHourMs: number): Promise<number[]> {
+    const result = await this.client.execute(cql.loginHours, [areaCode, new Date(sinceHourMs)], read);
+    return result.rows.map((row) => (row.hour as Date).getTime());
+  }
+
+  async loginsInHour(areaCode: string, hourMs: number): Promise<LoginRow[]> {
+    const rows: LoginRow[] = [];
+    let pageState: string | undefined;
+    do {
+      const page = await this.client.execute(cql.loginsInHour, [areaCode, new Date(hourMs)], { ...read, fetchSize: 5000, pageState });
+      for (const row of page.rows) rows.push({ mode: row.mode, userId: row.user_id, tsUs: Number(row.ts_us) });
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
+    return rows;
+  }
+}
+
+function presenceOf(row: cassandra.types.Row): Presence {
+  return { areaCode: row.area_code, mode: row.mode, present: row.present === true, tsUs: Number(row.ts_us), eventId: row.event_id };
+}

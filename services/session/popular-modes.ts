@@ -1,0 +1,59 @@
+import type { ResponseCache } from '../shared/cache.js';
+import { mapConcurrently } from '../shared/batch.js';
+import { HOUR_MS, hourOf, type Clock } from '../shared/time.js';
+import type { ModePopularity } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { ModeStore } from './mode-store.js';
+
+/** A window's closed hours change only when a late event lands in them; the answer is kept this long. */
+const WINDOW_ANSWER_TTL_MS = 500;
+const HOUR_READ_CONCURRENCY = 16;
+
+/** The rankings of an area's modes: by users active now, and by distinct users who logged in over a window. */
+export class PopularModes {
+  constructor(
+    private readonly store: ModeStore,
+    private readonly cache: ResponseCache,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Modes by users active in them now: one read of the area's index of active users. */
+  async active(areaCode: string, limit: number): Promise<ModePopularity[]> {
+    const counts = await this.store.countActive(areaCode);
+    return ranked([...counts].map(([mode, players]) => ({ mode, players, logins: 0 })), limit);
+  }
+
+  /** Modes by distinct users who logged in during [now − hours, now], exact to the event time. */
+  async window(areaCode: string, hours: number, limit: number): Promise<ModePopularity[]> {
+    const now = this.clock();
+    const key = `session:v1:modes-window:${areaCode}:${hours}:${Math.floor(now / WINDOW_ANSWER_TTL_MS)}`;
+    const all = await this.cache.getOrCompute(key, WINDOW_ANSWER_TTL_MS, () => this.countWindow(areaCode, hours, now));
+    return ranked(all, limit);
+  }
+
+  private async countWindow(areaCode: string, hours: number, now: number): Promise<Array<{ mode: string; players: number; logins: number }>> {
+    const fromUs = (now - hours * HOUR_MS) * 1000;
+    const toUs = now * 1000;
+    const hourList = await this.store.loginHoursSince(areaCode, hourOf(now - hours * HOUR_MS));
+    const perHour = await mapConcurrently(hourList, HOUR_READ_CONCURRENCY, (hour) => this.store.loginsInHour(areaCode, hour));
+    const users = new Map<string, Set<string>>();
+    const logins = new Map<string, number>();
+    for (const rows of perHour) {
+      for (const row of rows) {
+        if (row.tsUs < fromUs || row.tsUs > toUs) continue;
+        if (!users.has(row.mode)) users.set(row.mode, new Set());
+        users.get(row.mode)!.add(row.userId);
+        logins.set(row.mode, (logins.get(row.mode) ?? 0) + 1);
+      }
+    }
+    return [...users].map(([mode, players]) => ({ mode, players: players.size, logins: logins.get(mode)! }));
+  }
+}
+
+/** Most players first, then by mode name; the first `limit`, ranked from 1. */
+function ranked(modes: Array<{ mode: string; players: number; logins: number }>, limit: number): ModePopularity[] {
+  return modes
+    .filter((mode) => mode.players > 0)
+    .sort((a, b) => b.players - a.players || (a.mode < b.mode ? -1 : a.mode > b.mode ? 1 : 0))
+    .slice(0, limit)
+    .map((mode, index) => ({ rank: index + 1, ...mode }));
+}
