@@ -1,4 +1,10 @@
-// Where a user is in the multiplayer modes, and how one event changes it: the rules of "active", free of storage.
+// Where a user is in the multiplayer modes: the rules of "active", free of storage.
+//
+// The rules, applied to a user's events in time order: a LOGIN puts the user in its place (moving them from any
+// other); a LOGOUT of the place they are in removes them, a LOGOUT of anywhere else changes nothing; a user with no
+// event for the idle time is nowhere. Events arrive in any order and from several writers, so the state kept is
+// what those rules need and can be merged in any order with the same result: the latest LOGIN, the latest LOGOUT of
+// each place after it, and the times of the events since it as runs (events at most the idle time apart).
 
 export type ModeActionName = 'login' | 'logout';
 
@@ -12,51 +18,87 @@ export interface ModeRow {
   tsUs: number;
 }
 
-/** A user's latest applied event and where it leaves them. */
-export interface Presence {
+export interface Place {
   areaCode: string;
   mode: string;
-  present: boolean;
+}
+
+interface Stamp {
   tsUs: number;
   eventId: string;
 }
 
-/** What applying an event does to the index of active users: a place to leave and a place to be in. */
-export interface PresenceChange {
-  next: Presence;
-  leave?: { areaCode: string; mode: string };
-  enter?: { areaCode: string; mode: string };
+/** What is kept of a user's mode events. */
+export interface PresenceState {
+  login?: Place & Stamp;
+  /** The latest LOGOUT of each place (key: placeKey) that came after `login`. */
+  logouts: Record<string, Stamp>;
+  /** Times of the user's events since `login` (all of them, without one), as [first, last] runs, sorted. */
+  runs: Array<[number, number]>;
 }
 
-/** Whether `event` comes after the user's latest applied event: later time, or the same time and a greater id. */
-export function isLaterThan(event: Pick<ModeRow, 'tsUs' | 'eventId'>, current: Pick<Presence, 'tsUs' | 'eventId'>): boolean {
-  return event.tsUs > current.tsUs || (event.tsUs === current.tsUs && event.eventId > current.eventId);
+/** Where the state puts the user, and until when (the end of their unbroken run of events plus the idle time). */
+export interface Presence extends Place {
+  untilUs: number;
 }
 
-/**
- * How `event` changes the user's presence, or undefined if it does not apply (it is not later than the latest
- * applied event). A LOGIN puts the user in its place (moving them from any other); a LOGOUT of the place they are in
- * removes them; a LOGOUT of anywhere else leaves them where they are. Either refreshes their idle time. A presence
- * older than `idleUs` before the event has expired: the user was nowhere.
- */
-export function applyModeEvent(current: Presence | undefined, event: ModeRow, idleUs: number): PresenceChange | undefined {
-  if (current && !isLaterThan(event, current)) return undefined;
-  const place = { areaCode: event.areaCode, mode: event.mode };
+/** Bounds on what one user's state holds; only a user sending LOGOUTs of many places without a LOGIN reaches them. */
+const MAX_LOGOUTS = 32;
+const MAX_RUNS = 32;
+
+export const emptyPresenceState = (): PresenceState => ({ logouts: {}, runs: [] });
+
+export const placeKey = (place: Place) => `${place.areaCode}\u0000${place.mode}`;
+
+/** Whether `a` comes after `b`: a later time, or the same time and a greater event id. */
+export function isLaterThan(a: Stamp, b: Stamp): boolean {
+  return a.tsUs > b.tsUs || (a.tsUs === b.tsUs && a.eventId > b.eventId);
+}
+
+/** The state with `event` merged in. Merging is order-free and idempotent: any order of the same events agrees. */
+export function mergeModeEvent(state: PresenceState, event: ModeRow, idleUs: number): PresenceState {
   const stamp = { tsUs: event.tsUs, eventId: event.eventId };
-  const live = current?.present && event.tsUs - current.tsUs <= idleUs ? current : undefined;
-  const leave = current?.present ? { areaCode: current.areaCode, mode: current.mode } : undefined;
-  if (event.action === 'login') {
-    const moved = leave && !samePlace(leave, place);
-    return { next: { ...place, present: true, ...stamp }, enter: place, ...(moved ? { leave } : {}) };
+  const place = { areaCode: event.areaCode, mode: event.mode };
+  let login = state.login;
+  const logouts = { ...state.logouts };
+  if (event.action === 'login' && (!login || isLaterThan(stamp, login))) login = { ...place, ...stamp };
+  if (event.action === 'logout') {
+    const key = placeKey(place);
+    const known = logouts[key];
+    if (!known || isLaterThan(stamp, known)) logouts[key] = stamp;
   }
-  if (live && samePlace(live, place)) return { next: { ...place, present: false, ...stamp }, leave: place };
-  if (live) {
-    const stays = { areaCode: live.areaCode, mode: live.mode };
-    return { next: { ...stays, present: true, ...stamp }, enter: stays };
+  let runs = withTime(state.runs, event.tsUs, idleUs);
+  if (login) {
+    for (const [key, logout] of Object.entries(logouts)) if (!isLaterThan(logout, login)) delete logouts[key];
+    runs = runs.filter(([, last]) => last >= login!.tsUs).map(([first, last]) => [Math.max(first, login!.tsUs), last]);
   }
-  return { next: { ...place, present: false, ...stamp }, ...(leave ? { leave } : {}) };
+  return { ...(login ? { login } : {}), logouts: newest(logouts, MAX_LOGOUTS), runs: runs.slice(-MAX_RUNS) };
 }
 
-function samePlace(a: { areaCode: string; mode: string }, b: { areaCode: string; mode: string }): boolean {
-  return a.areaCode === b.areaCode && a.mode === b.mode;
+/** Where the user is, if anywhere, and until when (whatever the time now: the caller compares). */
+export function presenceOf(state: PresenceState, idleUs: number): Presence | undefined {
+  const { login } = state;
+  if (!login) return undefined;
+  const logout = state.logouts[placeKey(login)];
+  if (logout && isLaterThan(logout, login)) return undefined;
+  const run = state.runs.find(([first, last]) => first <= login.tsUs && login.tsUs <= last);
+  return { areaCode: login.areaCode, mode: login.mode, untilUs: (run?.[1] ?? login.tsUs) + idleUs };
+}
+
+/** `runs` with the time added: runs closer than the idle time join. */
+function withTime(runs: Array<[number, number]>, tsUs: number, idleUs: number): Array<[number, number]> {
+  const all = [...runs, [tsUs, tsUs] as [number, number]].sort((a, b) => a[0] - b[0]);
+  const joined: Array<[number, number]> = [];
+  for (const [first, last] of all) {
+    const previous = joined.at(-1);
+    if (previous && first - previous[1] <= idleUs) previous[1] = Math.max(previous[1], last);
+    else joined.push([first, last]);
+  }
+  return joined;
+}
+
+function newest(logouts: Record<string, Stamp>, max: number): Record<string, Stamp> {
+  const entries = Object.entries(logouts);
+  if (entries.length <= max) return logouts;
+  return Object.fromEntries(entries.sort((a, b) => b[1].tsUs - a[1].tsUs).slice(0, max));
 }

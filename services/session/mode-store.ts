@@ -3,11 +3,13 @@ import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
 import { DAY_MS, hourOf } from '../shared/time.js';
-import type { ModeRow, Presence } from './mode-presence.js';
+import type { ModeRow, Place, PresenceState } from './mode-presence.js';
 
-export interface Place {
-  areaCode: string;
-  mode: string;
+/** A user's presence row: the merged state of their events, its version, and the place last published as theirs. */
+export interface PresenceRecord {
+  state: PresenceState;
+  version: number;
+  published?: Place;
 }
 
 /** One LOGIN of a window's hour. */
@@ -35,13 +37,11 @@ const cql = {
   writeEvent:
     'INSERT INTO mode_events_by_user_day (user_id, day, ts_us, event_id, area_code, mode, action) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
-  readPresence: 'SELECT area_code, mode, present, ts_us, event_id FROM mode_presence_by_user WHERE user_id = ?',
+  readPresence: 'SELECT state, version, area_code, mode FROM mode_presence_by_user WHERE user_id = ?',
   insertPresence:
-    'INSERT INTO mode_presence_by_user (user_id, area_code, mode, present, ts_us, event_id) VALUES (?, ?, ?, ?, ?, ?) ' +
-    'IF NOT EXISTS USING TTL ?',
+    'INSERT INTO mode_presence_by_user (user_id, state, version, area_code, mode) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
   replacePresence:
-    'UPDATE mode_presence_by_user USING TTL ? SET area_code = ?, mode = ?, present = ?, ts_us = ?, event_id = ? ' +
-    'WHERE user_id = ? IF ts_us = ? AND event_id = ?',
+    'UPDATE mode_presence_by_user USING TTL ? SET state = ?, version = ?, area_code = ?, mode = ? WHERE user_id = ? IF version = ?',
   enterArea:
     'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id) VALUES (?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?',
   leaveArea: 'DELETE FROM mode_active_users_by_area USING TIMESTAMP ? WHERE area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
@@ -71,37 +71,36 @@ export class ModeStore {
     await this.client.execute(cql.writeEvent, params, upsert);
   }
 
-  /** The user's presence; `serial` reads it through Paxos, to see a compare-and-set that another writer won. */
-  async readPresence(userId: string, { serial = false } = {}): Promise<Presence | undefined> {
+  /** The user's presence row; `serial` reads it through Paxos, to see a compare-and-set that another writer won. */
+  async readPresence(userId: string, { serial = false } = {}): Promise<PresenceRecord | undefined> {
     const options = serial ? { ...read, consistency: cassandra.types.consistencies.localSerial } : read;
     const row = (await this.client.execute(cql.readPresence, [userId], options)).first();
-    return row ? presenceOf(row) : undefined;
+    if (!row) return undefined;
+    return {
+      state: JSON.parse(row.state) as PresenceState,
+      version: Number(row.version),
+      ...(row.area_code ? { published: { areaCode: row.area_code, mode: row.mode } } : {}),
+    };
   }
 
-  /** Replaces the user's presence with `next` if it is still `expected` (absent: no row); false if it was not. */
-  async replacePresence(userId: string, expected: Presence | undefined, next: Presence, ttlSeconds: number): Promise<boolean> {
-    const result = expected
-      ? await this.client.execute(
-          cql.replacePresence,
-          [ttlSeconds, next.areaCode, next.mode, next.present, long(next.tsUs), next.eventId, userId, long(expected.tsUs), expected.eventId],
-          compareAndSet,
-        )
-      : await this.client.execute(
-          cql.insertPresence,
-          [userId, next.areaCode, next.mode, next.present, long(next.tsUs), next.eventId, ttlSeconds],
-          compareAndSet,
-        );
+  /** Replaces the user's presence row with `next` if it is still at `expectedVersion` (undefined: no row). */
+  async replacePresence(userId: string, expectedVersion: number | undefined, next: PresenceRecord, ttlSeconds: number): Promise<boolean> {
+    const values = [JSON.stringify(next.state), long(next.version), next.published?.areaCode ?? null, next.published?.mode ?? null];
+    const result =
+      expectedVersion === undefined
+        ? await this.client.execute(cql.insertPresence, [userId, ...values, ttlSeconds], compareAndSet)
+        : await this.client.execute(cql.replacePresence, [ttlSeconds, ...values, userId, long(expectedVersion)], compareAndSet);
     return result.first().get('[applied]') === true;
   }
 
-  /** The user is active in `place` as of `tsUs` (a later leave or enter of theirs wins, whatever lands first). */
-  async enterArea(place: Place, userId: string, tsUs: number, ttlSeconds: number): Promise<void> {
-    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(tsUs), ttlSeconds];
+  /** The user is active in `place` as of `version` (a later leave or enter of theirs wins, whatever lands first). */
+  async enterArea(place: Place, userId: string, version: number, ttlSeconds: number): Promise<void> {
+    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(version), ttlSeconds];
     await this.client.execute(cql.enterArea, params, upsert);
   }
 
-  async leaveArea(place: Place, userId: string, tsUs: number): Promise<void> {
-    const params = [long(tsUs), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
+  async leaveArea(place: Place, userId: string, version: number): Promise<void> {
+    const params = [long(version), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
     await this.client.execute(cql.leaveArea, params, upsert);
   }
 
@@ -139,8 +138,4 @@ export class ModeStore {
     } while (pageState);
     return rows;
   }
-}
-
-function presenceOf(row: cassandra.types.Row): Presence {
-  return { areaCode: row.area_code, mode: row.mode, present: row.present === true, tsUs: Number(row.ts_us), eventId: row.event_id };
 }

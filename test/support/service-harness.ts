@@ -19,10 +19,14 @@ export interface InProcessService<S extends HostedService> {
  */
 export async function startInProcess<S extends HostedService>(
   routes: (context: ServiceContext) => S,
-  options: { keyspace: string; redisUrl?: string },
+  options: { keyspace: string; redisUrl?: string; modeIdleSeconds?: number },
 ): Promise<InProcessService<S>> {
   const base = testConfig();
-  const config = { ...base, cassandra: { ...base.cassandra, keyspace: options.keyspace } };
+  const config = {
+    ...base,
+    cassandra: { ...base.cassandra, keyspace: options.keyspace },
+    modeIdleSeconds: options.modeIdleSeconds ?? base.modeIdleSeconds,
+  };
   const redisUrl = options.redisUrl ?? base.redis.url;
   const logger = createLogger('test', 'silent');
   const cassandra = await connectCassandra(config.cassandra, logger);

@@ -7,7 +7,7 @@ import type {
   RecordModeEventsRequest,
   RecordModeEventsResponse,
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
-import { applyModeEvent, type ModeRow } from '../mode-presence.js';
+import { emptyPresenceState, mergeModeEvent, placeKey, presenceOf, type ModeRow, type Place, type Presence } from '../mode-presence.js';
 import type { ModeStore } from '../mode-store.js';
 import { validateModeEvent } from '../mode-validation.js';
 
@@ -15,10 +15,11 @@ import { validateModeEvent } from '../mode-validation.js';
 const MAX_PRESENCE_ATTEMPTS = 10;
 
 /**
- * Stores LOGIN / LOGOUT events and moves their users. Each user's presence changes by compare-and-set on their
- * latest event, so replicas writing the same users at once take turns per user; the index of active users is then
- * written with the event's time as its write time, so whichever lands last, the later event's effect stays. The
- * event row is written last: an event whose call failed halfway is not a duplicate, and its retry completes it.
+ * Stores LOGIN / LOGOUT events and moves their users. Each user's presence row changes by compare-and-set on its
+ * version, so replicas writing the same users at once take turns per user, and events merge in any order with the
+ * same result (mode-presence.ts); the index of active users is then written with the new version as its write time,
+ * so whichever lands last, the latest change stays. The event row is written last: an event whose call failed
+ * halfway is not a duplicate, and its retry completes it.
  */
 export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsRequest, RecordModeEventsResponse> {
   constructor(
@@ -39,34 +40,45 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
 
   private async record(row: ModeRow, now: number): Promise<boolean> {
     if (await this.store.hasEvent(row)) return false;
-    const idleSecondsLeft = Math.floor((row.tsUs / 1000 + this.idleSeconds * 1000 - now) / 1000);
-    // An event older than the idle time moves nobody: its effect would have expired already.
-    if (idleSecondsLeft > 0) await this.move(row, idleSecondsLeft);
+    await this.move(row, now * 1000);
     const ttl = ttlSecondsFor(row.tsUs / 1000, now);
     if (row.action === 'login') await this.store.writeLogin(row, ttl);
     await this.store.writeEvent(row, ttl);
     return true;
   }
 
-  private async move(row: ModeRow, ttlSeconds: number): Promise<void> {
+  /** Merges the event into its user's presence (compare-and-set, retried on contention) and publishes the result. */
+  private async move(row: ModeRow, nowUs: number): Promise<void> {
+    const idleUs = this.idleSeconds * 1_000_000;
     let current = await this.store.readPresence(row.userId);
     for (let attempt = 0; attempt < MAX_PRESENCE_ATTEMPTS; attempt++) {
-      if (current?.eventId === row.eventId && current.tsUs === row.tsUs) {
-        // Applied by an earlier call that failed before answering: complete its index write.
-        if (current.present) await this.store.enterArea(current, row.userId, row.tsUs, ttlSeconds);
-        return;
+      const state = mergeModeEvent(current?.state ?? emptyPresenceState(), row, idleUs);
+      const keepUs = Math.max(...state.runs.map(([, last]) => last)) + 2 * idleUs - nowUs;
+      // Too old to put anyone anywhere now or later: nothing to keep.
+      if (keepUs <= 0) return;
+      const presence = presenceOf(state, idleUs);
+      const here = presence && presence.untilUs > nowUs ? presence : undefined;
+      if (current && JSON.stringify(state) === JSON.stringify(current.state)) {
+        // Merged before (a resent event, or a call that failed halfway): make sure the index says so.
+        return this.publish(row.userId, current.published, here, current.version, nowUs);
       }
-      const change = applyModeEvent(current, row, this.idleSeconds * 1_000_000);
-      if (!change) return;
-      if (await this.store.replacePresence(row.userId, current, change.next, ttlSeconds)) {
-        await Promise.all([
-          change.leave && this.store.leaveArea(change.leave, row.userId, row.tsUs),
-          change.enter && this.store.enterArea(change.enter, row.userId, row.tsUs, ttlSeconds),
-        ]);
-        return;
+      const version = Math.max(nowUs, (current?.version ?? 0) + 1);
+      const published = here ? { areaCode: here.areaCode, mode: here.mode } : undefined;
+      if (await this.store.replacePresence(row.userId, current?.version, { state, version, published }, seconds(keepUs))) {
+        return this.publish(row.userId, current?.published, here, version, nowUs);
       }
       current = await this.store.readPresence(row.userId, { serial: true });
     }
     throw new ContendedWriteError(`presence of ${row.userId} changed under every attempt`);
   }
+
+  /** Moves the user in the index of active users from where it was published to where they are now. */
+  private async publish(userId: string, before: Place | undefined, after: Presence | undefined, version: number, nowUs: number): Promise<void> {
+    await Promise.all([
+      before && (!after || placeKey(before) !== placeKey(after)) ? this.store.leaveArea(before, userId, version) : undefined,
+      after ? this.store.enterArea(after, userId, version, seconds(after.untilUs - nowUs)) : undefined,
+    ]);
+  }
 }
+
+const seconds = (micros: number) => Math.max(1, Math.ceil(micros / 1_000_000));

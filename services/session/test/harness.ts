@@ -13,8 +13,13 @@ export interface SessionHarness {
   stop(): Promise<void>;
 }
 
-export async function startSessionService(clock: Clock, keyspace: string, redisUrl?: string): Promise<SessionHarness> {
-  const running = await startInProcess((context) => sessionRoutes(context, clock), { keyspace, redisUrl });
+export async function startSessionService(
+  clock: Clock,
+  keyspace: string,
+  redisUrl?: string,
+  options: { modeIdleSeconds?: number } = {},
+): Promise<SessionHarness> {
+  const running = await startInProcess((context) => sessionRoutes(context, clock), { keyspace, redisUrl, ...options });
   const client = new SessionServiceClient(running.address, credentials.createInsecure());
   return {
     client,

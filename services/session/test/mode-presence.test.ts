@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyModeEvent, type ModeRow, type Presence } from '../mode-presence.js';
+import { emptyPresenceState, mergeModeEvent, presenceOf, type ModeRow, type PresenceState } from '../mode-presence.js';
 
-const IDLE_US = 7200 * 1_000_000;
+const IDLE = 10;
 const event = (action: 'login' | 'logout', areaCode: string, mode: string, tsUs: number, eventId = `e${tsUs}`): ModeRow => ({
   eventId,
   userId: 'u1',
@@ -10,49 +11,65 @@ const event = (action: 'login' | 'logout', areaCode: string, mode: string, tsUs:
   action,
   tsUs,
 });
+const merged = (events: ModeRow[]): PresenceState => events.reduce((state, e) => mergeModeEvent(state, e, IDLE), emptyPresenceState());
 
-/** The user's presence after the events, applied in order (the way one writer at a time would). */
-function replay(events: ModeRow[]): Presence | undefined {
-  let presence: Presence | undefined;
-  for (const e of events) presence = applyModeEvent(presence, e, IDLE_US)?.next ?? presence;
-  return presence;
+/** Where the user is after the events, as of the latest event's time: merged state, any arrival order. */
+function whereMerged(events: ModeRow[]): string {
+  const presence = presenceOf(merged(events), IDLE);
+  const now = Math.max(...events.map((e) => e.tsUs));
+  return presence && presence.untilUs >= now ? `${presence.areaCode}/${presence.mode} until ${presence.untilUs}` : 'nowhere';
 }
 
-const where = (presence: Presence | undefined) => (presence?.present ? `${presence.areaCode}/${presence.mode}` : 'nowhere');
+/** The rules as written, applied one event at a time in time order: the reference. */
+function whereInTimeOrder(events: ModeRow[]): string {
+  const sorted = [...events].sort((a, b) => a.tsUs - b.tsUs || (a.eventId < b.eventId ? -1 : 1));
+  let place: string | undefined;
+  let last = -Infinity;
+  for (const e of sorted) {
+    if (place && e.tsUs - last > IDLE) place = undefined;
+    const here = `${e.areaCode}/${e.mode}`;
+    if (e.action === 'login') place = here;
+    else if (place === here) place = undefined;
+    last = e.tsUs;
+  }
+  return place ? `${place} until ${last + IDLE}` : 'nowhere';
+}
 
-describe('applyModeEvent', () => {
-  it('puts a user in the place of a LOGIN and takes them out with a LOGOUT of it', () => {
-    expect(where(replay([event('login', '111', 'M1', 1)]))).toBe('111/M1');
-    expect(where(replay([event('login', '111', 'M1', 1), event('logout', '111', 'M1', 2)]))).toBe('nowhere');
+describe('mergeModeEvent and presenceOf', () => {
+  it('put a user in the place of a LOGIN and take them out with a LOGOUT of it', () => {
+    expect(whereMerged([event('login', '111', 'M1', 1)])).toBe('111/M1 until 11');
+    expect(whereMerged([event('login', '111', 'M1', 1), event('logout', '111', 'M1', 2)])).toBe('nowhere');
   });
 
-  it('counts a repeated LOGIN once and never goes below nobody on a LOGOUT without LOGIN', () => {
-    const twice = applyModeEvent(replay([event('login', '111', 'M1', 1)]), event('login', '111', 'M1', 2), IDLE_US)!;
-    expect(twice.leave).toBeUndefined();
-    expect(twice.enter).toEqual({ areaCode: '111', mode: 'M1' });
-    const stray = applyModeEvent(undefined, event('logout', '111', 'M1', 1), IDLE_US)!;
-    expect(stray.next.present).toBe(false);
-    expect(stray.leave).toBeUndefined();
+  it('count a repeated LOGIN once, ignore a LOGOUT without LOGIN, and a LOGOUT of elsewhere', () => {
+    expect(whereMerged([event('login', '111', 'M1', 1), event('login', '111', 'M1', 2)])).toBe('111/M1 until 12');
+    expect(whereMerged([event('logout', '111', 'M1', 1)])).toBe('nowhere');
+    expect(whereMerged([event('login', '111', 'M1', 1), event('logout', '222', 'M1', 5)])).toBe('111/M1 until 15');
   });
 
-  it('moves a user on a LOGIN elsewhere, and ignores a LOGOUT of a place they are not in', () => {
-    const moved = applyModeEvent(replay([event('login', '111', 'M1', 1)]), event('login', '222', 'M2', 2), IDLE_US)!;
-    expect(moved.leave).toEqual({ areaCode: '111', mode: 'M1' });
-    expect(moved.enter).toEqual({ areaCode: '222', mode: 'M2' });
-    expect(where(replay([event('login', '111', 'M1', 1), event('logout', '111', 'M2', 2)]))).toBe('111/M1');
+  it('move a user on a LOGIN elsewhere, and forget them after the idle time', () => {
+    expect(whereMerged([event('login', '111', 'M1', 1), event('login', '222', 'M2', 2)])).toBe('222/M2 until 12');
+    expect(whereMerged([event('login', '111', 'M1', 1), event('logout', '222', 'M2', 1 + IDLE + 1)])).toBe('nowhere');
   });
 
-  it('lets the later event win: an older one arriving late changes nothing', () => {
-    const current = replay([event('login', '111', 'M1', 10)]);
-    expect(applyModeEvent(current, event('logout', '111', 'M1', 5), IDLE_US)).toBeUndefined();
-    expect(applyModeEvent(current, event('login', '111', 'M1', 10, 'e0'), IDLE_US)).toBeUndefined();
-    expect(applyModeEvent(current, event('logout', '111', 'M1', 10, 'e99'), IDLE_US)?.next.present).toBe(false);
-  });
-
-  it('forgets an idle user: a LOGOUT after the idle time finds them nowhere', () => {
-    const later = 1 + IDLE_US + 1;
-    const change = applyModeEvent(replay([event('login', '111', 'M1', 1)]), event('logout', '222', 'M2', later), IDLE_US)!;
-    expect(change.next.present).toBe(false);
-    expect(change.leave).toEqual({ areaCode: '111', mode: 'M1' });
+  it('agree with the rules in time order, whatever order the events arrive in, resent or not', () => {
+    const modeEvent = fc.record({
+      action: fc.constantFrom('login' as const, 'logout' as const),
+      areaCode: fc.constantFrom('111', '222'),
+      mode: fc.constantFrom('M1', 'M2'),
+      tsUs: fc.integer({ min: 0, max: 60 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(modeEvent, { minLength: 1, maxLength: 12 }).chain((raw) => {
+          const events = raw.map((e, i) => ({ ...e, eventId: `e${String(i).padStart(2, '0')}`, userId: 'u1' }));
+          return fc.tuple(fc.constant(events), fc.shuffledSubarray([...events, ...events], { minLength: events.length * 2 }));
+        }),
+        ([events, arrivals]) => {
+          expect(whereMerged(arrivals)).toBe(whereInTimeOrder(events));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
