@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 
-/** A keep-alive HTTP client for load: one request, resolved with the status once the body is read. */
+/** A keep-alive HTTP client for load: one request, resolved once the answer's body is read. */
 export class HttpLoad {
   private readonly agent: Agent;
 
@@ -12,15 +12,27 @@ export class HttpLoad {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }
 
-  send(method: 'GET' | 'POST', path: string): Promise<number> {
+  /** The answer's status; a body, if given, is sent as JSON. */
+  async send(method: 'GET' | 'POST', path: string, body?: string): Promise<number> {
+    return (await this.exchange(method, path, body)).status;
+  }
+
+  /** The body of a GET's answer. */
+  async get(path: string): Promise<string> {
+    return (await this.exchange('GET', path)).body;
+  }
+
+  private exchange(method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: this.host, port: this.port, method, path, agent: this.agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+      const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = request({ host: this.host, port: this.port, method, path, agent: this.agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
       req.on('error', reject);
-      req.end();
+      req.end(body);
     });
   }
 

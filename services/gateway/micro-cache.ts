@@ -1,25 +1,67 @@
+interface Entry<T> {
+  value: Promise<T>;
+  /** After this the entry is served while a fresh load runs in the background. */
+  refreshAt: number;
+  /** After this the entry is never served: callers wait for a load. */
+  expires: number;
+  refreshing: boolean;
+}
+
 /**
- * A tiny in-process cache for hot read routes: answers live `ttlMs`, concurrent misses for one key share a single
- * backend call, and the number of keys is bounded. Used only where an answer a fraction of a second old is allowed.
+ * A tiny in-process cache for hot read routes: an answer is served at most `maxAgeMs` after its load began;
+ * concurrent misses for one key share a single backend call; the number of keys is bounded. With `refreshAfterMs`,
+ * an entry older than that is still served while one background load replaces it, so steady traffic never waits for
+ * the backend. Used only where an answer a fraction of a second old is allowed.
  */
 export class MicroCache<T> {
-  private readonly entries = new Map<string, { value: Promise<T>; expires: number }>();
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
-    private readonly ttlMs: number,
+    private readonly maxAgeMs: number,
     private readonly maxKeys = 10_000,
+    private readonly refreshAfterMs = maxAgeMs,
   ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const entry = this.entries.get(key);
-    if (entry && entry.expires > now) return entry.value;
+    if (entry && entry.expires > now) {
+      if (entry.refreshAt <= now && !entry.refreshing) this.refresh(key, entry, load);
+      return entry.value;
+    }
     if (this.entries.size >= this.maxKeys) this.evictExpired(now);
+    return this.loadInto(key, load, now).value;
+  }
+
+  private loadInto(key: string, load: () => Promise<T>, startedAt: number): Entry<T> {
     const value = load();
-    this.entries.set(key, { value, expires: now + this.ttlMs });
+    const entry = { value, refreshAt: startedAt + this.refreshAfterMs, expires: startedAt + this.maxAgeMs, refreshing: false };
+    this.entries.set(key, entry);
     // A failed load is not remembered: the next caller tries again.
-    value.catch(() => this.entries.delete(key));
-    return value;
+    value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return entry;
+  }
+
+  /** Replaces `entry` once a background load succeeds; until then (or if it fails) the entry is served as it is. */
+  private refresh(key: string, entry: Entry<T>, load: () => Promise<T>): void {
+    entry.refreshing = true;
+    const startedAt = Date.now();
+    load().then(
+      (value) => {
+        if (this.entries.get(key) !== entry) return;
+        this.entries.set(key, {
+          value: Promise.resolve(value),
+          refreshAt: startedAt + this.refreshAfterMs,
+          expires: startedAt + this.maxAgeMs,
+          refreshing: false,
+        });
+      },
+      () => {
+        entry.refreshing = false;
+      },
+    );
   }
 
   private evictExpired(now: number): void {

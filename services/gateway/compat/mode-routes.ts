@@ -17,8 +17,14 @@ import { readBody } from './request-body.js';
 const MAX_MODE_LENGTH = 64;
 const MAX_USER_ID_LENGTH = 128;
 const MAX_MODES_LISTED = 100;
-/** `/stats/` answers are shared for this long: well within "an accepted event shows within 1 second". */
-const STATS_CACHE_MS = 250;
+/**
+ * `/stats/` answers are shared: refreshed in the background once 600 ms old, never served 900 ms after their read
+ * began, so that an accepted event shows within a second and a few hundred busy area codes cost a few backend calls
+ * each a second without a caller waiting for one.
+ */
+const STATS_MAX_AGE_MS = 900;
+const STATS_REFRESH_MS = 600;
+const STATS_AREAS_CACHED = 1000;
 /** What `POST /generate_data/` sends, as the original did: area codes 101–119, Modes1–10, User1–10. */
 const GENERATED_EVENTS = 100;
 
@@ -30,7 +36,7 @@ type Popularity = Array<{ count: number; multiplayer_mode: string }>;
  * ingest and session services. Its framework answered bad input with 422 `{"detail": …}`; so do these.
  */
 export function modeRoutes(channels: { ingest: BackendChannel; session: BackendChannel }, maxBodyBytes: number): PlainRoute[] {
-  const stats = new MicroCache<Popularity>(STATS_CACHE_MS);
+  const stats = new MicroCache<Popularity>(STATS_MAX_AGE_MS, STATS_AREAS_CACHED * 2, STATS_REFRESH_MS);
   const record = async (events: ModeEventInit[]) => {
     const answer = await callBackend(channels.ingest, IngestService.method.ingestEvents, { events });
     if (answer.accepted + answer.duplicates < events.length) {

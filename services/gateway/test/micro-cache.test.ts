@@ -26,4 +26,23 @@ describe('MicroCache', () => {
     for (let i = 0; i < 10; i++) await cache.get(String(i), async () => i);
     expect(await cache.get('9', async () => -1)).toBe(9);
   });
+
+  it('serves an entry past its refresh time while one background load replaces it, and never past its age', async () => {
+    const cache = new MicroCache<number>(100, 10, 30);
+    let loads = 0;
+    const load = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return ++loads;
+    };
+    expect(await cache.get('k', load)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Past the refresh time: answered at once from the entry, one reload started.
+    expect(await Promise.all([cache.get('k', load), cache.get('k', load)])).toEqual([1, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await cache.get('k', load)).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Past the age bound: the caller waits for a fresh load.
+    const loadsBefore = loads;
+    expect(await cache.get('k', load)).toBe(loadsBefore + 1);
+  });
 });

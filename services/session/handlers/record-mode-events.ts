@@ -8,7 +8,7 @@ import type {
   RecordModeEventsResponse,
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { emptyPresenceState, mergeModeEvent, placeKey, presenceOf, type ModeRow, type Place, type Presence } from '../mode-presence.js';
-import type { ModeStore } from '../mode-store.js';
+import type { ModeStore, PresenceRecord } from '../mode-store.js';
 import { validateModeEvent } from '../mode-validation.js';
 
 /** Compare-and-set attempts on one user's presence before the event is answered retryable. */
@@ -39,18 +39,20 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
   }
 
   private async record(row: ModeRow, now: number): Promise<boolean> {
-    if (await this.store.hasEvent(row)) return false;
-    await this.move(row, now * 1000);
+    const [known, presence] = await Promise.all([this.store.hasEvent(row), this.store.readPresence(row.userId)]);
+    if (known) return false;
     const ttl = ttlSecondsFor(row.tsUs / 1000, now);
-    if (row.action === 'login') await this.store.writeLogin(row, ttl);
+    await Promise.all([this.move(row, presence, now * 1000), row.action === 'login' ? this.store.writeLogin(row, ttl) : undefined]);
     await this.store.writeEvent(row, ttl);
     return true;
   }
 
-  /** Merges the event into its user's presence (compare-and-set, retried on contention) and publishes the result. */
-  private async move(row: ModeRow, nowUs: number): Promise<void> {
+  /**
+   * Merges the event into its user's presence (`current` as read; compare-and-set, retried on contention) and
+   * publishes the result.
+   */
+  private async move(row: ModeRow, current: PresenceRecord | undefined, nowUs: number): Promise<void> {
     const idleUs = this.idleSeconds * 1_000_000;
-    let current = await this.store.readPresence(row.userId);
     for (let attempt = 0; attempt < MAX_PRESENCE_ATTEMPTS; attempt++) {
       const state = mergeModeEvent(current?.state ?? emptyPresenceState(), row, idleUs);
       const keepUs = Math.max(...state.runs.map(([, last]) => last)) + 2 * idleUs - nowUs;
