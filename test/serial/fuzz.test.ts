@@ -48,10 +48,11 @@ const plainPath = fc.oneof(
   fc.tuple(segment).map(([player]) => `/by-player/${player}`),
   fc.tuple(segment, segment).map(([country, hours]) => `/by-country/${country}/${hours}`),
   fc.tuple(segment, segment, segment).map(([ts, user, kind]) => `/analytics/${ts}/${user}/${kind}`),
-  fc.constantFrom('/analytics', '/event-handler', '/healthz', '/', '/nowhere', '/by-country/FI'),
+  fc.constantFrom('/analytics', '/event-handler', '/healthz', '/livez', '/', '/nowhere', '/by-country/FI'),
+  fc.constantFrom('/events/', '/events', '/stats/', '/stats', '/generate_data/'),
 );
 const query = fc
-  .array(fc.tuple(fc.constantFrom('timestamp', 'user', 'click', 'impression', 'event', 'limit', 'page_token', 'event_id'), nasty), {
+  .array(fc.tuple(fc.constantFrom('timestamp', 'user', 'click', 'impression', 'event', 'limit', 'page_token', 'event_id', 'area_code', 'hours'), nasty), {
     maxLength: 4,
   })
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : ''));
@@ -67,12 +68,28 @@ const sessionEvent = fc.record(
   },
   { requiredKeys: [] },
 );
-const jsonValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), sessionEvent, fc.array(sessionEvent, { maxLength: 12 }));
+const modeItem = fc.record(
+  {
+    area_code: fc.oneof(fc.constantFrom('111', 222, 99, 1000), nasty),
+    multiplayer_mode: fc.oneof(fc.constantFrom('Modes1', ''), nasty),
+    user_id: fc.oneof(fc.constantFrom('User1', 'User2'), nasty),
+    events_name: fc.oneof(fc.constantFrom('LOGIN', 'logout', 'JUMP'), nasty),
+    epoch_timestamp: fc.oneof(fc.double(), fc.constant(Date.now() / 1000), nasty),
+  },
+  { requiredKeys: [] },
+);
+const jsonValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  sessionEvent,
+  fc.array(sessionEvent, { maxLength: 12 }),
+  fc.record({ items: fc.oneof(fc.array(modeItem, { maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: [] }),
+);
 const rpcJson = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.record(
     {
       hours: fc.oneof(fc.integer(), fc.constant(24)),
+      areaCode: fc.oneof(fc.constantFrom('111', ''), nasty),
       country: fc.oneof(fc.constantFrom('FI', 'se'), nasty),
       pageSize: fc.integer(),
       pageToken: nasty,
