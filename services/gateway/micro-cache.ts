@@ -33,6 +33,11 @@ export class MicroCache<T> {
     return this.loadInto(key, load, now).value;
   }
 
+  /** Forgets a key whose answer is known to have changed: the next caller waits for a fresh load. */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   private loadInto(key: string, load: () => Promise<T>, startedAt: number): Entry<T> {
     const value = load();
     const entry = { value, refreshAt: startedAt + this.refreshAfterMs, expires: startedAt + this.maxAgeMs, refreshing: false };

@@ -29,6 +29,7 @@ const STATS_AREAS_CACHED = 1000;
 const GENERATED_EVENTS = 100;
 
 type ModeEventInit = MessageInitShape<typeof EventSchema>;
+const activeKey = (areaCode: string) => `${areaCode}/active`;
 type Popularity = Array<{ count: number; multiplayer_mode: string }>;
 
 /**
@@ -54,6 +55,9 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
         answerInDetail(response, async () => {
           const events = parseModeEvents(await readBody(request, maxBodyBytes), Date.now());
           const answer = await record(events);
+          // Who is active where changed in these areas: their next /stats/ through this gateway is computed afresh
+          // (an area a user moved out of, and other gateways, catch up within the answers' age bound).
+          for (const event of events) if (event.payload?.case === 'mode') stats.delete(activeKey(event.payload.value.areaCode!));
           return { status: true, accepted: answer.accepted, duplicates: answer.duplicates };
         }),
     },
@@ -65,7 +69,7 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
           const query = queryOf(request);
           const areaCode = parseAreaCode(query.get('area_code'), 'area_code');
           const hours = query.has('hours') ? parseHours(query.get('hours')!) : 0;
-          const modes = await stats.get(`${areaCode}/${hours}`, async () => {
+          const modes = await stats.get(hours ? `${areaCode}/${hours}` : activeKey(areaCode), async () => {
             const answer = await callBackend(channels.session, SessionService.method.listPopularModes, {
               areaCode,
               hours,

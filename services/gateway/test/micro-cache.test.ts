@@ -45,4 +45,11 @@ describe('MicroCache', () => {
     const loadsBefore = loads;
     expect(await cache.get('k', load)).toBe(loadsBefore + 1);
   });
+
+  it('forgets a deleted key at once', async () => {
+    const cache = new MicroCache<number>(10_000);
+    expect(await cache.get('k', async () => 1)).toBe(1);
+    cache.delete('k');
+    expect(await cache.get('k', async () => 2)).toBe(2);
+  });
 });
