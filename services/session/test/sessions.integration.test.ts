@@ -25,9 +25,15 @@ const clock = () => now;
 let service: SessionHarness;
 let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
 
-/** A new "now": 00:20 UTC of a random day 30 to 300 days ago. */
+// The TTL test writes at the real time 100 days ago: no "now" of another test may sit beside it.
+const usedDays = new Set<number>([Math.floor((Date.now() - 100 * DAY_MS) / DAY_MS) * DAY_MS]);
+
+/** A new "now": 00:20 UTC of a random day 30 to 300 days ago that no other test of this file has used. */
 function freshNow(): number {
-  const day = Math.floor((Date.now() - (30 + Math.random() * 270) * DAY_MS) / DAY_MS) * DAY_MS;
+  let day: number;
+  do day = Math.floor((Date.now() - (30 + Math.random() * 270) * DAY_MS) / DAY_MS) * DAY_MS;
+  while (usedDays.has(day) || usedDays.has(day - DAY_MS) || usedDays.has(day + DAY_MS));
+  usedDays.add(day);
   now = day + 20 * 60_000;
   return now;
 }
