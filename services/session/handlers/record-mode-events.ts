@@ -30,10 +30,17 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
 
   async handle(request: RecordModeEventsRequest): Promise<RecordModeEventsResponse> {
     const now = this.clock();
+    // A user's events of one batch take turns: racing each other they would only lose compare-and-sets and retry.
+    const turns = new Map<string, Promise<unknown>>();
+    const inTurn = <T>(userId: string, task: () => Promise<T>): Promise<T> => {
+      const mine = (turns.get(userId) ?? Promise.resolve()).catch(() => undefined).then(task);
+      turns.set(userId, mine);
+      return mine;
+    };
     const { results } = await recordBatch(request.events, {
       validate: (envelope, index) => validateModeEvent(envelope, index, now),
       dedupeKey: (row) => row.eventId,
-      store: (row) => this.record(row, now),
+      store: (row) => inTurn(row.userId, () => this.record(row, now)),
     });
     return { results };
   }
