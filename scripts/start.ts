@@ -5,7 +5,7 @@ const stack = await startStack({});
 const { ports } = stack;
 console.log(`
 gamepulse is running (Ctrl-C stops it)
-  gateway   http://127.0.0.1:${ports.gateway}   Connect JSON, gRPC-Web, gRPC (h2c); GET /healthz
+  gateway   http://127.0.0.1:${ports.gateway}   Connect JSON, gRPC-Web, gRPC (h2c); GET /healthz, /livez
   ingest    127.0.0.1:${ports.ingest}   gRPC (reflection, grpc.health.v1)
   session   127.0.0.1:${ports.session}
   reaction  127.0.0.1:${ports.reaction}
