@@ -1,9 +1,8 @@
-import { arrivalTime, checkId, checkTime, type Rejection } from '../shared/event-rules.js';
+import { arrivalTime, checkId, checkTime, MAX_MODE_LENGTH, type Rejection } from '../shared/event-rules.js';
 import { ModeAction, type ModeEventEnvelope } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { ModeActionName, ModeRow } from './mode-presence.js';
 
 export const MAX_AREA_CODE_LENGTH = 16;
-export const MAX_MODE_LENGTH = 64;
 
 const actionNames: Partial<Record<ModeAction, ModeActionName>> = {
   [ModeAction.MODE_ACTION_LOGIN]: 'login',

@@ -4,7 +4,7 @@ import { HOUR_MS, hourOf, type Clock } from '../shared/time.js';
 import type { ModePopularity } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { ModeStore } from './mode-store.js';
 
-/** A window's closed hours change only when a late event lands in them; the answer is kept this long. */
+/** A window's answer moves with the clock and with every LOGIN; it is shared this long, across replicas. */
 const WINDOW_ANSWER_TTL_MS = 500;
 const HOUR_READ_CONCURRENCY = 16;
 

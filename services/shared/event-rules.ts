@@ -12,8 +12,13 @@ export function isRejection(value: object): value is Rejection {
   return 'rule' in value && 'field' in value;
 }
 
+/** Most characters of a user, player or match id. */
+export const MAX_ID_LENGTH = 128;
+/** Most characters of a multiplayer mode's name (the API's rule, which the original routes share). */
+export const MAX_MODE_LENGTH = 64;
+
 /** A required id or name of at most `max` characters. */
-export function checkId(field: string, value: string, max = 128): Rejection | undefined {
+export function checkId(field: string, value: string, max = MAX_ID_LENGTH): Rejection | undefined {
   if (!value) return { field, rule: 'is required' };
   if (value.length > max) return { field, rule: `must be at most ${max} characters` };
   return undefined;

@@ -4,7 +4,7 @@ import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
 import { MAX_BATCH } from '../../shared/batch.js';
-import { checkId } from '../../shared/event-rules.js';
+import { checkId, MAX_ID_LENGTH, MAX_MODE_LENGTH } from '../../shared/event-rules.js';
 import { quoted } from '../../shared/quote.js';
 import { eventTimeProblem } from '../../shared/retention.js';
 import { callBackend } from '../backend-call.js';
@@ -14,8 +14,6 @@ import { MicroCache } from '../micro-cache.js';
 import { prepareErrorAnswer, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
 import { readBody } from './request-body.js';
 
-const MAX_MODE_LENGTH = 64;
-const MAX_USER_ID_LENGTH = 128;
 const MAX_MODES_LISTED = 100;
 /**
  * `/stats/` answers are shared: refreshed in the background once 600 ms old, never served 900 ms after their read
@@ -116,7 +114,7 @@ function parseItem(item: unknown, path: string, nowMs: number): ModeEventInit {
   const raw = item as Record<string, unknown>;
   const areaCode = parseAreaCode(raw.area_code, `${path}.area_code`);
   const mode = requiredText(raw.multiplayer_mode, `${path}.multiplayer_mode`, MAX_MODE_LENGTH);
-  const userId = requiredText(raw.user_id, `${path}.user_id`, MAX_USER_ID_LENGTH);
+  const userId = requiredText(raw.user_id, `${path}.user_id`, MAX_ID_LENGTH);
   const name = typeof raw.events_name === 'string' ? raw.events_name.toUpperCase() : undefined;
   if (name !== 'LOGIN' && name !== 'LOGOUT') throw new BadRequest(`${path}.events_name: must be LOGIN or LOGOUT`, 422);
   const ts = raw.epoch_timestamp === undefined || raw.epoch_timestamp === null ? undefined : epochTime(raw.epoch_timestamp, `${path}.epoch_timestamp`, nowMs);
