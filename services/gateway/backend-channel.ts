@@ -76,10 +76,17 @@ export class BackendChannel {
 
 /**
  * gRPC and Connect share their status codes, so the backend's code and message reach the caller unchanged (the
- * message bounded in length); an unavailable backend tells the caller when to retry.
+ * message bounded in length); an unavailable backend tells the caller when to retry. A backend that could not be
+ * reached at all has no message of its own, only the client library's ("No connection established…"), which says
+ * nothing useful to a caller: it is replaced.
  */
 function toConnectError(error: ServiceError): ConnectError {
   const code = error.code in Code && error.code !== status.OK ? (error.code as number as Code) : Code.Unknown;
-  const headers = code === Code.Unavailable ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;
-  return new ConnectError(boundedMessage(error.details || error.message), code, headers);
+  if (code !== Code.Unavailable) return new ConnectError(boundedMessage(error.details || error.message), code);
+  const fromService = SERVICE_RETRY_MESSAGE.test(error.details ?? '');
+  const message = fromService ? boundedMessage(error.details) : 'the backend service is unreachable; retry';
+  return new ConnectError(message, code, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
+
+/** How the services phrase their own UNAVAILABLE answers (services/shared/errors.ts): they end in "retry". */
+const SERVICE_RETRY_MESSAGE = /; retry$/;

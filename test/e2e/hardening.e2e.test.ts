@@ -137,6 +137,21 @@ describe('request bodies', () => {
   });
 });
 
+describe('the mode routes against oversized and mistyped bodies', () => {
+  it('refuses a body over the cap with 413 and a wrong content type with 415, and stays up', async () => {
+    const big = await fetch(`${gateway}/events/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [{ area_code: '111', multiplayer_mode: 'x'.repeat(2 * 1024 * 1024) }] }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ detail: expect.stringMatching(/^body: larger than/) });
+    const typed = await fetch(`${gateway}/events/`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: '{}' });
+    expect(typed.status).toBe(415);
+    await expectGatewayServing();
+  });
+});
+
 describe('client mistakes are 4xx, never 500', () => {
   it('a forged or altered page token is a 400 naming page_token', async () => {
     const forged = Buffer.from(JSON.stringify(['FI', 0, 1, 0, 'abc'])).toString('base64url');
@@ -267,5 +282,21 @@ describe('retryable failures say so', () => {
     // Out of rotation, but alive: an orchestrator must not restart a gateway for its backends' sake.
     const liveness = await fetch(`${base}/livez`);
     expect(liveness.status).toBe(200);
+  });
+
+  it('the mode routes answer 503 with Retry-After when the session service is down, in their own shape', async () => {
+    const base = `http://127.0.0.1:${ports[4]}`;
+    const item = { area_code: '111', multiplayer_mode: 'Modes1', user_id: 'User1', events_name: 'LOGIN' };
+    for (const [method, path, body] of [
+      ['POST', '/events/', JSON.stringify({ items: [item] })],
+      ['POST', '/generate_data/', undefined],
+      ['GET', '/stats/?area_code=111', undefined],
+    ] as const) {
+      const answer = await fetch(`${base}${path}`, { method, body });
+      expect(answer.status, path).toBe(503);
+      expect(answer.headers.get('retry-after'), path).toBe('1');
+      // What failed and that a retry helps; never the client library's own words.
+      expect(await answer.json(), path).toEqual({ detail: expect.stringMatching(/^(not stored: the session service|the backend service).*; retry/) });
+    }
   });
 });

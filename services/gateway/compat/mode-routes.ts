@@ -41,7 +41,7 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
     if (answer.accepted + answer.duplicates < events.length) {
       const unstored = answer.results.find((result) => result.reason);
       // Validated here first, so only a retryable failure is left: nothing of a retry is stored twice.
-      throw new BadRequest(`not stored: ${unstored?.reason ?? 'the session service did not answer'}`, answer.retryable > 0 ? 503 : 422);
+      throw new BadRequest(unstored?.reason ?? 'not stored: the session service did not answer; retry', answer.retryable > 0 ? 503 : 422);
     }
     return answer;
   };

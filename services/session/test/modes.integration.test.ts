@@ -214,6 +214,22 @@ describe('mode presence', () => {
     }
   });
 
+  it('refuses a live feed with a bad area code or interval as INVALID_ARGUMENT naming the field', async () => {
+    for (const [request, field] of [
+      [{ areaCode: '', limit: 0, intervalMs: 0 }, 'area_code'],
+      [{ areaCode: newArea(), limit: 0, intervalMs: 50 }, 'interval_ms'],
+      [{ areaCode: newArea(), limit: 500, intervalMs: 0 }, 'limit'],
+    ] as const) {
+      const error = await new Promise<ServiceError>((resolve) => {
+        const stream = service.client.watchPopularModes(request);
+        stream.on('data', () => {});
+        stream.on('error', resolve);
+      });
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toContain(field);
+    }
+  });
+
   it('streams the ranking at once, then when it changes', async () => {
     const area = newArea();
     await record(service, modeEvent('login', newUser(), area, 'Modes1'));
