@@ -97,7 +97,9 @@ async function checkRequest(
   }
   const encodingHeader = format.framing === 'grpc' ? 'grpc-encoding' : 'connect-content-encoding';
   const encoding = request.header.get(encodingHeader)?.trim().toLowerCase() ?? 'identity';
-  const parse = format.binary ? (message: Uint8Array) => parseProblem(input, message) : jsonProblem;
+  // A unary JSON body is left to connect-es, which answers a bad one with a 400 of its own; only enveloped JSON
+  // needs the check (its error travels in a gRPC trailer).
+  const parse = format.binary ? (message: Uint8Array) => parseProblem(input, message) : format.framing === 'unary' ? noProblem : jsonProblem;
   const problem = format.framing === 'unary' ? parse(bytes) : envelopeProblem(bytes, parse, { encodingHeader, encoding, maxBytes });
   if (!problem) return { request: { ...request, body: createAsyncIterable([bytes]) } };
   const message = boundedMessage(`request: not a valid ${input.typeName} message (${problem})`);
@@ -112,6 +114,8 @@ function parseProblem(input: DescMessage, bytes: Uint8Array): string | undefined
     return (error as Error).message;
   }
 }
+
+const noProblem = () => undefined;
 
 /**
  * Whether a JSON message is JSON at all (connect-es checks it against the schema). Its own parse error quotes the
