@@ -201,12 +201,12 @@ describe('slow and idle clients', () => {
 
   it('holds at most the connection limit, and serves again once they are gone', async () => {
     const sockets = await Promise.all(Array.from({ length: MAX_CONNECTIONS + 20 }, () => openSocket(stack.ports.gateway)));
-    const closings = sockets.map((socket) => closedByServer(socket, HEADERS_TIMEOUT_MS + 5000));
-    const early = await Promise.race([
-      Promise.all(closings.slice(MAX_CONNECTIONS)).then(() => 'excess closed'),
-      new Promise((resolve) => setTimeout(() => resolve('timeout'), HEADERS_TIMEOUT_MS / 2)),
-    ]);
-    expect(early).toBe('excess closed');
+    let closedAtOnce = 0;
+    const closings = sockets.map((socket) => closedByServer(socket, HEADERS_TIMEOUT_MS + 5000).then(() => void closedAtOnce++));
+    // Which sockets are refused depends on what else holds a slot (other tests' keep-alive connections come and
+    // go), so count them: at least the excess is closed at once, long before any header timeout.
+    await new Promise((resolve) => setTimeout(resolve, HEADERS_TIMEOUT_MS / 2));
+    expect(closedAtOnce).toBeGreaterThanOrEqual(sockets.length - MAX_CONNECTIONS);
     await Promise.all(closings);
     await expectGatewayServing();
   });
