@@ -9,7 +9,7 @@ import { callUnary } from '../services/shared/grpc-client.js';
 import { createLogger } from '../services/shared/logger.js';
 import { ttlSecondsFor } from '../services/shared/retention.js';
 import { millisToTimestamp } from '../services/shared/time.js';
-import { countryCodes } from '../services/session/countries.js';
+import { countryCodes } from '../services/shared/countries.js';
 import { SessionStore } from '../services/session/store.js';
 import { IngestServiceClient, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { testConfig } from '../test/support/env.js';

@@ -1,4 +1,4 @@
-import { countryCodes } from '../../services/session/countries.js';
+import { countryCodes } from '../../services/shared/countries.js';
 import { DAY_MS } from '../../services/shared/time.js';
 
 export interface GeneratorOptions {

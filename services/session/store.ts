@@ -3,7 +3,7 @@ import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
 import { hourOf } from '../shared/time.js';
-import { countryCodes } from './countries.js';
+import { countryCodes } from '../shared/countries.js';
 
 /** A session start or end that passed validation. Times are microseconds since the epoch. */
 export interface SessionHalf {

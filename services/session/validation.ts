@@ -1,7 +1,7 @@
 import { checkId, checkTime, type Rejection } from '../shared/event-rules.js';
 import { quoted } from '../shared/quote.js';
 import type { SessionEvent } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
-import { normalizeCountry } from './countries.js';
+import { normalizeCountry } from '../shared/countries.js';
 import type { SessionHalf } from './store.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

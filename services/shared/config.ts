@@ -21,6 +21,8 @@ export interface Config {
   tokenSecret: string;
   /** A user with no mode event for this long is no longer active in any mode. */
   modeIdleSeconds: number;
+  /** The Connect-4 board games are validated on: `connect` discs in a row win. */
+  connect4Board: { columns: number; rows: number; connect: number };
 }
 
 /** The gateway's port and the bounds on what one caller can hold or send. */
@@ -85,7 +87,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The local default is fine on loopback; deployments set their own (k8s: a Secret).
     tokenSecret: env.GAMEPULSE_TOKEN_SECRET || 'gamepulse-local-token-secret',
     modeIdleSeconds: readInt(env, 'MODE_IDLE_SECONDS', 7200),
+    connect4Board: readBoard(env),
   };
+}
+
+function readBoard(env: NodeJS.ProcessEnv): Config['connect4Board'] {
+  const columns = readInt(env, 'CONNECT4_COLUMNS', 4);
+  const rows = readInt(env, 'CONNECT4_ROWS', 4);
+  const connect = readInt(env, 'CONNECT4_CONNECT', 4);
+  if (columns < 1 || columns > 32 || rows < 1 || rows > 32) throw new Error(`CONNECT4_COLUMNS and CONNECT4_ROWS must be 1 to 32, got ${columns} × ${rows}`);
+  if (connect < 2 || connect > Math.max(columns, rows)) throw new Error(`CONNECT4_CONNECT must be 2 to ${Math.max(columns, rows)}, got ${connect}`);
+  return { columns, rows, connect };
 }
 
 function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -7,7 +7,7 @@ import type {
 import type { SessionStore } from '../store.js';
 import { checkId } from '../../shared/event-rules.js';
 import { ValidationError } from '../../shared/errors.js';
-import { sizeOrDefault } from './query-rules.js';
+import { sizeOrDefault } from '../../shared/page-size.js';
 
 /** A player's most recent completed sessions, newest start first (one partition read). */
 export class ListCompletedSessionsHandler

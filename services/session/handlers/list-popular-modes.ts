@@ -7,7 +7,8 @@ import type {
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { MAX_AREA_CODE_LENGTH } from '../mode-validation.js';
 import type { PopularModes } from '../popular-modes.js';
-import { checkWindowHours, sizeOrDefault } from './query-rules.js';
+import { checkWindowHours } from './query-rules.js';
+import { sizeOrDefault } from '../../shared/page-size.js';
 
 export const DEFAULT_MODES_LIMIT = 10;
 export const MAX_MODES_LIMIT = 100;

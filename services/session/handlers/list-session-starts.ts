@@ -8,7 +8,8 @@ import type {
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { decodeCursor, encodeCursor, type StartsCursor } from '../page-token.js';
 import type { SessionStore } from '../store.js';
-import { checkCountry, checkWindowHours, sizeOrDefault } from './query-rules.js';
+import { checkCountry, checkWindowHours } from './query-rules.js';
+import { sizeOrDefault } from '../../shared/page-size.js';
 
 /**
  * A country's starts in [now − hours, now], newest first: walks the hours that hold starts of the country, newest

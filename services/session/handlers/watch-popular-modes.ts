@@ -4,7 +4,7 @@ import type {
   WatchPopularModesRequest,
   WatchPopularModesResponse,
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
-import { sizeOrDefault } from './query-rules.js';
+import { sizeOrDefault } from '../../shared/page-size.js';
 import { checkAreaCode, DEFAULT_MODES_LIMIT, MAX_MODES_LIMIT } from './list-popular-modes.js';
 
 /**

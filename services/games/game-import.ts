@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { mapConcurrently } from '../shared/batch.js';
+import type { ResponseCache } from '../shared/cache.js';
+import type { Logger } from '../shared/logger.js';
+import { ttlSecondsFor } from '../shared/retention.js';
+import { StorageTooSlowError } from '../shared/storage-errors.js';
+import { DAY_MS } from '../shared/time.js';
+import { dayTotalsKey } from './aggregates.js';
+import { decodeContent, encodeContent, type StoredGame } from './game-content.js';
+import type { GamesStore } from './store.js';
+import { countGame, emptyTotals, UNKNOWN_NATIONALITY } from './totals.js';
+
+/** What became of one valid game of an import call. */
+export type ClaimOutcome = { kind: 'stored' } | { kind: 'duplicate' } | { kind: 'conflict' };
+
+/** An import call's writer gives up (and leaves its part to recovery) this long after it opened the part. */
+export const WRITER_LIMIT_MS = 20_000;
+/** An open part this old has no writer left (every claim of it has landed or failed): recovery may finish it. */
+export const RECOVER_AFTER_MS = 30_000;
+const STATEMENTS_IN_FLIGHT = 64;
+
+export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
+
+/**
+ * Stores games and counts them exactly once, whatever replicas import at once and whoever dies mid-way:
+ * 1. an "open" aggregate part lists the call's candidate game ids;
+ * 2. each game id is claimed for that part by a lightweight transaction (the same moves again: duplicate; other
+ *    moves: conflict);
+ * 3. the claimed games' player rows and the single-game list are written, and the part is finished with the totals
+ *    of the games it claimed. Steps 3 only depend on the claims, so recovery (or a retried upload) finishes a part
+ *    whose writer died, from its candidates' claims, with the same result.
+ */
+export class GameImporter {
+  constructor(
+    private readonly store: GamesStore,
+    private readonly cache: ResponseCache,
+    private readonly clock: () => number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Stores `games` (valid ones, distinct ids) and says what became of each, in order. */
+  async importGames(games: readonly StoredGame[], signal?: AbortSignal): Promise<ClaimOutcome[]> {
+    const startedMs = this.clock();
+    const day = dayOf(startedMs);
+    const partId = `import-${randomUUID()}`;
+    const ttl = ttlSecondsFor(startedMs, startedMs);
+    await this.store.openPart(day, partId, startedMs, games.map((game) => game.gameId), ttl);
+    const holders = new Map<string, { day: number; partId: string }>();
+    const outcomes = await mapConcurrently(games, STATEMENTS_IN_FLIGHT, async (game): Promise<ClaimOutcome> => {
+      if (signal?.aborted || this.clock() - startedMs > WRITER_LIMIT_MS) throw new StorageTooSlowError('import took too long; retry');
+      const content = encodeContent(game);
+      const claim = await this.store.claimGame(game.gameId, { content, partId, day, importedMs: startedMs }, ttl);
+      if (claim.applied) return { kind: 'stored' };
+      if (claim.holder.content !== content) return { kind: 'conflict' };
+      holders.set(`${claim.holder.day}/${claim.holder.partId}`, { day: claim.holder.day, partId: claim.holder.partId });
+      return { kind: 'duplicate' };
+    });
+    if (this.clock() - startedMs > WRITER_LIMIT_MS) throw new StorageTooSlowError('import took too long; retry');
+    await this.finishPart(day, partId, startedMs, games.filter((_, index) => outcomes[index]!.kind === 'stored'));
+    // A duplicate may be held by a part whose writer died: finish it now, so that this answer's games all count.
+    for (const holder of holders.values()) await this.settlePart(holder.day, holder.partId, signal);
+    return outcomes;
+  }
+
+  /** Finishes every open part of today and yesterday that has no writer left; returns how many it finished. */
+  async recoverAbandonedParts(): Promise<number> {
+    const today = dayOf(this.clock());
+    let finished = 0;
+    for (const day of [today - 1, today]) {
+      for (const part of await this.store.openParts(day)) {
+        if (this.clock() - part.startedMs < RECOVER_AFTER_MS) continue;
+        await this.recoverPart(day, part.partId);
+        finished++;
+      }
+    }
+    return finished;
+  }
+
+  /** Waits until an open part can be recovered (or is finished by its writer), then makes sure it is finished. */
+  private async settlePart(day: number, partId: string, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const part = await this.store.readPart(day, partId);
+      if (!part || part.state === 'final') return;
+      const wait = part.startedMs + RECOVER_AFTER_MS - this.clock();
+      if (wait <= 0) return this.recoverPart(day, partId);
+      if (signal?.aborted) throw new StorageTooSlowError('an earlier import of these games is still being finished; retry');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1000)));
+    }
+  }
+
+  /** Finishes an open part from the claims of its candidates: the games claimed for it are the games it counts. */
+  async recoverPart(day: number, partId: string): Promise<void> {
+    const part = await this.store.readPart(day, partId);
+    if (!part || part.state === 'final') return;
+    const claims = await mapConcurrently(part.candidates, STATEMENTS_IN_FLIGHT, (gameId) => this.store.readClaim(gameId));
+    const claimed = part.candidates.flatMap((gameId, index) => {
+      const claim = claims[index];
+      return claim?.partId === partId ? [decodeContent(gameId, claim.content)] : [];
+    });
+    await this.finishPart(day, partId, part.startedMs, claimed);
+    this.logger.info({ day, partId, games: claimed.length }, 'finished an import part whose writer had stopped');
+  }
+
+  private async finishPart(day: number, partId: string, startedMs: number, games: readonly StoredGame[]): Promise<void> {
+    const ttl = ttlSecondsFor(startedMs, this.clock());
+    await mapConcurrently(games, STATEMENTS_IN_FLIGHT / 2, (game) =>
+      Promise.all([
+        this.store.writePlayerGame(game.firstPlayer, { gameId: game.gameId, opponentId: game.secondPlayer, outcome: outcomeFor(game, game.firstPlayer), importedMs: startedMs }, ttl),
+        this.store.writePlayerGame(game.secondPlayer, { gameId: game.gameId, opponentId: game.firstPlayer, outcome: outcomeFor(game, game.secondPlayer), importedMs: startedMs }, ttl),
+      ]),
+    );
+    const players = [...new Set(games.flatMap((game) => [game.firstPlayer, game.secondPlayer]))];
+    const gameOf = new Map(games.flatMap((game) => [[game.firstPlayer, game] as const, [game.secondPlayer, game] as const]));
+    const nationalities = new Map<string, string>();
+    await mapConcurrently(players, STATEMENTS_IN_FLIGHT, async (playerId) => {
+      const [profile, held] = await Promise.all([this.store.readProfile(playerId), this.store.playerGames(playerId, 2)]);
+      nationalities.set(playerId, profile?.nationality || UNKNOWN_NATIONALITY);
+      if (held.length >= 2) return this.store.removeSingleGamePlayer(playerId);
+      const game = gameOf.get(playerId)!;
+      return this.store.addSingleGamePlayer({ playerId, gameId: game.gameId, outcome: outcomeFor(game, playerId) }, ttl);
+    });
+    const totals = emptyTotals();
+    for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0]! }, (playerId) => nationalities.get(playerId)!);
+    await this.store.finishPart(day, partId, startedMs, totals, ttl);
+    this.cache.invalidate([dayTotalsKey(day)]);
+  }
+}
+
+function outcomeFor(game: StoredGame, playerId: string): 'win' | 'lose' | 'draw' {
+  if (game.result === 'draw') return 'draw';
+  return game.winner === playerId ? 'win' : 'lose';
+}

@@ -1,0 +1,13 @@
+import type { UnaryHandler } from '../../shared/rpc.js';
+import type { CountGamesByNationalityRequest, CountGamesByNationalityResponse } from '../../../gen/ts-proto/gamepulse/games/v1/games.js';
+import type { Aggregates } from '../aggregates.js';
+import { nationalityAnswer } from '../totals.js';
+
+/** Games and appearances per nationality, from the aggregates kept at import. */
+export class CountGamesByNationalityHandler implements UnaryHandler<CountGamesByNationalityRequest, CountGamesByNationalityResponse> {
+  constructor(private readonly aggregates: Aggregates) {}
+
+  async handle(): Promise<CountGamesByNationalityResponse> {
+    return { nationalities: nationalityAnswer(await this.aggregates.totals()) };
+  }
+}

@@ -1,0 +1,81 @@
+import type { UnaryHandler } from '../../shared/rpc.js';
+import { ValidationError } from '../../shared/errors.js';
+import { mapConcurrently } from '../../shared/batch.js';
+import { sizeOrDefault } from '../../shared/page-size.js';
+import type { TokenSigner } from '../../shared/signed-token.js';
+import {
+  PlayerOutcome,
+  type ListSingleGamePlayersRequest,
+  type ListSingleGamePlayersResponse,
+  type SingleGamePlayer,
+} from '../../../gen/ts-proto/gamepulse/games/v1/games.js';
+import type { GamesStore, Outcome, SingleGameRow } from '../store.js';
+
+export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 100;
+/** Rows one call reads at most while filtering by outcome; past that it answers what it has and a token. */
+const MAX_ROWS_SCANNED = 20_000;
+const SCAN_BATCH = 500;
+
+const outcomes: Record<Outcome, PlayerOutcome> = {
+  win: PlayerOutcome.PLAYER_OUTCOME_WON,
+  lose: PlayerOutcome.PLAYER_OUTCOME_LOST,
+  draw: PlayerOutcome.PLAYER_OUTCOME_DRAW,
+};
+
+interface PageCursor {
+  /** The last player id listed. */
+  after: string;
+  /** The outcome filter the token was issued for. */
+  outcome: number;
+}
+
+/** Players with exactly one game, by player id, with their profile and how their game ended for them. */
+export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGamePlayersRequest, ListSingleGamePlayersResponse> {
+  constructor(
+    private readonly store: GamesStore,
+    private readonly tokens: TokenSigner,
+  ) {}
+
+  async handle(request: ListSingleGamePlayersRequest): Promise<ListSingleGamePlayersResponse> {
+    const pageSize = sizeOrDefault('page_size', request.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    if (!Object.values(outcomes).includes(request.outcome) && request.outcome !== PlayerOutcome.PLAYER_OUTCOME_UNSPECIFIED) {
+      throw new ValidationError('outcome', `must be WON, LOST or DRAW (or unset for all), got ${request.outcome}`);
+    }
+    let after = request.pageToken ? this.openToken(request.pageToken, request.outcome) : '';
+    const page: SingleGameRow[] = [];
+    let scanned = 0;
+    let exhausted = false;
+    while (page.length < pageSize && !exhausted && scanned < MAX_ROWS_SCANNED) {
+      const want = request.outcome ? SCAN_BATCH : pageSize + 1 - page.length;
+      const rows = await this.store.singleGamePlayers(after, want);
+      scanned += rows.length;
+      exhausted = rows.length < want;
+      for (const row of rows) {
+        after = row.playerId;
+        if (!request.outcome || outcomes[row.outcome] === request.outcome) page.push(row);
+        if (page.length === pageSize + 1) break;
+      }
+    }
+    const more = page.length > pageSize || (!exhausted && page.length <= pageSize && scanned >= MAX_ROWS_SCANNED);
+    const listed = page.slice(0, pageSize);
+    const last = page.length > pageSize ? listed[listed.length - 1]!.playerId : after;
+    const players = await mapConcurrently(listed, 64, async (row): Promise<SingleGamePlayer> => {
+      const profile = await this.store.readProfile(row.playerId);
+      return {
+        player: profile ?? { playerId: row.playerId, nationality: '', name: '', email: '', gender: '' },
+        gameId: row.gameId,
+        outcome: outcomes[row.outcome],
+      };
+    });
+    return { players, nextPageToken: more ? this.tokens.sign({ after: last, outcome: request.outcome } satisfies PageCursor) : '' };
+  }
+
+  private openToken(token: string, outcome: number): string {
+    const cursor = this.tokens.open(token) as PageCursor | undefined;
+    if (!cursor || typeof cursor.after !== 'string' || cursor.outcome !== outcome) {
+      throw new ValidationError('page_token', 'is not a token this list issued for the same outcome filter');
+    }
+    return cursor.after;
+  }
+}

@@ -1,0 +1,224 @@
+import type cassandra from 'cassandra-driver';
+import type { CassandraClient } from '../shared/cassandra.js';
+import { RETENTION_MS } from '../shared/retention.js';
+import { allShards, shardOf } from '../shared/shard.js';
+import { DAY_MS } from '../shared/time.js';
+import type { PlayerFields } from './player-formats.js';
+import type { Totals } from './totals.js';
+
+/** How a game ended for one of its players. */
+export type Outcome = 'win' | 'lose' | 'draw';
+
+/** A claim on a game id: what was stored under it, and the aggregate part that counts it. */
+export interface GameClaim {
+  content: string;
+  partId: string;
+  day: number;
+  importedMs: number;
+}
+
+export interface PlayerGame {
+  gameId: string;
+  opponentId: string;
+  outcome: Outcome;
+  /** When the game was imported: it expires a year later. */
+  importedMs: number;
+}
+
+export interface AggregatePart {
+  state: 'open' | 'final';
+  startedMs: number;
+  candidates: string[];
+  totals: Totals | undefined;
+}
+
+export interface SingleGameRow {
+  playerId: string;
+  gameId: string;
+  outcome: Outcome;
+}
+
+/** Players with one game are spread over this many partitions; a page merges them in player id order. */
+export const SINGLE_PLAYER_SHARDS = 8;
+const singleShards = allShards(SINGLE_PLAYER_SHARDS);
+const ALL_DAYS = 'all';
+/** A day's index row outlives every part written on that day. */
+const DAY_INDEX_TTL_SECONDS = (RETENTION_MS + DAY_MS) / 1000;
+/** Open-part index rows outlive any recovery by far. */
+const OPEN_INDEX_TTL_SECONDS = 3 * 86_400;
+/** Write timestamps of the single-game list: a removal always wins over an addition. */
+const SINGLE_ADDED_AT = 1;
+const SINGLE_REMOVED_AT = 2;
+
+const upsert = { prepare: true, isIdempotent: true };
+const read = { prepare: true };
+
+const cql = {
+  claimGame: 'INSERT INTO games_by_id (game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
+  readClaim: 'SELECT content, part_id, day, imported_ms FROM games_by_id WHERE game_id = ?',
+  allClaims: 'SELECT game_id, content, imported_ms FROM games_by_id',
+  writePlayerGame:
+    'INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  playerGames: 'SELECT game_id, opponent_id, outcome, imported_ms FROM games_by_player WHERE player_id = ? LIMIT ?',
+  everyPlayerGame: 'SELECT game_id, opponent_id, outcome, imported_ms FROM games_by_player WHERE player_id = ?',
+  addSingle: `INSERT INTO single_game_players (shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?) USING TIMESTAMP ${SINGLE_ADDED_AT} AND TTL ?`,
+  removeSingle: `DELETE FROM single_game_players USING TIMESTAMP ${SINGLE_REMOVED_AT} WHERE shard = ? AND player_id = ?`,
+  singlesAfter: 'SELECT player_id, game_id, outcome FROM single_game_players WHERE shard = ? AND player_id > ? LIMIT ?',
+  readProfile: 'SELECT nationality, name, email, gender FROM players_by_id WHERE player_id = ?',
+  writeProfile: 'INSERT INTO players_by_id (player_id, nationality, name, email, gender) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  allProfiles: 'SELECT player_id, nationality FROM players_by_id',
+  openPart:
+    "INSERT INTO game_aggregate_parts (day, part_id, state, started_ms, candidates) VALUES (?, ?, 'open', ?, ?) USING TTL ?",
+  indexOpenPart: 'INSERT INTO open_aggregate_parts (day, part_id, started_ms) VALUES (?, ?, ?) USING TTL ?',
+  finishPart: "INSERT INTO game_aggregate_parts (day, part_id, state, started_ms, totals) VALUES (?, ?, 'final', ?, ?) USING TTL ?",
+  unindexOpenPart: 'DELETE FROM open_aggregate_parts WHERE day = ? AND part_id = ?',
+  indexDay: 'INSERT INTO game_part_days (scope, day) VALUES (?, ?) USING TTL ?',
+  days: 'SELECT day FROM game_part_days WHERE scope = ?',
+  openParts: 'SELECT part_id, started_ms FROM open_aggregate_parts WHERE day = ?',
+  readPart: 'SELECT state, started_ms, candidates, totals FROM game_aggregate_parts WHERE day = ? AND part_id = ?',
+  partsOfDay: 'SELECT state, totals FROM game_aggregate_parts WHERE day = ?',
+};
+
+/** The games service's tables: the only code that speaks CQL for Connect-4. */
+export class GamesStore {
+  constructor(private readonly client: CassandraClient) {}
+
+  /** Claims a game id for `claim`; when it is taken already, what holds it. */
+  async claimGame(gameId: string, claim: GameClaim, ttlSeconds: number): Promise<{ applied: true } | { applied: false; holder: GameClaim }> {
+    const result = await this.client.execute(
+      cql.claimGame,
+      [gameId, claim.content, claim.partId, claim.day, claim.importedMs, ttlSeconds],
+      { prepare: true },
+    );
+    const row = result.first();
+    if (row.get('[applied]')) return { applied: true };
+    return { applied: false, holder: claimOf(row) };
+  }
+
+  async readClaim(gameId: string): Promise<GameClaim | undefined> {
+    const row = (await this.client.execute(cql.readClaim, [gameId], read)).first();
+    return row ? claimOf(row) : undefined;
+  }
+
+  /** Every stored game (a full scan, for the audit only). */
+  async *allClaims(): AsyncGenerator<{ gameId: string; content: string; importedMs: number }> {
+    for await (const row of this.rows(cql.allClaims, [], 5000)) {
+      yield { gameId: row.get('game_id'), content: row.get('content'), importedMs: Number(row.get('imported_ms')) };
+    }
+  }
+
+  async writePlayerGame(playerId: string, game: PlayerGame, ttlSeconds: number): Promise<void> {
+    await this.client.execute(cql.writePlayerGame, [playerId, game.gameId, game.opponentId, game.outcome, game.importedMs, ttlSeconds], upsert);
+  }
+
+  /** Up to `limit` games of a player, by game id. */
+  async playerGames(playerId: string, limit: number): Promise<PlayerGame[]> {
+    const result = await this.client.execute(cql.playerGames, [playerId, limit], { ...read, fetchSize: limit });
+    return result.rows.map(playerGameOf);
+  }
+
+  /** Every game of a player (paged through, however many). */
+  async *everyPlayerGame(playerId: string): AsyncGenerator<PlayerGame> {
+    for await (const row of this.rows(cql.everyPlayerGame, [playerId], 1000)) {
+      yield playerGameOf(row);
+    }
+  }
+
+  async addSingleGamePlayer(row: SingleGameRow, ttlSeconds: number): Promise<void> {
+    await this.client.execute(cql.addSingle, [shardOf(row.playerId, SINGLE_PLAYER_SHARDS), row.playerId, row.gameId, row.outcome, ttlSeconds], upsert);
+  }
+
+  async removeSingleGamePlayer(playerId: string): Promise<void> {
+    await this.client.execute(cql.removeSingle, [shardOf(playerId, SINGLE_PLAYER_SHARDS), playerId], upsert);
+  }
+
+  /** Up to `limit` players with one game after `afterPlayerId` ('' for the start), by player id over every shard. */
+  async singleGamePlayers(afterPlayerId: string, limit: number): Promise<SingleGameRow[]> {
+    const pages = await Promise.all(
+      singleShards.map((shard) => this.client.execute(cql.singlesAfter, [shard, afterPlayerId, limit], { ...read, fetchSize: limit })),
+    );
+    return pages
+      .flatMap((page) => page.rows.map((row) => ({ playerId: row.get('player_id'), gameId: row.get('game_id'), outcome: row.get('outcome') as Outcome })))
+      .sort((a, b) => (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0))
+      .slice(0, limit);
+  }
+
+  async readProfile(playerId: string): Promise<PlayerFields | undefined> {
+    const row = (await this.client.execute(cql.readProfile, [playerId], read)).first();
+    if (!row) return undefined;
+    return { playerId, nationality: row.get('nationality') ?? '', name: row.get('name') ?? '', email: row.get('email') ?? '', gender: row.get('gender') ?? '' };
+  }
+
+  async writeProfile(player: PlayerFields, ttlSeconds: number): Promise<void> {
+    await this.client.execute(cql.writeProfile, [player.playerId, player.nationality, player.name, player.email, player.gender, ttlSeconds], upsert);
+  }
+
+  /** Every profile's nationality (a full scan, for the audit only). */
+  async *allNationalities(): AsyncGenerator<{ playerId: string; nationality: string }> {
+    for await (const row of this.rows(cql.allProfiles, [], 5000)) {
+      yield { playerId: row.get('player_id'), nationality: row.get('nationality') ?? '' };
+    }
+  }
+
+  /** Records an import part before it claims its candidates, so that recovery can finish it if its writer dies. */
+  async openPart(day: number, partId: string, startedMs: number, candidates: string[], ttlSeconds: number): Promise<void> {
+    await this.indexDay(day);
+    await this.client.execute(cql.indexOpenPart, [day, partId, startedMs, OPEN_INDEX_TTL_SECONDS], upsert);
+    await this.client.execute(cql.openPart, [day, partId, startedMs, candidates, ttlSeconds], upsert);
+  }
+
+  /** Stores what a part counts; from now on queries add it. */
+  async finishPart(day: number, partId: string, startedMs: number, totals: Totals, ttlSeconds: number): Promise<void> {
+    await this.indexDay(day);
+    await this.client.execute(cql.finishPart, [day, partId, startedMs, JSON.stringify(totals), ttlSeconds], upsert);
+    await this.client.execute(cql.unindexOpenPart, [day, partId], upsert);
+  }
+
+  async openParts(day: number): Promise<Array<{ partId: string; startedMs: number }>> {
+    const result = await this.client.execute(cql.openParts, [day], read);
+    return result.rows.map((row) => ({ partId: row.get('part_id'), startedMs: Number(row.get('started_ms')) }));
+  }
+
+  async readPart(day: number, partId: string): Promise<AggregatePart | undefined> {
+    const row = (await this.client.execute(cql.readPart, [day, partId], read)).first();
+    if (!row) return undefined;
+    const totals = row.get('totals');
+    return { state: row.get('state'), startedMs: Number(row.get('started_ms')), candidates: row.get('candidates') ?? [], totals: totals ? JSON.parse(totals) : undefined };
+  }
+
+  async partDays(): Promise<number[]> {
+    const result = await this.client.execute(cql.days, [ALL_DAYS], read);
+    return result.rows.map((row) => row.get('day') as number);
+  }
+
+  /** The totals of every finished part of a day. */
+  async finishedTotals(day: number): Promise<Totals[]> {
+    const totals: Totals[] = [];
+    for await (const row of this.rows(cql.partsOfDay, [day], 5000)) {
+      if (row.get('state') === 'final' && row.get('totals')) totals.push(JSON.parse(row.get('totals')));
+    }
+    return totals;
+  }
+
+  /** Every row of a query, page by page. */
+  private async *rows(query: string, params: unknown[], fetchSize: number): AsyncGenerator<cassandra.types.Row> {
+    let pageState: string | undefined;
+    do {
+      const result = await this.client.execute(query, params, { prepare: true, fetchSize, ...(pageState ? { pageState } : {}) });
+      yield* result.rows;
+      pageState = result.pageState ?? undefined;
+    } while (pageState);
+  }
+
+  private async indexDay(day: number): Promise<void> {
+    await this.client.execute(cql.indexDay, [ALL_DAYS, day, DAY_INDEX_TTL_SECONDS], upsert);
+  }
+}
+
+function playerGameOf(row: { get(name: string): unknown }): PlayerGame {
+  return { gameId: row.get('game_id') as string, opponentId: row.get('opponent_id') as string, outcome: row.get('outcome') as Outcome, importedMs: Number(row.get('imported_ms')) };
+}
+
+function claimOf(row: { get(name: string): unknown }): GameClaim {
+  return { content: row.get('content') as string, partId: row.get('part_id') as string, day: row.get('day') as number, importedMs: Number(row.get('imported_ms')) };
+}
