@@ -6,8 +6,9 @@ export async function callBackend<I extends DescMessage, O extends DescMessage>(
   channel: BackendChannel,
   method: DescMethodUnary<I, O>,
   input: MessageInitShape<I>,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<MessageShape<O>> {
   const path = `/${method.parent.typeName}/${method.name}`;
   const request = toBinary(method.input, create(method.input, input));
-  return fromBinary(method.output, await channel.unary(path, request));
+  return fromBinary(method.output, await channel.unary(path, request, options.signal, options.timeoutMs));
 }

@@ -6,6 +6,7 @@ import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.
 import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
 import type { BackendChannel } from './backend-channel.js';
 import { analyticsRoutes } from './compat/analytics-routes.js';
+import { connect4Routes } from './compat/connect4-routes.js';
 import { modeRoutes } from './compat/mode-routes.js';
 import { sessionRoutes } from './compat/session-routes.js';
 import { forwardService } from './forwarding.js';
@@ -32,6 +33,7 @@ export function plainRoutes(
     ...sessionRoutes(channels, limits.maxBodyBytes),
     ...analyticsRoutes(channels),
     ...modeRoutes(channels, limits.maxBodyBytes),
+    ...connect4Routes(channels),
     {
       method: 'GET',
       path: /^\/healthz$/,
