@@ -35,6 +35,14 @@ export function addTotals(into: Totals, part: Totals): Totals {
   return into;
 }
 
+/** `totals` times `factor` (−1 to subtract). */
+export function scaledTotals(totals: Totals, factor: number): Totals {
+  return {
+    columns: Object.fromEntries(Object.entries(totals.columns).map(([key, counts]) => [key, counts.map((count) => count * factor) as Totals['columns'][string]])),
+    nationalities: Object.fromEntries(Object.entries(totals.nationalities).map(([key, counts]) => [key, counts.map((count) => count * factor) as Totals['nationalities'][string]])),
+  };
+}
+
 /** Adds one game: its column's counts, and its players' nationalities as `nationalityOf` knows them now. */
 export function countGame(into: Totals, game: CountedGame, nationalityOf: (playerId: string) => string): void {
   const column = (into.columns[String(game.firstColumn)] ??= [0, 0, 0, 0]);

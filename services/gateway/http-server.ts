@@ -77,6 +77,10 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       sendJson(res, 405, { error: `${req.method} is not allowed on ${quoted(pathname)}` });
       return;
     }
+    if (request.httpVersionMajor === 1) {
+      if (found?.route.streamsBody) closeWhenBodyStalls(req, res, limits.idleTimeoutMs);
+      else closeWhenBodyIsLate(req, res, limits.requestTimeoutMs);
+    }
     if (found) {
       found.route.handle(req, res, found.params).catch((error: unknown) => answerFailure(res, error, pathname));
       return;
@@ -94,7 +98,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   const http1 = createHttp1Server(
     {
       headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
+      // Bounded per request instead (closeWhenBodyIsLate), so that a streamed bulk upload may take longer.
+      requestTimeout: 0,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
@@ -142,6 +147,29 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         }, 5000).unref();
       }),
   };
+}
+
+/** Answers 408 and closes the connection when a request's body has not all arrived within `timeoutMs`. */
+function closeWhenBodyIsLate(request: IncomingMessage, response: ServerResponse, timeoutMs: number): void {
+  if (request.complete) return;
+  const timer = setTimeout(() => {
+    if (request.complete) return;
+    if (!response.headersSent) {
+      response.shouldKeepAlive = false;
+      sendJson(response, 408, { error: `request: its body did not arrive within ${timeoutMs} ms` });
+    }
+    request.socket.destroySoon();
+  }, timeoutMs);
+  timer.unref();
+  const clear = () => clearTimeout(timer);
+  request.once('end', clear).once('close', clear);
+}
+
+/** Closes the connection of a streamed upload when no byte of its body has come for `idleMs`. */
+function closeWhenBodyStalls(request: IncomingMessage, response: ServerResponse, idleMs: number): void {
+  const socket = request.socket;
+  socket.setTimeout(idleMs, () => socket.destroy());
+  response.once('close', () => socket.setTimeout(0));
 }
 
 /**

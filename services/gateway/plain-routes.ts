@@ -8,6 +8,11 @@ export interface PlainRoute {
   method: string;
   /** Matched against the path (without the query string); named groups become `params`. */
   path: RegExp;
+  /**
+   * A bulk upload streamed as it arrives: it may take longer than the time for a request (GatewayConfig
+   * requestTimeoutMs) as long as its bytes keep coming (idleTimeoutMs between them).
+   */
+  streamsBody?: boolean;
   handle(request: IncomingMessage, response: ServerResponse, params: Record<string, string>): Promise<void>;
 }
 

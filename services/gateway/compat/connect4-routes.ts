@@ -47,6 +47,7 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
     {
       method: 'POST',
       path: /^\/connect4\/games\/?$/,
+      streamsBody: true,
       async handle(request, response) {
         requireType(request, ['text/csv', 'application/csv']);
         const tally = await readingCsv(() =>
@@ -60,6 +61,7 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
     {
       method: 'POST',
       path: /^\/connect4\/players\/?$/,
+      streamsBody: true,
       async handle(request, response) {
         const type = requireType(request, ['text/csv', 'application/csv', 'application/json']);
         const tally = await readingCsv(async () => {
