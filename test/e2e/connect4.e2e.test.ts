@@ -39,7 +39,7 @@ const columnWin = (id: string, a: string, b: string, column = 1) =>
   [1, 2, 3, 4, 5, 6, 7].map((move) => `${id},${move % 2 ? a : b},${move},${move % 2 ? column : (column % 4) + 1},${move === 7 ? 'win' : ''}`).join('\n');
 
 describe('the real files over HTTP', () => {
-  it('imports 5,000 players and 10,000 games, all accepted', async () => {
+  it('imports 5,000 players and 10,000 games, all accepted', { timeout: 120_000 }, async () => {
     const players = await postCsv('/connect4/players', readFileSync(realPlayersCsv()));
     expect(await players.json()).toEqual({ players: { stored: 5000, duplicate: 0, rejected: 0 }, rejections: [] });
     const games = await postCsv('/connect4/games', readFileSync(realGamesCsv()));

@@ -1,0 +1,138 @@
+// The games service's import rules on the real Cassandra and Redis: two replicas importing the real file at once,
+// retried uploads, a writer that died between claiming games and counting them, per-item validation; after each,
+// the answers agree with an oracle computed from the CSV and the audit finds no difference.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { GamesClient } from '../../../scripts/connect4/games-client.js';
+import { ResponseCache } from '../../shared/cache.js';
+import { createLogger } from '../../shared/logger.js';
+import { ttlSecondsFor } from '../../shared/retention.js';
+import { Connect4Oracle } from '../../../test/support/connect4-oracle.js';
+import { startInProcess, type InProcessService } from '../../../test/support/service-harness.js';
+import { linesOfFile, linesOfText, realGamesCsv } from '../../../test/support/shared-data.js';
+import { createIsolatedKeyspace } from '../../../test/support/stack.js';
+import { testConfig } from '../../../test/support/env.js';
+import { GameAudit } from '../audit.js';
+import { encodeContent } from '../game-content.js';
+import { readGamesCsv } from '../game-csv.js';
+import { dayOf, GameImporter, RECOVER_AFTER_MS } from '../game-import.js';
+import { DEFAULT_BOARD, validateGame, type ValidGame } from '../game-rules.js';
+import { gamesRoutes } from '../routes.js';
+import { GamesStore } from '../store.js';
+import { uploadGames } from '../upload.js';
+
+let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
+const replicas: Array<InProcessService<ReturnType<typeof gamesRoutes>>> = [];
+const clients: GamesClient[] = [];
+let clockOffsetMs = 0;
+const clock = () => Date.now() + clockOffsetMs;
+let audit: GameAudit;
+let store: GamesStore;
+let cache: ResponseCache;
+
+beforeAll(async () => {
+  keyspace = await createIsolatedKeyspace('games_imports');
+  for (let replica = 0; replica < 2; replica++) {
+    const running = await startInProcess((context) => gamesRoutes(context, clock), { keyspace: keyspace.keyspace });
+    replicas.push(running);
+    clients.push(new GamesClient(running.address));
+  }
+  store = new GamesStore(replicas[0]!.cassandra);
+  const logger = createLogger('test', 'silent');
+  cache = new ResponseCache(testConfig().redis.url, logger, `${keyspace.keyspace}:`);
+  audit = new GameAudit(store, new GameImporter(store, cache, clock, logger), cache, clock);
+}, 120_000);
+afterAll(async () => {
+  await cache?.close();
+  await Promise.all(replicas.map((replica) => replica.stop()));
+  await keyspace?.drop();
+});
+
+const realFile = () => readGamesCsv(linesOfFile(realGamesCsv()));
+const firstMoveGames = async (client: GamesClient) =>
+  (await client.rpc.getFirstMoveStats({})).columns.map((column) => [column.column, Number(column.games), Number(column.firstPlayerWins), Number(column.draws)]);
+const oracleFirstMove = (oracle: Connect4Oracle) =>
+  oracle.firstMoveColumns().columns.map((column) => [column.column, column.games, column.first_player_wins, column.draws]);
+
+describe('importing at once and again', () => {
+  it('two replicas importing the real file at once store each game once and count it once', { timeout: 120_000 }, async () => {
+    const [first, second] = await Promise.all(clients.map((client) => uploadGames(realFile(), client.importGames)));
+    expect(first!.stored + second!.stored).toBe(10_000);
+    expect(first!.duplicate + second!.duplicate).toBe(10_000);
+    expect(first!.rejected + second!.rejected).toBe(0);
+    const oracle = Connect4Oracle.fromFiles(realGamesCsv());
+    for (const client of clients) expect(await firstMoveGames(client)).toEqual(oracleFirstMove(oracle));
+    const unknown = (await clients[1]!.rpc.countGamesByNationality({})).nationalities;
+    expect(unknown.map((entry) => [entry.nationality, Number(entry.games), Number(entry.appearances)])).toEqual(
+      oracle.gamesByNationality().map((entry) => [entry.nationality, entry.games, entry.appearances]),
+    );
+    const report = await audit.run();
+    expect(report).toMatchObject({ games: 10_000, totals: [], singleGamePlayers: [] });
+  });
+
+  it('retried uploads, on both replicas at once, are all duplicates and change nothing', { timeout: 120_000 }, async () => {
+    const before = await firstMoveGames(clients[0]!);
+    const tallies = await Promise.all([...clients, ...clients].map((client) => uploadGames(realFile(), client.importGames)));
+    for (const tally of tallies) expect(tally).toMatchObject({ stored: 0, duplicate: 10_000, rejected: 0 });
+    expect(await firstMoveGames(clients[1]!)).toEqual(before);
+    expect((await audit.run()).totals).toEqual([]);
+  });
+});
+
+describe('a writer that died mid-import', () => {
+  it('has its claimed games counted when the upload is retried, and the audit agrees', async () => {
+    const games: ValidGame[] = [];
+    const csv = ['game_id,player_id,move_number,column,result'];
+    for (let index = 0; index < 20; index++) {
+      const id = `crash-${index}`;
+      const rows = [1, 2, 3, 4, 5, 6, 7].map((move) => `${id},${move % 2 ? `crash-a${index}` : `crash-b${index}`},${move},${move % 2 ? 2 : 3},${move === 7 ? 'win' : ''}`);
+      csv.push(...rows);
+    }
+    for await (const game of readGamesCsv(linesOfText(csv.join('\n')))) games.push(validateGame(game, DEFAULT_BOARD) as ValidGame);
+    // The dead writer: its part opened, half of its games claimed, nothing counted.
+    const startedMs = clock();
+    const day = dayOf(startedMs);
+    const ttl = ttlSecondsFor(startedMs, startedMs);
+    await store.openPart(day, 'import-dead-writer', startedMs, games.map((game) => game.gameId), ttl);
+    for (const game of games.slice(0, 10)) {
+      await store.claimGame(game.gameId, { content: encodeContent(game), partId: 'import-dead-writer', day, importedMs: startedMs }, ttl);
+    }
+    const before = await firstMoveGames(clients[0]!);
+    // The retry comes once the dead writer's part is old enough to be finished by someone else.
+    clockOffsetMs += RECOVER_AFTER_MS + 1000;
+    const tally = await uploadGames(readGamesCsv(linesOfText(csv.join('\n'))), clients[1]!.importGames);
+    expect(tally).toMatchObject({ stored: 10, duplicate: 10, rejected: 0 });
+    const after = await firstMoveGames(clients[0]!);
+    const column2 = (answer: number[][]) => answer.find(([column]) => column === 2)!;
+    expect(column2(after)[1]).toBe(column2(before)[1]! + 20);
+    expect(column2(after)[2]).toBe(column2(before)[2]! + 20);
+    expect((await store.readPart(day, 'import-dead-writer'))?.state).toBe('final');
+    expect(await audit.run()).toMatchObject({ totals: [], singleGamePlayers: [] });
+  });
+});
+
+describe('validation over gRPC', () => {
+  it('refuses an empty or oversized call as INVALID_ARGUMENT, and bad items one by one', async () => {
+    const error = await clients[0]!.rpc.importGames({ games: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).code).toBe(Code.InvalidArgument);
+    expect((error as ConnectError).rawMessage).toBe('games: must hold 1 to 1000 games, got 0');
+    const players = await clients[0]!.importPlayers([
+      { playerId: 'v-1', nationality: 'XX', name: '', email: '', gender: '' },
+      { playerId: 'v-2', nationality: 'ie', name: 'A', email: 'not-an-address', gender: '' },
+      { playerId: '', nationality: 'IE', name: '', email: '', gender: '' },
+      { playerId: 'v-3', nationality: 'ie', name: 'A', email: 'a@example.com', gender: 'female' },
+    ]);
+    expect(players.map((result) => result.reason)).toEqual([
+      'nationality: must be an ISO 3166-1 alpha-2 country code or empty, got "XX"',
+      'email: must be an address such as name@example.com, got "not-an-address"',
+      'player_id: is required',
+      '',
+    ]);
+    expect(players[3]).toMatchObject({ stored: true });
+    expect((await clients[0]!.importPlayers([{ playerId: 'v-3', nationality: 'IE', name: 'A', email: 'a@example.com', gender: 'female' }]))[0]).toMatchObject({
+      stored: false,
+      duplicate: true,
+    });
+  });
+});
