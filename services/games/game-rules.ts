@@ -115,8 +115,8 @@ export function isGameProblem(value: ValidGame | GameProblem): value is GameProb
 const whole = (rule: string): GameProblem => ({ rule, moveNumber: 0 });
 const problem = (rule: string, moveNumber: number): GameProblem => ({ rule, moveNumber });
 
-/** Discs dropped into a board, lowest free row first. */
-class Replay {
+/** Discs dropped into a board, lowest free row first (also how gen:connect4 plays legal games). */
+export class Replay {
   private readonly cells: Array<number | undefined>;
   private readonly heights: number[];
   private last: { column: number; row: number } | undefined;
