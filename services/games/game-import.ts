@@ -111,16 +111,15 @@ export class GameImporter {
     );
     const players = [...new Set(games.flatMap((game) => [game.firstPlayer, game.secondPlayer]))];
     const gameOf = new Map(games.flatMap((game) => [[game.firstPlayer, game] as const, [game.secondPlayer, game] as const]));
-    const nationalities = new Map<string, string>();
+    const [profiles, held] = await Promise.all([this.store.readProfiles(players), this.store.gamesHeldUpToTwo(players)]);
     await mapConcurrently(players, STATEMENTS_IN_FLIGHT, async (playerId) => {
-      const [profile, held] = await Promise.all([this.store.readProfile(playerId), this.store.playerGames(playerId, 2)]);
-      nationalities.set(playerId, profile?.nationality || UNKNOWN_NATIONALITY);
-      if (held.length >= 2) return this.store.removeSingleGamePlayer(playerId);
+      if ((held.get(playerId) ?? 0) >= 2) return this.store.removeSingleGamePlayer(playerId);
       const game = gameOf.get(playerId)!;
       return this.store.addSingleGamePlayer({ playerId, gameId: game.gameId, outcome: outcomeFor(game, playerId) }, ttl);
     });
+    const nationalityOf = (playerId: string) => profiles.get(playerId)?.nationality || UNKNOWN_NATIONALITY;
     const totals = emptyTotals();
-    for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0]! }, (playerId) => nationalities.get(playerId)!);
+    for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0]! }, nationalityOf);
     await this.store.finishPart(day, partId, startedMs, totals, ttl);
     this.cache.invalidate([dayTotalsKey(day)]);
   }

@@ -30,7 +30,8 @@ export class ProfileImporter {
 
   /** Stores `players` (valid, distinct ids); true for each one stored, false for one already stored exactly so. */
   async importPlayers(players: readonly PlayerFields[]): Promise<boolean[]> {
-    const before = await mapConcurrently(players, STATEMENTS_IN_FLIGHT, (player) => this.store.readProfile(player.playerId));
+    const stored = await this.store.readProfiles(players.map((player) => player.playerId));
+    const before = players.map((player) => stored.get(player.playerId));
     const changed = players.filter((player, index) => !before[index] || !sameProfile(before[index]!, player));
     const moved = new Map<string, { from: string; to: string }>();
     players.forEach((player, index) => {
@@ -56,8 +57,8 @@ export class ProfileImporter {
     }
     if (games.size === 0) return;
     const opponents = [...new Set([...games.values()].flatMap((game) => game.players))].filter((playerId) => !moved.has(playerId));
-    const profiles = await mapConcurrently(opponents, STATEMENTS_IN_FLIGHT, (playerId) => this.store.readProfile(playerId));
-    const current = new Map(opponents.map((playerId, index) => [playerId, nationalityOf(profiles[index])]));
+    const profiles = await this.store.readProfiles(opponents);
+    const current = new Map(opponents.map((playerId) => [playerId, nationalityOf(profiles.get(playerId))]));
     const nationalityBefore = (playerId: string) => moved.get(playerId)?.from ?? current.get(playerId)!;
     const nationalityAfter = (playerId: string) => moved.get(playerId)?.to ?? current.get(playerId)!;
     const byImportDay = new Map<number, { totals: Totals; gameIds: string[]; lastImportMs: number }>();

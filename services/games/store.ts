@@ -50,6 +50,9 @@ const OPEN_INDEX_TTL_SECONDS = 3 * 86_400;
 const SINGLE_ADDED_AT = 1;
 const SINGLE_REMOVED_AT = 2;
 
+/** Keys per `IN` read: one statement instead of a round trip each, small enough for the coordinator. */
+const IN_SLICE = 100;
+
 const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
 
@@ -64,7 +67,8 @@ const cql = {
   addSingle: `INSERT INTO single_game_players (shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?) USING TIMESTAMP ${SINGLE_ADDED_AT} AND TTL ?`,
   removeSingle: `DELETE FROM single_game_players USING TIMESTAMP ${SINGLE_REMOVED_AT} WHERE shard = ? AND player_id = ?`,
   singlesAfter: 'SELECT player_id, game_id, outcome FROM single_game_players WHERE shard = ? AND player_id > ? LIMIT ?',
-  readProfile: 'SELECT nationality, name, email, gender FROM players_by_id WHERE player_id = ?',
+  readProfiles: 'SELECT player_id, nationality, name, email, gender FROM players_by_id WHERE player_id IN ?',
+  gamesHeld: 'SELECT player_id, game_id FROM games_by_player WHERE player_id IN ? PER PARTITION LIMIT 2',
   writeProfile: 'INSERT INTO players_by_id (player_id, nationality, name, email, gender) VALUES (?, ?, ?, ?, ?) USING TTL ?',
   allProfiles: 'SELECT player_id, nationality FROM players_by_id',
   openPart:
@@ -143,10 +147,25 @@ export class GamesStore {
       .slice(0, limit);
   }
 
-  async readProfile(playerId: string): Promise<PlayerFields | undefined> {
-    const row = (await this.client.execute(cql.readProfile, [playerId], read)).first();
-    if (!row) return undefined;
-    return { playerId, nationality: row.get('nationality') ?? '', name: row.get('name') ?? '', email: row.get('email') ?? '', gender: row.get('gender') ?? '' };
+  /** The profiles of `playerIds` that exist, by player id (read in slices, one statement each). */
+  async readProfiles(playerIds: readonly string[]): Promise<Map<string, PlayerFields>> {
+    const profiles = new Map<string, PlayerFields>();
+    for (const result of await this.inSlices(cql.readProfiles, playerIds)) {
+      for (const row of result.rows) {
+        const playerId = row.get('player_id') as string;
+        profiles.set(playerId, { playerId, nationality: row.get('nationality') ?? '', name: row.get('name') ?? '', email: row.get('email') ?? '', gender: row.get('gender') ?? '' });
+      }
+    }
+    return profiles;
+  }
+
+  /** How many games each of `playerIds` has, counting no further than 2. */
+  async gamesHeldUpToTwo(playerIds: readonly string[]): Promise<Map<string, number>> {
+    const held = new Map<string, number>();
+    for (const result of await this.inSlices(cql.gamesHeld, playerIds)) {
+      for (const row of result.rows) held.set(row.get('player_id'), (held.get(row.get('player_id')) ?? 0) + 1);
+    }
+    return held;
   }
 
   async writeProfile(player: PlayerFields, ttlSeconds: number): Promise<void> {
@@ -198,6 +217,13 @@ export class GamesStore {
       if (row.get('state') === 'final' && row.get('totals')) totals.push(JSON.parse(row.get('totals')));
     }
     return totals;
+  }
+
+  /** One `… IN ?` statement per slice of keys, all at once. */
+  private inSlices(query: string, keys: readonly string[]): Promise<cassandra.types.ResultSet[]> {
+    const slices: string[][] = [];
+    for (let start = 0; start < keys.length; start += IN_SLICE) slices.push(keys.slice(start, start + IN_SLICE));
+    return Promise.all(slices.map((slice) => this.client.execute(query, [slice], { prepare: true, fetchSize: slice.length * 2 + 1 })));
   }
 
   /** Every row of a query, page by page. */

@@ -38,6 +38,11 @@ export class MicroCache<T> {
     this.entries.delete(key);
   }
 
+  /** Forgets every answer. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private loadInto(key: string, load: () => Promise<T>, startedAt: number): Entry<T> {
     const value = load();
     const entry = { value, refreshAt: startedAt + this.refreshAfterMs, expires: startedAt + this.maxAgeMs, refreshing: false };

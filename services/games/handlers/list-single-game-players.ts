@@ -1,6 +1,5 @@
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { ValidationError } from '../../shared/errors.js';
-import { mapConcurrently } from '../../shared/batch.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
 import type { TokenSigner } from '../../shared/signed-token.js';
 import {
@@ -60,14 +59,14 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
     const more = page.length > pageSize || (!exhausted && page.length <= pageSize && scanned >= MAX_ROWS_SCANNED);
     const listed = page.slice(0, pageSize);
     const last = page.length > pageSize ? listed[listed.length - 1]!.playerId : after;
-    const players = await mapConcurrently(listed, 64, async (row): Promise<SingleGamePlayer> => {
-      const profile = await this.store.readProfile(row.playerId);
-      return {
-        player: profile ?? { playerId: row.playerId, nationality: '', name: '', email: '', gender: '' },
+    const profiles = await this.store.readProfiles(listed.map((row) => row.playerId));
+    const players = listed.map(
+      (row): SingleGamePlayer => ({
+        player: profiles.get(row.playerId) ?? { playerId: row.playerId, nationality: '', name: '', email: '', gender: '' },
         gameId: row.gameId,
         outcome: outcomes[row.outcome],
-      };
-    });
+      }),
+    );
     return { players, nextPageToken: more ? this.tokens.sign({ after: last, outcome: request.outcome } satisfies PageCursor) : '' };
   }
 

@@ -18,9 +18,13 @@ export const MAX_IMPORT_BYTES = 4 * 1024 ** 3;
 export const MAX_PLAYERS_JSON_BYTES = 64 * 1024 ** 2;
 /** One import call may wait for an earlier, interrupted import of the same games to be finished (30 s at most). */
 const IMPORT_CALL_DEADLINE_MS = 60_000;
-/** Answers are shared for up to 900 ms (refreshed in the background after 600 ms); an import here drops them. */
+/**
+ * Answers (the two aggregates, pages of the single-game list) are shared for up to 900 ms, refreshed in the
+ * background after 600 ms; an import through this gateway drops them all, so its caller reads its own import.
+ */
 const ANSWER_MAX_AGE_MS = 900;
 const ANSWER_REFRESH_MS = 600;
+const ANSWERS_CACHED = 1000;
 const CSV_PAGE = 1000;
 
 const outcomeNames: Record<number, string> = {
@@ -35,14 +39,11 @@ const outcomeOfName: Record<string, PlayerOutcome> = { win: PlayerOutcome.WON, l
  * JSON) and its three questions, answered by the games service.
  */
 export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[] {
-  const answers = new MicroCache<unknown>(ANSWER_MAX_AGE_MS, 4, ANSWER_REFRESH_MS);
+  const answers = new MicroCache<unknown>(ANSWER_MAX_AGE_MS, ANSWERS_CACHED, ANSWER_REFRESH_MS);
   const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS };
   const outcomesOf = (results: Array<{ stored: boolean; duplicate: boolean; reason: string; moveNumber: number }>): ItemOutcome[] =>
     results.map(({ stored, duplicate, reason, moveNumber }) => ({ stored, duplicate, reason, moveNumber }));
-  const imported = () => {
-    answers.delete('first-move');
-    answers.delete('nationality');
-  };
+  const imported = () => answers.clear();
   return [
     {
       method: 'POST',
@@ -129,22 +130,22 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
         if (format !== 'json' && format !== 'csv') throw new BadRequest(`format: must be json or csv, got ${quoted(format)}`);
         if (format === 'csv') return streamSingleGameCsv(channels.games, outcome, response);
         const pageSize = query.has('page_size') ? parsePageSize(query.get('page_size')!) : 0;
-        const page = await callBackend(channels.games, GamesService.method.listSingleGamePlayers, {
-          pageSize,
-          pageToken: query.get('page_token') ?? '',
-          outcome,
+        const pageToken = query.get('page_token') ?? '';
+        const answer = await answers.get(`single/${pageSize}/${outcome}/${pageToken}`, async () => {
+          const page = await callBackend(channels.games, GamesService.method.listSingleGamePlayers, { pageSize, pageToken, outcome });
+          return {
+            players: page.players.map((entry) => ({
+              player_id: entry.player?.playerId ?? '',
+              name: entry.player?.name ?? '',
+              email: entry.player?.email ?? '',
+              nationality: entry.player?.nationality ?? '',
+              game_id: entry.gameId,
+              outcome: outcomeNames[entry.outcome] ?? '',
+            })),
+            next_page_token: page.nextPageToken,
+          };
         });
-        sendJson(response, 200, {
-          players: page.players.map((entry) => ({
-            player_id: entry.player?.playerId ?? '',
-            name: entry.player?.name ?? '',
-            email: entry.player?.email ?? '',
-            nationality: entry.player?.nationality ?? '',
-            game_id: entry.gameId,
-            outcome: outcomeNames[entry.outcome] ?? '',
-          })),
-          next_page_token: page.nextPageToken,
-        });
+        sendJson(response, 200, answer);
       },
     },
   ];
