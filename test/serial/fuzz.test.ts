@@ -50,9 +50,10 @@ const plainPath = fc.oneof(
   fc.tuple(segment, segment, segment).map(([ts, user, kind]) => `/analytics/${ts}/${user}/${kind}`),
   fc.constantFrom('/analytics', '/event-handler', '/healthz', '/livez', '/', '/nowhere', '/by-country/FI'),
   fc.constantFrom('/events/', '/events', '/stats/', '/stats', '/generate_data/'),
+  fc.constantFrom('/connect4/games', '/connect4/players/', '/connect4/first-move-columns', '/connect4/games-by-nationality', '/connect4/single-game-players'),
 );
 const query = fc
-  .array(fc.tuple(fc.constantFrom('timestamp', 'user', 'click', 'impression', 'event', 'limit', 'page_token', 'event_id', 'area_code', 'hours'), nasty), {
+  .array(fc.tuple(fc.constantFrom('timestamp', 'user', 'click', 'impression', 'event', 'limit', 'page_token', 'event_id', 'area_code', 'hours', 'outcome', 'format', 'page_size'), nasty), {
     maxLength: 4,
   })
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : ''));
@@ -99,6 +100,9 @@ const rpcJson = fc.oneof(
       intervalMs: fc.integer(),
       timestamp: fc.oneof(fc.constantFrom('2026-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z'), nasty),
       events: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 3 }),
+      games: fc.array(fc.record({ gameId: nasty, result: fc.oneof(fc.integer(), nasty), moves: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }) }, { requiredKeys: [] }), { maxLength: 3 }),
+      players: fc.array(fc.record({ playerId: nasty, nationality: nasty, email: nasty }, { requiredKeys: [] }), { maxLength: 3 }),
+      outcome: fc.oneof(fc.integer(), nasty),
     },
     { requiredKeys: [] },
   ),
@@ -120,8 +124,16 @@ const contentType = fc.constantFrom(
   'text/plain',
   'application/x-ndjson',
   'multipart/form-data',
+  'text/csv',
   '',
 );
+/** A games or players CSV with junk rows: right headers, fields of any kind, rows of any length. */
+const csvBody = fc
+  .tuple(
+    fc.constantFrom('game_id,player_id,move_number,column,result', 'player_id,country,gender', 'nonsense'),
+    fc.array(fc.array(fc.oneof(nasty, fc.integer({ min: -1, max: 20 }).map(String), fc.constantFrom('win', 'draw', '')), { maxLength: 6 }), { maxLength: 40 }),
+  )
+  .map(([header, rows]) => text(`${header}\n${rows.map((row) => row.join(',')).join('\n')}`));
 
 const plainRequest: fc.Arbitrary<FuzzRequest> = fc
   .record({
@@ -129,7 +141,7 @@ const plainRequest: fc.Arbitrary<FuzzRequest> = fc
     path: plainPath,
     query,
     contentType,
-    body: fc.option(fc.oneof(jsonValue.map(text), bytes, fc.array(sessionEvent, { maxLength: 20 }).map((events) => text(events.map((e) => JSON.stringify(e)).join('\n'))))),
+    body: fc.option(fc.oneof(jsonValue.map(text), bytes, csvBody, fc.array(sessionEvent, { maxLength: 20 }).map((events) => text(events.map((e) => JSON.stringify(e)).join('\n'))))),
   })
   .map(({ method, path, query, contentType, body }): FuzzRequest => ({
     kind: 'http',

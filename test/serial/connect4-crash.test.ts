@@ -1,0 +1,74 @@
+// A games-service process killed (SIGKILL) in the middle of a Connect-4 upload, restarted by the launcher, and the
+// upload retried as a client would: every game stored once, every answer equal to the oracle's, and the audit finds
+// no difference between the kept aggregates and the stored games.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generatedGameRows } from '../../scripts/connect4/game-generator.js';
+import type { RunningStack } from '../../scripts/launcher.js';
+import { GameAudit } from '../../services/games/audit.js';
+import { GameImporter } from '../../services/games/game-import.js';
+import { DEFAULT_BOARD } from '../../services/games/game-rules.js';
+import { GamesStore } from '../../services/games/store.js';
+import { ResponseCache } from '../../services/shared/cache.js';
+import { connectCassandra } from '../../services/shared/cassandra.js';
+import { createLogger } from '../../services/shared/logger.js';
+import { systemClock } from '../../services/shared/time.js';
+import { Connect4Oracle } from '../support/connect4-oracle.js';
+import { testConfig } from '../support/env.js';
+import { startIsolatedStack } from '../support/stack.js';
+
+const GAMES = 6000;
+let stack: RunningStack & { keyspace: string };
+let gateway: string;
+const csv = `game_id,player_id,move_number,column,result\n${[...generatedGameRows(GAMES, 1500, DEFAULT_BOARD, 'crash-')].join('\n')}\n`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  stack = await startIsolatedStack('connect4_crash');
+  gateway = `http://127.0.0.1:${stack.ports.gateway}`;
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const upload = () => fetch(`${gateway}/connect4/games`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+
+it('counts every game once after the games service is killed mid-upload and the upload retried', { timeout: 240_000 }, async () => {
+  const games = stack.processes.games;
+  const restarts = games.restarts;
+  const interrupted = upload().then(
+    (response) => response.status,
+    () => 0,
+  );
+  await sleep(1500);
+  games.signal('SIGKILL');
+  expect([0, 503, 504]).toContain(await interrupted);
+  while (games.restarts === restarts) await sleep(100);
+
+  let answer: { games: { stored: number; duplicate: number; rejected: number } } | undefined;
+  for (let attempt = 0; attempt < 30 && !answer; attempt++) {
+    const response = await upload().catch(() => undefined);
+    if (response?.status === 200) answer = (await response.json()) as typeof answer;
+    else await sleep(1000);
+  }
+  expect(answer!.games.stored + answer!.games.duplicate).toBe(GAMES);
+  expect(answer!.games.duplicate).toBeGreaterThan(0);
+  expect(answer!.games.rejected).toBe(0);
+
+  const oracle = new Connect4Oracle().addGamesCsv(csv);
+  const firstMove = (await (await fetch(`${gateway}/connect4/first-move-columns`)).json()) as { columns: Array<Record<string, number>> };
+  expect(firstMove.columns.map(({ column, games: count, first_player_wins, draws }) => [column, count, first_player_wins, draws])).toEqual(
+    oracle.firstMoveColumns().columns.map(({ column, games: count, first_player_wins, draws }) => [column, count, first_player_wins, draws]),
+  );
+
+  const logger = createLogger('test', 'silent');
+  const cassandra = await connectCassandra({ ...testConfig().cassandra, keyspace: stack.keyspace }, logger);
+  const cache = new ResponseCache(testConfig().redis.url, logger, `${stack.keyspace}:`);
+  try {
+    const store = new GamesStore(cassandra);
+    const report = await new GameAudit(store, new GameImporter(store, cache, systemClock, logger), cache, systemClock).run();
+    expect(report).toMatchObject({ games: GAMES, totals: [], singleGamePlayers: [] });
+  } finally {
+    await cache.close();
+    await cassandra.shutdown();
+  }
+});
