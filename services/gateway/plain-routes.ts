@@ -50,7 +50,11 @@ export function queryOf(request: IncomingMessage): URLSearchParams {
 }
 
 export function sendJson(response: ServerResponse, statusCode: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
-  const text = JSON.stringify(body);
+  sendJsonText(response, statusCode, JSON.stringify(body), headers);
+}
+
+/** Sends JSON serialized already (a cached answer is serialized once, not per request). */
+export function sendJsonText(response: ServerResponse, statusCode: number, text: string, headers: OutgoingHttpHeaders = {}): void {
   response.writeHead(statusCode, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }

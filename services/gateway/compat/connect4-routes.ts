@@ -9,7 +9,7 @@ import { callBackend } from '../backend-call.js';
 import type { BackendChannel } from '../backend-channel.js';
 import { BadRequest } from '../http-errors.js';
 import { MicroCache } from '../micro-cache.js';
-import { queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
+import { queryOf, sendJson, sendJsonText, type PlainRoute } from '../plain-routes.js';
 import { readBody } from './request-body.js';
 
 /** A CSV upload streams through in constant memory; past this many bytes it is refused (413). */
@@ -39,7 +39,7 @@ const outcomeOfName: Record<string, PlayerOutcome> = { win: PlayerOutcome.WON, l
  * JSON) and its three questions, answered by the games service.
  */
 export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[] {
-  const answers = new MicroCache<unknown>(ANSWER_MAX_AGE_MS, ANSWERS_CACHED, ANSWER_REFRESH_MS);
+  const answers = new MicroCache<string>(ANSWER_MAX_AGE_MS, ANSWERS_CACHED, ANSWER_REFRESH_MS);
   const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS };
   const outcomesOf = (results: Array<{ stored: boolean; duplicate: boolean; reason: string; moveNumber: number }>): ItemOutcome[] =>
     results.map(({ stored, duplicate, reason, moveNumber }) => ({ stored, duplicate, reason, moveNumber }));
@@ -79,12 +79,12 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
       method: 'GET',
       path: /^\/connect4\/first-move-columns\/?$/,
       async handle(_request, response) {
-        sendJson(
+        sendJsonText(
           response,
           200,
           await answers.get('first-move', async () => {
             const answer = await callBackend(channels.games, GamesService.method.getFirstMoveStats, {});
-            return {
+            return JSON.stringify({
               columns: answer.columns.map((column) => ({
                 column: column.column,
                 games: Number(column.games),
@@ -95,7 +95,7 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
                 percentile_rank: column.percentileRank,
               })),
               best_column: answer.bestColumn,
-            };
+            });
           }),
         );
       },
@@ -104,18 +104,18 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
       method: 'GET',
       path: /^\/connect4\/games-by-nationality\/?$/,
       async handle(_request, response) {
-        sendJson(
+        sendJsonText(
           response,
           200,
           await answers.get('nationality', async () => {
             const answer = await callBackend(channels.games, GamesService.method.countGamesByNationality, {});
-            return {
+            return JSON.stringify({
               nationalities: answer.nationalities.map((entry) => ({
                 nationality: entry.nationality,
                 games: Number(entry.games),
                 appearances: Number(entry.appearances),
               })),
-            };
+            });
           }),
         );
       },
@@ -133,7 +133,7 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
         const pageToken = query.get('page_token') ?? '';
         const answer = await answers.get(`single/${pageSize}/${outcome}/${pageToken}`, async () => {
           const page = await callBackend(channels.games, GamesService.method.listSingleGamePlayers, { pageSize, pageToken, outcome });
-          return {
+          return JSON.stringify({
             players: page.players.map((entry) => ({
               player_id: entry.player?.playerId ?? '',
               name: entry.player?.name ?? '',
@@ -143,9 +143,9 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
               outcome: outcomeNames[entry.outcome] ?? '',
             })),
             next_page_token: page.nextPageToken,
-          };
+          });
         });
-        sendJson(response, 200, answer);
+        sendJsonText(response, 200, answer);
       },
     },
   ];
