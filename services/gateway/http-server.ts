@@ -12,6 +12,7 @@ import type { Logger } from '../shared/logger.js';
 import { quoted } from '../shared/quote.js';
 import { connectHandler } from './connect-handler.js';
 import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
+import { closeAfterAnswer } from './lingering-close.js';
 import { BadRequest, describeHttpError } from './http-errors.js';
 import { prepareErrorAnswer, matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
 
@@ -82,7 +83,11 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       else closeWhenBodyIsLate(req, res, limits.requestTimeoutMs);
     }
     if (found) {
-      found.route.handle(req, res, found.params).catch((error: unknown) => answerFailure(res, error, pathname));
+      found.route.handle(req, res, found.params).catch((error: unknown) => {
+        // An upload that failed part-way is not read on: its answer closes the connection.
+        if (!req.complete) closeAfterAnswer(res);
+        answerFailure(res, error, pathname);
+      });
       return;
     }
     // Refused before a byte of it is read.

@@ -60,14 +60,14 @@ describe('gateway', () => {
   });
 
   it('forwards Connect JSON to the owning service and returns its status', async () => {
-    const response = await fetch(`${gateway}/gamepulse.games.v1.GamesService/GetFirstMoveStats`, {
+    const response = await fetch(`${gateway}/gamepulse.games.v1.GamesService/ListSingleGamePlayers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: '{}',
+      body: '{"pageSize": 5000}',
     });
     const body = (await response.json()) as { code: string; message: string };
-    expect(response.status).toBe(501);
-    expect(body).toEqual({ code: 'unimplemented', message: expect.stringContaining('GetFirstMoveStats') });
+    expect(response.status).toBe(400);
+    expect(body).toEqual({ code: 'invalid_argument', message: 'page_size: must be from 1 to 1000 (0 means 100), got 5000' });
   });
 
   it('rejects JSON that does not fit the message with 400 naming the field', async () => {
