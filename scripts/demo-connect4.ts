@@ -2,18 +2,18 @@
 // Loads the original 98point6 files (../shared/data/connect4) into the running stack (`npm start`) over HTTP and
 // prints the three answers as tables.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../services/shared/config.js';
-import { repoRoot } from '../services/shared/repo-root.js';
+import { sharedDataDir } from '../services/shared/shared-data.js';
 
 const { values } = parseArgs({ options: { gateway: { type: 'string', default: `http://127.0.0.1:${loadConfig().gateway.port}` } } });
 const gateway = values.gateway!;
-const dataDir = join(dirname(repoRoot()), 'shared', 'data', 'connect4');
+const dataDir = join(sharedDataDir(), 'connect4');
 const files = { players: join(dataDir, 'country.csv'), games: join(dataDir, 'game_data.csv') };
 for (const file of Object.values(files)) {
   if (!existsSync(file)) {
-    console.error(`missing ${file}: the demo reads the original data beside the repository`);
+    console.error(`missing ${file}: the demo reads the original data (shared/data beside the repository)`);
     process.exit(2);
   }
 }

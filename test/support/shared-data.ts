@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { repoRoot } from '../../services/shared/repo-root.js';
+import { join } from 'node:path';
 import { csvLines } from '../../services/games/csv-lines.js';
+import { sharedDataDir } from '../../services/shared/shared-data.js';
 
-/** A file of the original systems' real data, kept beside the repository in ../shared/data (never edited). */
+/** A file of the original systems' real data (never edited). */
 export function sharedDataFile(relative: string): string {
-  return join(dirname(repoRoot()), 'shared', 'data', relative);
+  return join(sharedDataDir(), relative);
 }
 
 export const realGamesCsv = () => sharedDataFile('connect4/game_data.csv');
