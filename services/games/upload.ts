@@ -1,3 +1,4 @@
+import { Code, ConnectError } from '@connectrpc/connect';
 import { GameResult } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
 import type { CsvGame } from './game-csv.js';
 import type { PlayerFields, ReadPlayer } from './player-formats.js';
@@ -10,6 +11,12 @@ import type { PlayerFields, ReadPlayer } from './player-formats.js';
 /** Items per ImportGames / ImportPlayers call, and calls in flight at once. */
 export const UPLOAD_BATCH = 500;
 export const UPLOAD_CALLS_IN_FLIGHT = 2;
+/**
+ * A batch the service could not take now (unavailable, out of time) is sent again, after 0.5, 1, 2, 4 s: imports are
+ * idempotent, so a batch whose answer was lost changes nothing the second time.
+ */
+export const UPLOAD_ATTEMPTS = 5;
+const FIRST_RETRY_MS = 500;
 /** An answer lists this many rejections; the counts cover them all. */
 export const MAX_REJECTIONS_LISTED = 100;
 
@@ -110,7 +117,7 @@ async function upload<Item, Message>(
     const refused = refusedBefore;
     batch = [];
     refusedBefore = [];
-    const answer = sent.length > 0 ? send(sent.map(toMessage)) : Promise.resolve([]);
+    const answer = sent.length > 0 ? withRetries(() => send(sent.map(toMessage))) : Promise.resolve([]);
     const settled = answer.then((outcomes) => () => {
       refused.forEach(reject);
       outcomes.forEach((outcome, index) => {
@@ -135,4 +142,16 @@ async function upload<Item, Message>(
   if (batch.length > 0 || refusedBefore.length > 0) await flush();
   while (inFlight.length > 0) await settleOldest();
   return tally;
+}
+
+async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const retryable = error instanceof ConnectError && (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded);
+      if (!retryable || attempt >= UPLOAD_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS * 2 ** (attempt - 1)));
+    }
+  }
 }

@@ -43,7 +43,8 @@ it('counts every game once after the games service is killed mid-upload and the 
   games.signal('SIGKILL');
   const interruptedStatus = await interrupted;
   console.log('interrupted upload answered', interruptedStatus);
-  expect([0, 503, 504]).toContain(interruptedStatus);
+  // The gateway retries a batch the service cannot take; the service may be back in time (200) or not (503).
+  expect([0, 200, 503, 504]).toContain(interruptedStatus);
   while (games.restarts === restarts) await sleep(100);
 
   let answer: { games: { stored: number; duplicate: number; rejected: number } } | undefined;
