@@ -24,8 +24,8 @@ export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 /**
  * Stores games and counts them exactly once, whatever replicas import at once and whoever dies mid-way:
  * 1. an "open" aggregate part lists the call's candidate game ids;
- * 2. each game id is claimed for that part by a lightweight transaction (the same moves again: duplicate; other
- *    moves: conflict);
+ * 2. each game id is claimed for that part by a lightweight transaction, a bucket's games in one conditional batch
+ *    (the same moves again: duplicate; other moves: conflict);
  * 3. the claimed games' player rows and the single-game list are written, and the part is finished with the totals
  *    of the games it claimed. Steps 3 only depend on the claims, so recovery (or a retried upload) finishes a part
  *    whose writer died, from its candidates' claims, with the same result.
@@ -45,14 +45,18 @@ export class GameImporter {
     const partId = `import-${randomUUID()}`;
     const ttl = ttlSecondsFor(startedMs, startedMs);
     await this.store.openPart(day, partId, startedMs, games.map((game) => game.gameId), ttl);
+    if (signal?.aborted) throw new StorageTooSlowError('the caller went away; retry');
+    const contents = games.map(encodeContent);
+    const taken = await this.store.claimGames(
+      games.map((game, index) => ({ gameId: game.gameId, claim: { content: contents[index]!, partId, day, importedMs: startedMs } })),
+      ttl,
+    );
     const holders = new Map<string, { day: number; partId: string }>();
-    const outcomes = await mapConcurrently(games, STATEMENTS_IN_FLIGHT, async (game): Promise<ClaimOutcome> => {
-      if (signal?.aborted || this.clock() - startedMs > WRITER_LIMIT_MS) throw new StorageTooSlowError('import took too long; retry');
-      const content = encodeContent(game);
-      const claim = await this.store.claimGame(game.gameId, { content, partId, day, importedMs: startedMs }, ttl);
-      if (claim.applied) return { kind: 'stored' };
-      if (claim.holder.content !== content) return { kind: 'conflict' };
-      holders.set(`${claim.holder.day}/${claim.holder.partId}`, { day: claim.holder.day, partId: claim.holder.partId });
+    const outcomes = games.map((game, index): ClaimOutcome => {
+      const holder = taken.get(game.gameId);
+      if (!holder) return { kind: 'stored' };
+      if (holder.content !== contents[index]) return { kind: 'conflict' };
+      holders.set(`${holder.day}/${holder.partId}`, { day: holder.day, partId: holder.partId });
       return { kind: 'duplicate' };
     });
     if (this.clock() - startedMs > WRITER_LIMIT_MS) throw new StorageTooSlowError('import took too long; retry');

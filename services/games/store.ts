@@ -38,6 +38,9 @@ export interface SingleGameRow {
   outcome: Outcome;
 }
 
+/** Game claims are spread over this many partitions by a hash of the game id (see the schema). */
+export const CLAIM_BUCKETS = 64;
+export const claimBucketOf = (gameId: string) => shardOf(gameId, CLAIM_BUCKETS);
 /** Players with one game are spread over this many partitions; a page merges them in player id order. */
 export const SINGLE_PLAYER_SHARDS = 8;
 const singleShards = allShards(SINGLE_PLAYER_SHARDS);
@@ -57,9 +60,10 @@ const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
 
 const cql = {
-  claimGame: 'INSERT INTO games_by_id (game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
-  readClaim: 'SELECT content, part_id, day, imported_ms FROM games_by_id WHERE game_id = ?',
-  allClaims: 'SELECT game_id, content, imported_ms FROM games_by_id',
+  claimGame:
+    'INSERT INTO games_by_bucket (bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
+  readClaim: 'SELECT content, part_id, day, imported_ms FROM games_by_bucket WHERE bucket = ? AND game_id = ?',
+  allClaims: 'SELECT game_id, content, imported_ms FROM games_by_bucket',
   writePlayerGame:
     'INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?',
   playerGames: 'SELECT game_id, opponent_id, outcome, imported_ms FROM games_by_player WHERE player_id = ? LIMIT ?',
@@ -87,20 +91,40 @@ const cql = {
 export class GamesStore {
   constructor(private readonly client: CassandraClient) {}
 
-  /** Claims a game id for `claim`; when it is taken already, what holds it. */
-  async claimGame(gameId: string, claim: GameClaim, ttlSeconds: number): Promise<{ applied: true } | { applied: false; holder: GameClaim }> {
-    const result = await this.client.execute(
-      cql.claimGame,
-      [gameId, claim.content, claim.partId, claim.day, claim.importedMs, ttlSeconds],
-      { prepare: true },
+  /**
+   * Claims each game id for its claim, unless it is taken already: then says what holds it. The games of one bucket
+   * go in one conditional batch; a batch refused because some of its ids are taken returns those, and the rest go
+   * again, until every id is claimed or known to be taken.
+   */
+  async claimGames(claims: ReadonlyArray<{ gameId: string; claim: GameClaim }>, ttlSeconds: number): Promise<Map<string, GameClaim>> {
+    const holders = new Map<string, GameClaim>();
+    const byBucket = new Map<number, Array<{ gameId: string; claim: GameClaim }>>();
+    for (const entry of claims) {
+      const bucket = claimBucketOf(entry.gameId);
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), entry]);
+    }
+    await Promise.all(
+      [...byBucket].map(async ([bucket, entries]) => {
+        let pending = entries;
+        while (pending.length > 0) {
+          const queries = pending.map(({ gameId, claim }) => ({
+            query: cql.claimGame,
+            params: [bucket, gameId, claim.content, claim.partId, claim.day, claim.importedMs, ttlSeconds],
+          }));
+          const result = await this.client.batch(queries, { prepare: true });
+          if (result.first().get('[applied]')) return;
+          const taken = result.rows.filter((row) => row.get('game_id') !== null);
+          if (taken.length === 0) throw new Error('a refused conditional batch named no row that was taken');
+          for (const row of taken) holders.set(row.get('game_id'), claimOf(row));
+          pending = pending.filter(({ gameId }) => !holders.has(gameId));
+        }
+      }),
     );
-    const row = result.first();
-    if (row.get('[applied]')) return { applied: true };
-    return { applied: false, holder: claimOf(row) };
+    return holders;
   }
 
   async readClaim(gameId: string): Promise<GameClaim | undefined> {
-    const row = (await this.client.execute(cql.readClaim, [gameId], read)).first();
+    const row = (await this.client.execute(cql.readClaim, [claimBucketOf(gameId), gameId], read)).first();
     return row ? claimOf(row) : undefined;
   }
 

@@ -94,9 +94,10 @@ describe('a writer that died mid-import', () => {
     const day = dayOf(startedMs);
     const ttl = ttlSecondsFor(startedMs, startedMs);
     await store.openPart(day, 'import-dead-writer', startedMs, games.map((game) => game.gameId), ttl);
-    for (const game of games.slice(0, 10)) {
-      await store.claimGame(game.gameId, { content: encodeContent(game), partId: 'import-dead-writer', day, importedMs: startedMs }, ttl);
-    }
+    await store.claimGames(
+      games.slice(0, 10).map((game) => ({ gameId: game.gameId, claim: { content: encodeContent(game), partId: 'import-dead-writer', day, importedMs: startedMs } })),
+      ttl,
+    );
     const before = await firstMoveGames(clients[0]!);
     // The retry comes once the dead writer's part is old enough to be finished by someone else.
     clockOffsetMs += RECOVER_AFTER_MS + 1000;
