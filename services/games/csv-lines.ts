@@ -37,12 +37,19 @@ export async function* csvLines(chunks: AsyncIterable<Buffer | string> | Iterabl
   }
 }
 
+/** A CSV body opened: its header's column names, and its non-empty rows split into trimmed fields. */
+export interface OpenedCsv {
+  columns: string[];
+  rows: AsyncGenerator<{ fields: string[]; line: number }>;
+}
+
 /**
- * Reads the header line and returns its column names, which must be exactly `expected` (in any order).
- * Throws CsvHeaderError otherwise.
+ * Reads the header line, which must name exactly `expected` (in any order; CsvHeaderError otherwise), and hands
+ * back the rows that follow.
  */
-export async function checkCsvHeader(lines: AsyncIterator<CsvLine>, expected: readonly string[]): Promise<string[]> {
-  const first = await lines.next();
+export async function openCsv(lines: AsyncIterable<CsvLine>, expected: readonly string[]): Promise<OpenedCsv> {
+  const iterator = lines[Symbol.asyncIterator]();
+  const first = await iterator.next();
   const want = `the header ${expected.join(',')}`;
   if (first.done) throw new CsvHeaderError(`body: empty; a CSV starts with ${want}`);
   const columns = first.value.text.split(',').map((name) => name.trim().toLowerCase());
@@ -50,7 +57,13 @@ export async function checkCsvHeader(lines: AsyncIterator<CsvLine>, expected: re
   if (missing.length > 0 || columns.length !== expected.length) {
     throw new CsvHeaderError(`body: the first line must be ${want}, got "${first.value.text.slice(0, 80)}"`);
   }
-  return columns;
+  async function* rows() {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const { text, line } = next.value;
+      if (text.trim() !== '') yield { fields: text.split(',').map((field) => field.trim()), line };
+    }
+  }
+  return { columns, rows: rows() };
 }
 
 function dropBom(text: string): string {

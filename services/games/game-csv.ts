@@ -1,4 +1,4 @@
-import { checkCsvHeader, type CsvLine } from './csv-lines.js';
+import { openCsv, type CsvLine } from './csv-lines.js';
 import type { GameEnd, MoveInput } from './game-rules.js';
 
 /** The games CSV of the original system: one row a move, `result` on the last move only. */
@@ -27,18 +27,12 @@ const wholeNumber = /^\d{1,9}$/;
  * CsvHeaderError when the first line is not the expected header.
  */
 export async function* readGamesCsv(lines: AsyncIterable<CsvLine>): AsyncGenerator<CsvGame> {
-  const iterator = lines[Symbol.asyncIterator]();
-  const columns = await checkCsvHeader(iterator, GAMES_CSV_HEADER);
+  const { columns, rows } = await openCsv(lines, GAMES_CSV_HEADER);
   const index = (name: (typeof GAMES_CSV_HEADER)[number]) => columns.indexOf(name);
   const at = { gameId: index('game_id'), playerId: index('player_id'), moveNumber: index('move_number'), column: index('column'), result: index('result') };
   let game: CsvGame | undefined;
   let resultLines: number[] = [];
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) break;
-    const { text, line } = next.value;
-    if (text.trim() === '') continue;
-    const fields = text.split(',').map((field) => field.trim());
+  for await (const { fields, line } of rows) {
     const gameId = fields[at.gameId] ?? '';
     if (!game || gameId !== game.gameId) {
       if (game) yield finish(game, resultLines);

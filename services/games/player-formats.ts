@@ -1,4 +1,4 @@
-import { checkCsvHeader, type CsvLine } from './csv-lines.js';
+import { openCsv, type CsvLine } from './csv-lines.js';
 
 /** A player's profile as imported (the Player message's fields). */
 export interface PlayerFields {
@@ -21,15 +21,9 @@ export interface ReadPlayer {
 export const PLAYERS_CSV_HEADER = ['player_id', 'country', 'gender'] as const;
 
 export async function* readPlayersCsv(lines: AsyncIterable<CsvLine>): AsyncGenerator<ReadPlayer> {
-  const iterator = lines[Symbol.asyncIterator]();
-  const columns = await checkCsvHeader(iterator, PLAYERS_CSV_HEADER);
+  const { columns, rows } = await openCsv(lines, PLAYERS_CSV_HEADER);
   const at = (name: (typeof PLAYERS_CSV_HEADER)[number]) => columns.indexOf(name);
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return;
-    const { text, line } = next.value;
-    if (text.trim() === '') continue;
-    const fields = text.split(',').map((field) => field.trim());
+  for await (const { fields, line } of rows) {
     const player = { playerId: fields[at('player_id')] ?? '', nationality: fields[at('country')] ?? '', name: '', email: '', gender: fields[at('gender')] ?? '' };
     yield fields.length === columns.length ? { player, line } : { player, line, problem: `row: expected ${columns.length} fields (${columns.join(',')}), got ${fields.length}` };
   }
