@@ -10,7 +10,7 @@ import type { BackendChannel } from '../backend-channel.js';
 import { BadRequest } from '../http-errors.js';
 import { MicroCache } from '../micro-cache.js';
 import { queryOf, sendJson, sendJsonText, type PlainRoute } from '../plain-routes.js';
-import { readBody } from './request-body.js';
+import { mediaTypeOf, readBody } from './request-body.js';
 
 /** A CSV upload streams through in constant memory; past this many bytes it is refused (413). */
 export const MAX_IMPORT_BYTES = 4 * 1024 ** 3;
@@ -186,7 +186,7 @@ function tallyAnswer(kind: 'games' | 'players', idName: string, tally: UploadTal
 
 /** The request's media type, which must be one of `allowed` (415 otherwise). */
 function requireType(request: IncomingMessage, allowed: string[]): string {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaTypeOf(request);
   if (!allowed.includes(type)) throw new BadRequest(`content-type: must be ${allowed.join(' or ')}, got ${quoted(type)}`, 415);
   return type;
 }

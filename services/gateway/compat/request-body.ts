@@ -5,9 +5,14 @@ import { BadRequest } from '../http-errors.js';
 /** Content types a JSON body may come with: JSON, JSON lines, none, or what `curl -d` sends by default. */
 const jsonBodyTypes = new Set(['', 'application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain', 'application/x-www-form-urlencoded']);
 
+/** The request's media type, lower case, without parameters ('' when none was sent). */
+export function mediaTypeOf(request: IncomingMessage): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
 /** A whole request body of at most `maxBytes` (413 past that, before reading it when its length is declared). */
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
-  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(request);
   if (!jsonBodyTypes.has(mediaType)) {
     throw new BadRequest(`content-type: must be application/json or application/x-ndjson, got ${quoted(mediaType)}`, 415);
   }
