@@ -156,7 +156,9 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
 
 /** Answers 408 and closes the connection when a request's body has not all arrived within `timeoutMs`. */
 function closeWhenBodyIsLate(request: IncomingMessage, response: ServerResponse, timeoutMs: number): void {
-  if (request.complete) return;
+  // A request without a body is whole once its headers are (headersTimeout bounds those): no timer on the GET path.
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (request.complete || !hasBody) return;
   const timer = setTimeout(() => {
     if (request.complete) return;
     if (!response.headersSent) {
