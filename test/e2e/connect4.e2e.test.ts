@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../scripts/launcher.js';
 import { Connect4Oracle } from '../support/connect4-oracle.js';
+import { MAX_PLAYERS_JSON_BYTES } from '../../services/gateway/compat/connect4-routes.js';
 import { grpcurl } from '../support/grpcurl.js';
+import { closedByServer, openSocket } from '../support/raw-http.js';
 import { realGamesCsv, realPlayersCsv } from '../support/shared-data.js';
 import { startIsolatedStack } from '../support/stack.js';
 
@@ -152,5 +154,28 @@ describe('games and players of our own', () => {
     expect((await postCsv('/connect4/players', '{"id":1}', 'application/json')).status).toBe(400);
     expect((await fetch(`${gateway}/connect4/single-game-players?outcome=lost`)).status).toBe(400);
     expect((await fetch(`${gateway}/connect4/single-game-players?page_token=forged`)).status).toBe(400);
+  });
+});
+
+describe('oversized bodies and a games service that is down', () => {
+  it('refuses a players JSON body declared larger than its cap with 413, before reading it', async () => {
+    const socket = await openSocket(stack.ports.gateway);
+    socket.write(`POST /connect4/players HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${MAX_PLAYERS_JSON_BYTES + 1}\r\n\r\n[`);
+    const closed = await closedByServer(socket, 10_000);
+    expect(closed.received).toMatch(/^HTTP\/1\.1 413/);
+    expect(closed.received).toContain(`body: larger than ${MAX_PLAYERS_JSON_BYTES} bytes`);
+  });
+
+  it('answers 503 with Retry-After on every route while the games service is down', { timeout: 60_000 }, async () => {
+    await stack.processes.games.stop();
+    for (const path of ['/connect4/first-move-columns', '/connect4/games-by-nationality', '/connect4/single-game-players?page_size=7']) {
+      const response = await fetch(`${gateway}${path}`);
+      expect(response.status, path).toBe(503);
+      expect(response.headers.get('retry-after'), path).toBe('1');
+    }
+    // The upload tries each batch five times (about 7.5 s) before giving up.
+    const upload = await postCsv('/connect4/games', HEADER + columnWin('e2e-down', 'e2e-a', 'e2e-b'));
+    expect(upload.status).toBe(503);
+    expect(upload.headers.get('retry-after')).toBe('1');
   });
 });
