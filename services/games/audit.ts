@@ -4,6 +4,7 @@ import { RETENTION_MS } from '../shared/retention.js';
 import { dayTotalsKey } from './aggregates.js';
 import { decodeContent } from './game-content.js';
 import { dayOf, RECOVER_AFTER_MS, type GameImporter } from './game-import.js';
+import { SINGLE_GAME_LIST } from './single-game-list.js';
 import type { GamesStore, Outcome, SingleGameRow } from './store.js';
 import { addTotals, countGame, differences, emptyTotals, scaledTotals, UNKNOWN_NATIONALITY, type Totals } from './totals.js';
 
@@ -97,6 +98,7 @@ export class GameAudit {
         await this.store.addSingleGamePlayer({ playerId, gameId: truth.gameId, outcome: truth.outcome }, RETENTION_MS / 1000);
       }
       this.cache.invalidate(days.concat(day).map(dayTotalsKey));
+      this.cache.renewGeneration(SINGLE_GAME_LIST);
     }
     return { games, profiles: nationality.size, recoveredParts, totals, singleGamePlayers };
   }

@@ -7,6 +7,7 @@ import { StorageTooSlowError } from '../shared/storage-errors.js';
 import { DAY_MS } from '../shared/time.js';
 import { dayTotalsKey } from './aggregates.js';
 import { decodeContent, encodeContent, type StoredGame } from './game-content.js';
+import { SINGLE_GAME_LIST } from './single-game-list.js';
 import type { GamesStore } from './store.js';
 import { countGame, emptyTotals, UNKNOWN_NATIONALITY } from './totals.js';
 
@@ -126,6 +127,7 @@ export class GameImporter {
     for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0]! }, nationalityOf);
     await this.store.finishPart(day, partId, startedMs, totals, ttl);
     this.cache.invalidate([dayTotalsKey(day)]);
+    this.cache.renewGeneration(SINGLE_GAME_LIST);
   }
 }
 

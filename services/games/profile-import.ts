@@ -5,6 +5,7 @@ import { RETENTION_MS, ttlSecondsFor } from '../shared/retention.js';
 import { dayTotalsKey } from './aggregates.js';
 import { dayOf } from './game-import.js';
 import type { PlayerFields } from './player-formats.js';
+import { SINGLE_GAME_LIST } from './single-game-list.js';
 import type { GamesStore } from './store.js';
 import { emptyTotals, moveGame, UNKNOWN_NATIONALITY, type Totals } from './totals.js';
 
@@ -41,6 +42,7 @@ export class ProfileImporter {
     });
     if (moved.size > 0) await this.moveGames(moved);
     await mapConcurrently(changed, STATEMENTS_IN_FLIGHT, (player) => this.store.writeProfile(player, PROFILE_TTL_SECONDS));
+    if (changed.length > 0) this.cache.renewGeneration(SINGLE_GAME_LIST);
     return players.map((player) => changed.includes(player));
   }
 

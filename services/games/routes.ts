@@ -35,7 +35,7 @@ export function gamesRoutes({ config, cassandra, cache, logger, onClose }: Servi
       importPlayers: unary(new ImportPlayersHandler(new ProfileImporter(store, cache, clock)), logger),
       getFirstMoveStats: unary(new GetFirstMoveStatsHandler(aggregates), logger),
       countGamesByNationality: unary(new CountGamesByNationalityHandler(aggregates), logger),
-      listSingleGamePlayers: unary(new ListSingleGamePlayersHandler(store, new TokenSigner(config.tokenSecret)), logger),
+      listSingleGamePlayers: unary(new ListSingleGamePlayersHandler(store, new TokenSigner(config.tokenSecret), cache), logger),
     },
   };
 }

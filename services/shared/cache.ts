@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+
+/** A generation outlives every answer cached under it. */
+const GENERATION_TTL_MS = 86_400_000;
 
 /**
  * A response cache in Redis. It only ever saves work: when Redis is down or slow, every call computes the answer
@@ -50,6 +54,33 @@ export class ResponseCache {
     };
     drop();
     setTimeout(drop, 1000).unref();
+  }
+
+  /**
+   * The current generation of a family of answers that cannot be listed key by key (pages of a list): cache them
+   * under keys that include it, and call `renewGeneration` after the data under them changed. Undefined when Redis
+   * cannot say; then the family is neither read from nor written to the cache.
+   */
+  async generation(name: string): Promise<string | undefined> {
+    if (!this.connected) return undefined;
+    const key = this.namespace + name;
+    try {
+      const current = await this.redis.get(key);
+      if (current) return current;
+      const fresh = randomUUID();
+      return (await this.redis.set(key, fresh, 'PX', GENERATION_TTL_MS, 'NX')) === 'OK' ? fresh : ((await this.redis.get(key)) ?? undefined);
+    } catch (error) {
+      this.logFailure('redis read failed; computing the answer', error);
+      return undefined;
+    }
+  }
+
+  /**
+   * Starts a new generation of `name`: answers cached under an older one are never read again. A random id rather
+   * than a counter, so that a generation lost with Redis (or evicted) never comes back to name old answers.
+   */
+  renewGeneration(name: string): void {
+    this.write(this.namespace + name, randomUUID(), GENERATION_TTL_MS);
   }
 
   /** Whether Redis is connected right now (answers never depend on it). */

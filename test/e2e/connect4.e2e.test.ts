@@ -119,6 +119,7 @@ describe('games and players of our own', () => {
     await postCsv('/connect4/games', HEADER + columnWin('e2e-cross-1', 'e2e-solo', 'e2e-rival'));
     const listed = async () =>
       ((await getJson('/connect4/single-game-players?page_size=1000&page_token=')) as { players: Array<{ player_id: string }> }).players;
+    expect((await listed()).some((player) => player.player_id === 'e2e-solo')).toBe(true);
     const before = (await getJson('/connect4/games-by-nationality')) as { nationalities: Array<{ nationality: string; games: number }> };
     const profile = [{ id: 'e2e-solo', data: { nat: 'IE', email: 'solo@example.com', name: { title: 'ms', first: 'Solo', last: 'Player' } } }];
     const imported = await postCsv('/connect4/players', JSON.stringify(profile), 'application/json');

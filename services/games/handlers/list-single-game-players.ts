@@ -1,3 +1,4 @@
+import type { ResponseCache } from '../../shared/cache.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { ValidationError } from '../../shared/errors.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
@@ -8,6 +9,7 @@ import {
   type ListSingleGamePlayersResponse,
   type SingleGamePlayer,
 } from '../../../gen/ts-proto/gamepulse/games/v1/games.js';
+import { SINGLE_GAME_LIST } from '../single-game-list.js';
 import type { GamesStore, Outcome, SingleGameRow } from '../store.js';
 
 export const MAX_PAGE_SIZE = 1000;
@@ -15,6 +17,11 @@ const DEFAULT_PAGE_SIZE = 100;
 /** Rows one call reads at most while filtering by outcome; past that it answers what it has and a token. */
 const MAX_ROWS_SCANNED = 20_000;
 const SCAN_BATCH = 500;
+/**
+ * A page is cached under the list's generation, which every change of the list or of a listed profile renews, so
+ * the page is read again only after a change. The lifetime bounds how stale a page can be if a renewal is lost.
+ */
+const PAGE_TTL_MS = 30_000;
 
 const outcomes: Record<Outcome, PlayerOutcome> = {
   win: PlayerOutcome.PLAYER_OUTCOME_WON,
@@ -34,6 +41,7 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
   constructor(
     private readonly store: GamesStore,
     private readonly tokens: TokenSigner,
+    private readonly cache: ResponseCache,
   ) {}
 
   async handle(request: ListSingleGamePlayersRequest): Promise<ListSingleGamePlayersResponse> {
@@ -41,18 +49,28 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
     if (!Object.values(outcomes).includes(request.outcome) && request.outcome !== PlayerOutcome.PLAYER_OUTCOME_UNSPECIFIED) {
       throw new ValidationError('outcome', `must be WON, LOST or DRAW (or unset for all), got ${request.outcome}`);
     }
-    let after = request.pageToken ? this.openToken(request.pageToken, request.outcome) : '';
+    const after = request.pageToken ? this.openToken(request.pageToken, request.outcome) : '';
+    const generation = await this.cache.generation(SINGLE_GAME_LIST);
+    if (generation === undefined) return this.page(after, pageSize, request.outcome);
+    return this.cache.getOrCompute(`${SINGLE_GAME_LIST}:${generation}:${pageSize}:${request.outcome}:${after}`, PAGE_TTL_MS, () =>
+      this.page(after, pageSize, request.outcome),
+    );
+  }
+
+  /** One page read from Cassandra: costly where the list has many removed players (tombstones it skips), hence the cache. */
+  private async page(from: string, pageSize: number, outcome: PlayerOutcome): Promise<ListSingleGamePlayersResponse> {
+    let after = from;
     const page: SingleGameRow[] = [];
     let scanned = 0;
     let exhausted = false;
     while (page.length < pageSize && !exhausted && scanned < MAX_ROWS_SCANNED) {
-      const want = request.outcome ? SCAN_BATCH : pageSize + 1 - page.length;
+      const want = outcome ? SCAN_BATCH : pageSize + 1 - page.length;
       const rows = await this.store.singleGamePlayers(after, want);
       scanned += rows.length;
       exhausted = rows.length < want;
       for (const row of rows) {
         after = row.playerId;
-        if (!request.outcome || outcomes[row.outcome] === request.outcome) page.push(row);
+        if (!outcome || outcomes[row.outcome] === outcome) page.push(row);
         if (page.length === pageSize + 1) break;
       }
     }
@@ -67,7 +85,7 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
         outcome: outcomes[row.outcome],
       }),
     );
-    return { players, nextPageToken: more ? this.tokens.sign({ after: last, outcome: request.outcome } satisfies PageCursor) : '' };
+    return { players, nextPageToken: more ? this.tokens.sign({ after: last, outcome } satisfies PageCursor) : '' };
   }
 
   private openToken(token: string, outcome: number): string {

@@ -18,6 +18,7 @@ import { readGamesCsv } from '../game-csv.js';
 import { dayOf, GameImporter, RECOVER_AFTER_MS } from '../game-import.js';
 import { DEFAULT_BOARD, validateGame, type ValidGame } from '../game-rules.js';
 import { gamesRoutes } from '../routes.js';
+import { SINGLE_GAME_LIST } from '../single-game-list.js';
 import { GamesStore } from '../store.js';
 import { uploadGames } from '../upload.js';
 
@@ -109,6 +110,37 @@ describe('a writer that died mid-import', () => {
     expect(column2(after)[2]).toBe(column2(before)[2]! + 20);
     expect((await store.readPart(day, 'import-dead-writer'))?.state).toBe('final');
     expect(await audit.run()).toMatchObject({ totals: [], singleGamePlayers: [] });
+  });
+});
+
+describe('the single-game list on two replicas sharing one cache', () => {
+  const columnWin = (id: string, a: string, b: string) =>
+    ['game_id,player_id,move_number,column,result', ...[1, 2, 3, 4, 5, 6, 7].map((move) => `${id},${move % 2 ? a : b},${move},${move % 2 ? 1 : 2},${move === 7 ? 'win' : ''}`)].join('\n');
+  const listed = async (client: GamesClient) => {
+    const players = [];
+    let pageToken = '';
+    do {
+      const page = await client.rpc.listSingleGamePlayers({ pageSize: 1000, pageToken });
+      players.push(...page.players);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return players;
+  };
+  const entryOf = async (client: GamesClient, playerId: string) => (await listed(client)).find((entry) => entry.player?.playerId === playerId);
+
+  it('changes a page cached by one replica as soon as the other imports a profile or a second game', async () => {
+    await uploadGames(readGamesCsv(linesOfText(columnWin('list-1', 'list-solo', 'list-rival'))), clients[1]!.importGames);
+    expect((await entryOf(clients[0]!, 'list-solo'))?.player?.name).toBe('');
+    expect(await entryOf(clients[0]!, 'list-solo')).toBeDefined();
+
+    const generation = await cache.generation(SINGLE_GAME_LIST);
+    await clients[1]!.importPlayers([{ playerId: 'list-solo', nationality: 'IE', name: 'Solo Player', email: 'solo@example.com', gender: '' }]);
+    expect(await cache.generation(SINGLE_GAME_LIST)).not.toBe(generation);
+    expect((await entryOf(clients[0]!, 'list-solo'))?.player).toMatchObject({ name: 'Solo Player', nationality: 'IE' });
+
+    await uploadGames(readGamesCsv(linesOfText(columnWin('list-2', 'list-other', 'list-solo'))), clients[1]!.importGames);
+    expect(await entryOf(clients[0]!, 'list-solo')).toBeUndefined();
+    expect(await entryOf(clients[0]!, 'list-rival')).toBeDefined();
   });
 });
 

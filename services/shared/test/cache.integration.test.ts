@@ -34,6 +34,21 @@ describe('ResponseCache against the real Redis', () => {
     expect(await cache.getOrCompute(key, 300, compute)).toEqual({ answer: 42, computed: 2 });
   });
 
+  it('keeps one generation until it is renewed, and names none when Redis cannot be reached', async () => {
+    const cache = cacheAt(testConfig().redis.url);
+    await untilConnected(cache);
+    const name = `test:generation:${process.pid}:${Date.now()}`;
+    const first = await cache.generation(name);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await cache.generation(name)).toBe(first);
+    cache.renewGeneration(name);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = await cache.generation(name);
+    expect(second).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).not.toBe(first);
+    expect(await cacheAt('redis://127.0.0.1:1').generation(name)).toBeUndefined();
+  });
+
   it('keeps answering, by computing, when Redis cannot be reached', async () => {
     const cache = cacheAt('redis://127.0.0.1:1');
     let computed = 0;
