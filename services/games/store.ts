@@ -101,7 +101,8 @@ export class GamesStore {
     const byBucket = new Map<number, Array<{ gameId: string; claim: GameClaim }>>();
     for (const entry of claims) {
       const bucket = claimBucketOf(entry.gameId);
-      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), entry]);
+      if (!byBucket.has(bucket)) byBucket.set(bucket, []);
+      byBucket.get(bucket)!.push(entry);
     }
     await Promise.all(
       [...byBucket].map(async ([bucket, entries]) => {
