@@ -10,6 +10,7 @@ import { ttlSecondsFor } from '../../shared/retention.js';
 import { Connect4Oracle } from '../../../test/support/connect4-oracle.js';
 import { startInProcess, type InProcessService } from '../../../test/support/service-harness.js';
 import { linesOfFile, linesOfText, realGamesCsv } from '../../../test/support/shared-data.js';
+import { PrivateRedis } from '../../../test/support/private-redis.js';
 import { createIsolatedKeyspace } from '../../../test/support/stack.js';
 import { testConfig } from '../../../test/support/env.js';
 import { GameAudit } from '../audit.js';
@@ -141,6 +142,28 @@ describe('the single-game list on two replicas sharing one cache', () => {
     await uploadGames(readGamesCsv(linesOfText(columnWin('list-2', 'list-other', 'list-solo'))), clients[1]!.importGames);
     expect(await entryOf(clients[0]!, 'list-solo')).toBeUndefined();
     expect(await entryOf(clients[0]!, 'list-rival')).toBeDefined();
+  });
+
+  it('stays exact, reading Cassandra, when its Redis stops after caching a page', async () => {
+    const redis = await PrivateRedis.start();
+    const cached = await startInProcess((context) => gamesRoutes(context, clock), { keyspace: keyspace.keyspace, redisUrl: redis.url });
+    const client = new GamesClient(cached.address);
+    try {
+      await uploadGames(readGamesCsv(linesOfText(columnWin('redis-1', 'redis-solo', 'redis-rival'))), client.importGames);
+      // The service's Redis client connects in the background and caches fire-and-forget: ask until a page is cached.
+      for (let attempt = 0; attempt < 50 && (await redis.keys('*single-game-list:*')).length === 0; attempt++) {
+        expect(await entryOf(client, 'redis-solo')).toBeDefined();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect((await redis.keys('*single-game-list:*')).length).toBeGreaterThan(0);
+      await redis.stop();
+      await uploadGames(readGamesCsv(linesOfText(columnWin('redis-2', 'redis-other', 'redis-solo'))), client.importGames);
+      expect(await entryOf(client, 'redis-solo')).toBeUndefined();
+      expect(await entryOf(client, 'redis-other')).toBeDefined();
+    } finally {
+      await cached.stop();
+      await redis.stop();
+    }
   });
 });
 
