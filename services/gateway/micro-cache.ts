@@ -1,5 +1,7 @@
 interface Entry<T> {
   value: Promise<T>;
+  /** When the load of this answer began. */
+  startedAt: number;
   /** After this the entry is served while a fresh load runs in the background. */
   refreshAt: number;
   /** After this the entry is never served: callers wait for a load. */
@@ -33,9 +35,23 @@ export class MicroCache<T> {
     return this.loadInto(key, load, now).value;
   }
 
-  /** Forgets a key whose answer is known to have changed: the next caller waits for a fresh load. */
-  delete(key: string): void {
-    this.entries.delete(key);
+  /**
+   * Loads a key whose answer is known to have changed and keeps the answer, resolving once it is in: a caller that
+   * changed it reads its own change next, while every other caller is served the entry it had without waiting. If the
+   * load fails the key is forgotten, so the next caller waits for a fresh load instead of the known-stale entry.
+   */
+  async reload(key: string, load: () => Promise<T>): Promise<void> {
+    const startedAt = Date.now();
+    try {
+      const value = await load();
+      const current = this.entries.get(key);
+      // A load that began later already put a newer answer in.
+      if (current && current.startedAt > startedAt) return;
+      this.entries.set(key, this.settled(value, startedAt));
+    } catch {
+      const current = this.entries.get(key);
+      if (current && current.startedAt <= startedAt) this.entries.delete(key);
+    }
   }
 
   /** Forgets every answer. */
@@ -45,7 +61,7 @@ export class MicroCache<T> {
 
   private loadInto(key: string, load: () => Promise<T>, startedAt: number): Entry<T> {
     const value = load();
-    const entry = { value, refreshAt: startedAt + this.refreshAfterMs, expires: startedAt + this.maxAgeMs, refreshing: false };
+    const entry = { value, startedAt, refreshAt: startedAt + this.refreshAfterMs, expires: startedAt + this.maxAgeMs, refreshing: false };
     this.entries.set(key, entry);
     // A failed load is not remembered: the next caller tries again.
     value.catch(() => {
@@ -60,18 +76,16 @@ export class MicroCache<T> {
     const startedAt = Date.now();
     load().then(
       (value) => {
-        if (this.entries.get(key) !== entry) return;
-        this.entries.set(key, {
-          value: Promise.resolve(value),
-          refreshAt: startedAt + this.refreshAfterMs,
-          expires: startedAt + this.maxAgeMs,
-          refreshing: false,
-        });
+        if (this.entries.get(key) === entry) this.entries.set(key, this.settled(value, startedAt));
       },
       () => {
         entry.refreshing = false;
       },
     );
+  }
+
+  private settled(value: T, startedAt: number): Entry<T> {
+    return { value: Promise.resolve(value), startedAt, refreshAt: startedAt + this.refreshAfterMs, expires: startedAt + this.maxAgeMs, refreshing: false };
   }
 
   private evictExpired(now: number): void {

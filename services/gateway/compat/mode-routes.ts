@@ -3,7 +3,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
-import { MAX_BATCH } from '../../shared/batch.js';
+import { mapConcurrently, MAX_BATCH } from '../../shared/batch.js';
 import { checkId, MAX_ID_LENGTH, MAX_MODE_LENGTH } from '../../shared/event-rules.js';
 import { quoted } from '../../shared/quote.js';
 import { eventTimeProblem } from '../../shared/retention.js';
@@ -23,6 +23,8 @@ const MAX_MODES_LISTED = 100;
 const STATS_MAX_AGE_MS = 900;
 const STATS_REFRESH_MS = 600;
 const STATS_AREAS_CACHED = 1000;
+/** Areas a POST touched read afresh at once, before it answers. */
+const RELOAD_CONCURRENCY = 8;
 /** What `POST /generate_data/` sends, as the original did: area codes 101–119, Modes1–10, User1–10. */
 const GENERATED_EVENTS = 100;
 
@@ -36,6 +38,11 @@ type Popularity = Array<{ count: number; multiplayer_mode: string }>;
  */
 export function modeRoutes(channels: { ingest: BackendChannel; session: BackendChannel }, maxBodyBytes: number): PlainRoute[] {
   const stats = new MicroCache<Popularity>(STATS_MAX_AGE_MS, STATS_AREAS_CACHED * 2, STATS_REFRESH_MS);
+  const popularModes = async (areaCode: string, hours: number): Promise<Popularity> => {
+    const answer = await callBackend(channels.session, SessionService.method.listPopularModes, { areaCode, hours, limit: MAX_MODES_LISTED });
+    return answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode }));
+  };
+  const activeModes = (areaCode: string) => popularModes(areaCode, 0);
   const record = async (events: ModeEventInit[]) => {
     const answer = await callBackend(channels.ingest, IngestService.method.ingestEvents, { events });
     if (answer.accepted + answer.duplicates < events.length) {
@@ -53,9 +60,11 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
         answerInDetail(response, async () => {
           const events = parseModeEvents(await readBody(request, maxBodyBytes), Date.now());
           const answer = await record(events);
-          // Who is active where changed in these areas: their next /stats/ through this gateway is computed afresh
-          // (an area a user moved out of, and other gateways, catch up within the answers' age bound).
-          for (const event of events) if (event.payload?.case === 'mode') stats.delete(activeKey(event.payload.value.areaCode!));
+          // Who is active where changed in these areas: they are read afresh before the answer, so the caller's next
+          // /stats/ through this gateway shows its change while other callers keep being served without waiting (an
+          // area a user moved out of, and other gateways, catch up within the answers' age bound).
+          const touched = new Set(events.flatMap((event) => (event.payload?.case === 'mode' ? [event.payload.value.areaCode!] : [])));
+          await mapConcurrently([...touched], RELOAD_CONCURRENCY, (areaCode) => stats.reload(activeKey(areaCode), () => activeModes(areaCode)));
           return { status: true, accepted: answer.accepted, duplicates: answer.duplicates };
         }),
     },
@@ -67,14 +76,7 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
           const query = queryOf(request);
           const areaCode = parseAreaCode(query.get('area_code'), 'area_code');
           const hours = query.has('hours') ? parseHours(query.get('hours')!) : 0;
-          const modes = await stats.get(hours ? `${areaCode}/${hours}` : activeKey(areaCode), async () => {
-            const answer = await callBackend(channels.session, SessionService.method.listPopularModes, {
-              areaCode,
-              hours,
-              limit: MAX_MODES_LISTED,
-            });
-            return answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode }));
-          });
+          const modes = await stats.get(hours ? `${areaCode}/${hours}` : activeKey(areaCode), () => popularModes(areaCode, hours));
           return modes.length ? { [areaCode]: modes } : {};
         }),
     },
