@@ -24,10 +24,17 @@ export interface StreamHandler<Req, Res> {
 export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, logger: Logger) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     const abort = new AbortController();
-    call.on('cancelled', () => abort.abort());
+    const cancel = () => abort.abort();
+    call.on('cancelled', cancel);
+    // grpc-js reports 'cancelled' as each call's stream closes, answered or not: listening past the answer would
+    // abort (and build an AbortError with its stack) once per call for nothing.
+    const answer: sendUnaryData<Res> = (error, response) => {
+      call.removeListener('cancelled', cancel);
+      callback(error, response);
+    };
     handler.handle(call.request, abort.signal).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(asServiceError(error, call.getPath(), logger)),
+      (response) => answer(null, response),
+      (error: unknown) => answer(asServiceError(error, call.getPath(), logger)),
     );
   };
 }
