@@ -57,10 +57,12 @@ async function postFile(port: number, path: string, file: string): Promise<unkno
 const rate = (count: number, seconds: number) => Math.round(count / seconds).toLocaleString('en');
 
 async function* generated(count: number, prefix: string) {
-  yield* csvLines((function* () {
-    yield 'game_id,player_id,move_number,column,result\n';
-    for (const rows of generatedGameRows(count, GENERATED_PLAYERS, DEFAULT_BOARD, prefix)) yield `${rows}\n`;
-  })());
+  yield* csvLines(
+    (function* () {
+      yield 'game_id,player_id,move_number,column,result\n';
+      for (const rows of generatedGameRows(count, GENERATED_PLAYERS, DEFAULT_BOARD, prefix)) yield `${rows}\n`;
+    })(),
+  );
 }
 
 /** The rows an import writes for each game, written straight with the driver, as many at once as it can. */
@@ -73,7 +75,8 @@ async function rawDriverGamesPerSecond(count: number): Promise<number> {
     for await (const game of readGamesCsv(generated(count, 'raw-'))) games.push(validateGame(game, DEFAULT_BOARD) as ValidGame);
     const options = { prepare: true };
     const ttl = 365 * 86_400;
-    const claim = 'INSERT INTO games_by_bucket (bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?';
+    const claim =
+      'INSERT INTO games_by_bucket (bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?';
     const chunks = Array.from({ length: Math.ceil(games.length / 500) }, (_, index) => games.slice(index * 500, index * 500 + 500));
     const { seconds } = await timed(() =>
       mapConcurrently(chunks, 2, async (chunk) => {
@@ -81,14 +84,25 @@ async function rawDriverGamesPerSecond(count: number): Promise<number> {
         for (const game of chunk) byBucket.set(claimBucketOf(game.gameId), [...(byBucket.get(claimBucketOf(game.gameId)) ?? []), game]);
         await Promise.all(
           [...byBucket].map(([bucket, inBucket]) =>
-            client.batch(inBucket.map((game) => ({ query: claim, params: [bucket, game.gameId, encodeContent(game), 'raw', 1, Date.now(), ttl] })), options),
+            client.batch(
+              inBucket.map((game) => ({ query: claim, params: [bucket, game.gameId, encodeContent(game), 'raw', 1, Date.now(), ttl] })),
+              options,
+            ),
           ),
         );
         await mapConcurrently(chunk, 64, (game) =>
           Promise.all(
             [game.firstPlayer, game.secondPlayer].flatMap((player) => [
-              client.execute('INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?', [player, game.gameId, player, 'win', Date.now(), ttl], options),
-              client.execute('INSERT INTO single_game_players (shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?) USING TTL ?', [0, player, game.gameId, 'win', ttl], options),
+              client.execute(
+                'INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+                [player, game.gameId, player, 'win', Date.now(), ttl],
+                options,
+              ),
+              client.execute(
+                'INSERT INTO single_game_players (shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?) USING TTL ?',
+                [0, player, game.gameId, 'win', ttl],
+                options,
+              ),
             ]),
           ),
         );
@@ -101,7 +115,9 @@ async function rawDriverGamesPerSecond(count: number): Promise<number> {
   }
 }
 
-console.log(`Connect-4 benchmark on ${describeMachine()}: the real file, ${GENERATED_GAMES.toLocaleString('en')} generated games, queries for ${QUERY_SECONDS} s`);
+console.log(
+  `Connect-4 benchmark on ${describeMachine()}: the real file, ${GENERATED_GAMES.toLocaleString('en')} generated games, queries for ${QUERY_SECONDS} s`,
+);
 report.line(`\n### Connect-4 analytics — ${new Date().toISOString().slice(0, 10)}, ${describeMachine()}\n`);
 report.line('| import | games | moves | seconds | games/s | moves/s | RSS after (MB) |');
 report.line('|---|---|---|---|---|---|---|');
@@ -110,9 +126,13 @@ let stack = await startIsolatedStack('bench_connect4_http');
 try {
   report.progress('real players and games through HTTP');
   const players = await timed(() => postFile(stack.ports.gateway, '/connect4/players', realPlayersCsv()));
-  report.line(`| country.csv through HTTP | 5,000 players | | ${players.seconds.toFixed(1)} | ${rate(5000, players.seconds)} players/s | | ${memory(stack)} |`);
+  report.line(
+    `| country.csv through HTTP | 5,000 players | | ${players.seconds.toFixed(1)} | ${rate(5000, players.seconds)} players/s | | ${memory(stack)} |`,
+  );
   const games = await timed(() => postFile(stack.ports.gateway, '/connect4/games', realGamesCsv()));
-  report.line(`| game_data.csv through HTTP | 10,000 | ${realMoves.toLocaleString('en')} | ${games.seconds.toFixed(1)} | ${rate(10_000, games.seconds)} | ${rate(realMoves, games.seconds)} | ${memory(stack)} |`);
+  report.line(
+    `| game_data.csv through HTTP | 10,000 | ${realMoves.toLocaleString('en')} | ${games.seconds.toFixed(1)} | ${rate(10_000, games.seconds)} | ${rate(realMoves, games.seconds)} | ${memory(stack)} |`,
+  );
   console.log(`  answered ${JSON.stringify(games.value)}`);
 } finally {
   await stack.stop();
@@ -124,7 +144,9 @@ try {
   const client = new GamesClient(`127.0.0.1:${stack.ports.games}`);
   report.progress('real games through the CLI path (gRPC to the games service)');
   const real = await timed(() => uploadGames(readGamesCsv(csvLines(createReadStream(realGamesCsv()))), client.importGames));
-  report.line(`| game_data.csv through the CLI (gRPC) | 10,000 | ${realMoves.toLocaleString('en')} | ${real.seconds.toFixed(1)} | ${rate(10_000, real.seconds)} | ${rate(realMoves, real.seconds)} | ${memory(stack)} |`);
+  report.line(
+    `| game_data.csv through the CLI (gRPC) | 10,000 | ${realMoves.toLocaleString('en')} | ${real.seconds.toFixed(1)} | ${rate(10_000, real.seconds)} | ${rate(realMoves, real.seconds)} | ${memory(stack)} |`,
+  );
 
   report.progress(`${GENERATED_GAMES.toLocaleString('en')} generated games through the CLI path`);
   let moves = 0;
@@ -148,17 +170,25 @@ try {
     }),
   );
   const ours = GENERATED_GAMES / big.seconds;
-  report.line(`| ${GENERATED_GAMES.toLocaleString('en')} generated games through the CLI (gRPC) | ${big.value.stored.toLocaleString('en')} stored | ${moves.toLocaleString('en')} | ${big.seconds.toFixed(0)} | ${rate(GENERATED_GAMES, big.seconds)} | ${rate(moves, big.seconds)} | ${memory(stack)} |`);
-  report.line(`\nMemory during the generated import (every 10 s): ${memorySamples.slice(0, 3).concat(memorySamples.slice(-2)).join('; ')}.`);
+  report.line(
+    `| ${GENERATED_GAMES.toLocaleString('en')} generated games through the CLI (gRPC) | ${big.value.stored.toLocaleString('en')} stored | ${moves.toLocaleString('en')} | ${big.seconds.toFixed(0)} | ${rate(GENERATED_GAMES, big.seconds)} | ${rate(moves, big.seconds)} | ${memory(stack)} |`,
+  );
+  report.line(
+    `\nMemory during the generated import (every 10 s): ${memorySamples.slice(0, 3).concat(memorySamples.slice(-2)).join('; ')}.`,
+  );
 
   report.progress(`raw cassandra-driver writing the same rows for ${RAW_GAMES.toLocaleString('en')} games`);
   const raw = await rawDriverGamesPerSecond(RAW_GAMES);
-  report.line(`Raw cassandra-driver, the same rows per game (claims by conditional batch per bucket, two player rows, two single-game rows), 500-game chunks, two at once: ${rate(raw, 1)} games/s; the import runs at ${(ours / raw).toFixed(2)} of it.\n`);
+  report.line(
+    `Raw cassandra-driver, the same rows per game (claims by conditional batch per bucket, two player rows, two single-game rows), 500-game chunks, two at once: ${rate(raw, 1)} games/s; the import runs at ${(ours / raw).toFixed(2)} of it.\n`,
+  );
 
   // Cassandra flushes and compacts for a while after a million games: the questions are measured in steady state.
   report.progress('settling for 30 s after the import');
   await new Promise((resolve) => setTimeout(resolve, 30_000));
-  report.line(`| question with ${(GENERATED_GAMES + 10_000).toLocaleString('en')} games stored, 16 callers, after 30 s of settling | requests/s | p50 | p99 | errors |`);
+  report.line(
+    `| question with ${(GENERATED_GAMES + 10_000).toLocaleString('en')} games stored, 16 callers, after 30 s of settling | requests/s | p50 | p99 | errors |`,
+  );
   report.line('|---|---|---|---|---|');
   for (const path of ['/connect4/first-move-columns', '/connect4/games-by-nationality', '/connect4/single-game-players?page_size=100']) {
     report.progress(`GET ${path}`);
@@ -167,7 +197,9 @@ try {
       const status = await http.send('GET', path);
       if (status !== 200) throw new Error(`HTTP ${status}`);
     });
-    report.line(`| GET ${path} | ${Math.round(perSecond)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${latencies.errors} |`);
+    report.line(
+      `| GET ${path} | ${Math.round(perSecond)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${latencies.errors} |`,
+    );
   }
   report.appendToDocs();
 } finally {

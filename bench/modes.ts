@@ -25,7 +25,12 @@ const writers = new HttpLoad('127.0.0.1', stack.ports.gateway, 64);
 const area = () => String(100 + Math.floor(Math.random() * AREAS));
 const user = () => `User${Math.floor(Math.random() * USERS)}`;
 const mode = () => `Modes${1 + Math.floor(Math.random() * 10)}`;
-const item = () => ({ area_code: area(), multiplayer_mode: mode(), user_id: user(), events_name: Math.random() < 0.7 ? 'LOGIN' : 'LOGOUT' });
+const item = () => ({
+  area_code: area(),
+  multiplayer_mode: mode(),
+  user_id: user(),
+  events_name: Math.random() < 0.7 ? 'LOGIN' : 'LOGOUT',
+});
 
 async function originalRequest(postShare: number): Promise<void> {
   const status =
@@ -81,12 +86,17 @@ try {
 
   report.line('\n| mode events through ingest (gRPC) | batch | in flight | events/s | batch p50 | batch p99 |');
   report.line('|---|---|---|---|---|---|');
-  for (const [batch, inFlight] of [[10, 16], [100, 8]] as const) {
+  for (const [batch, inFlight] of [
+    [10, 16],
+    [100, 8],
+  ] as const) {
     report.progress(`mode ingest, batches of ${batch}`);
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
       await callUnary(ingest, ingest.ingestEvents, { events: modeBatch(batch) });
     });
-    report.line(`| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`);
+    report.line(
+      `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`,
+    );
   }
 
   report.progress('how old a /stats/ answer can be');
@@ -95,13 +105,21 @@ try {
     const areaCode = String(900 + (i % 100));
     const userId = `Fresh${i}-${Date.now()}`;
     const written = performance.now();
-    await http.send('POST', '/events/', JSON.stringify({ items: [{ area_code: areaCode, multiplayer_mode: 'Fresh', user_id: userId, events_name: 'LOGIN' }] }));
+    await http.send(
+      'POST',
+      '/events/',
+      JSON.stringify({ items: [{ area_code: areaCode, multiplayer_mode: 'Fresh', user_id: userId, events_name: 'LOGIN' }] }),
+    );
     for (;;) {
       const body = await http.get(`/stats/?area_code=${areaCode}`);
       if (body.includes('"Fresh"')) break;
     }
     staleness.add(performance.now() - written);
-    await http.send('POST', '/events/', JSON.stringify({ items: [{ area_code: areaCode, multiplayer_mode: 'Fresh', user_id: userId, events_name: 'LOGOUT' }] }));
+    await http.send(
+      'POST',
+      '/events/',
+      JSON.stringify({ items: [{ area_code: areaCode, multiplayer_mode: 'Fresh', user_id: userId, events_name: 'LOGOUT' }] }),
+    );
   }
   report.line(`\nAccepted LOGIN → first /stats/ answer that shows it: ${staleness.summary()}.`);
   ingest.close();

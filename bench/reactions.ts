@@ -40,7 +40,10 @@ try {
   report.line(`\n### Engagement and reactions — ${new Date().toISOString().slice(0, 10)}, ${describeMachine()}\n`);
   report.line('| workload through the gateway (original routes) | connections | requests/s | p50 | p99 | errors |');
   report.line('|---|---|---|---|---|---|');
-  for (const [name, postShare] of [['95% GET / 5% POST', 0.05], ['POST-heavy: 80% POST / 20% GET', 0.8]] as const) {
+  for (const [name, postShare] of [
+    ['95% GET / 5% POST', 0.05],
+    ['POST-heavy: 80% POST / 20% GET', 0.8],
+  ] as const) {
     for (const connections of [16, 64]) {
       report.progress(`${name}, ${connections} connections`);
       const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, connections, async () => {
@@ -83,12 +86,17 @@ try {
     }));
   report.line('\n| reaction ingest (gRPC → ingest) | batch | in flight | reactions/s | batch p50 | batch p99 |');
   report.line('|---|---|---|---|---|---|');
-  for (const [batch, inFlight] of [[10, 16], [100, 8]] as const) {
+  for (const [batch, inFlight] of [
+    [10, 16],
+    [100, 8],
+  ] as const) {
     report.progress(`reaction ingest, batches of ${batch}`);
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
       await callUnary(ingest, ingest.ingestEvents, { events: reactionBatch(batch) });
     });
-    report.line(`| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`);
+    report.line(
+      `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`,
+    );
   }
 
   report.progress('live feed delay');

@@ -48,8 +48,17 @@ function batchOfTen(): SessionPair[] {
 
 const asGrpcEvents = (pairs: SessionPair[]): Event[] =>
   pairs.flatMap((p) => [
-    { eventId: '', payload: { $case: 'sessionStart', value: { playerId: p.playerId, sessionId: p.sessionId, country: p.country, ts: millisToTimestamp(p.startMs) } } },
-    { eventId: '', payload: { $case: 'sessionEnd', value: { playerId: p.playerId, sessionId: p.sessionId, ts: millisToTimestamp(p.endMs) } } },
+    {
+      eventId: '',
+      payload: {
+        $case: 'sessionStart',
+        value: { playerId: p.playerId, sessionId: p.sessionId, country: p.country, ts: millisToTimestamp(p.startMs) },
+      },
+    },
+    {
+      eventId: '',
+      payload: { $case: 'sessionEnd', value: { playerId: p.playerId, sessionId: p.sessionId, ts: millisToTimestamp(p.endMs) } },
+    },
   ]);
 
 const asOriginalJson = (pairs: SessionPair[]): string =>
@@ -84,7 +93,11 @@ try {
   report.line('| ingest events/s (gRPC, batches of 10) | queries/s (half each route, via gateway) | route | p50 | p90 | p99 |');
   report.line('|---|---|---|---|---|---|');
   const countries = busyCountries;
-  for (const [eventsPerSecond, queriesPerSecond] of [[0, 200], [1000, 100], [2000, 200]] as const) {
+  for (const [eventsPerSecond, queriesPerSecond] of [
+    [0, 200],
+    [1000, 100],
+    [2000, 200],
+  ] as const) {
     report.progress(`${queriesPerSecond} queries/s during ${eventsPerSecond} events/s`);
     const byCountry = new Latencies();
     const byPlayer = new Latencies();
@@ -106,7 +119,10 @@ try {
       eventsPerSecond ? openLoop(PHASE_SECONDS * 2, eventsPerSecond / 10, ingestGrpc, ingestLatency) : Promise.resolve(),
       openLoop(PHASE_SECONDS * 2, queriesPerSecond, query, new Latencies()),
     ]);
-    const rows = [['GET /by-country/{c}/1', byCountry], ['GET /by-player/{p}', byPlayer]] as Array<[string, Latencies]>;
+    const rows = [
+      ['GET /by-country/{c}/1', byCountry],
+      ['GET /by-player/{p}', byPlayer],
+    ] as Array<[string, Latencies]>;
     if (eventsPerSecond) rows.push(['ingest batch of 10', ingestLatency]);
     for (const [name, l] of rows) {
       report.line(
@@ -120,12 +136,17 @@ try {
   report.line('| path | concurrency | events/s | batch p50 | batch p99 |');
   report.line('|---|---|---|---|---|');
   const throughput: Record<string, number> = {};
-  for (const [name, task] of [['gRPC → ingest', ingestGrpc], ['HTTP /event-handler → gateway', ingestHttp]] as const) {
+  for (const [name, task] of [
+    ['gRPC → ingest', ingestGrpc],
+    ['HTTP /event-handler → gateway', ingestHttp],
+  ] as const) {
     for (const concurrency of [4, 16, 64]) {
       report.progress(`${name}, ${concurrency} in flight`);
       const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, concurrency, task);
       throughput[`${name}/${concurrency}`] = perSecond * 10;
-      report.line(`| ${name} | ${concurrency} | ${Math.round(perSecond * 10)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`);
+      report.line(
+        `| ${name} | ${concurrency} | ${Math.round(perSecond * 10)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`,
+      );
     }
   }
 
@@ -136,15 +157,24 @@ try {
   const raw = await closedLoop(PHASE_SECONDS, 64, async () => {
     const p = newPair();
     const now = Date.now();
-    await store.writeHalf({ kind: 'start', playerId: p.playerId, sessionId: p.sessionId, country: p.country, tsUs: p.startMs * 1000 }, ttlSecondsFor(p.startMs, now));
+    await store.writeHalf(
+      { kind: 'start', playerId: p.playerId, sessionId: p.sessionId, country: p.country, tsUs: p.startMs * 1000 },
+      ttlSecondsFor(p.startMs, now),
+    );
     await store.writeHalf({ kind: 'end', playerId: p.playerId, sessionId: p.sessionId, tsUs: p.endMs * 1000 }, ttlSecondsFor(p.endMs, now));
-    await store.writeCompleted(p.playerId, { sessionId: p.sessionId, country: p.country, startUs: p.startMs * 1000, endUs: p.endMs * 1000 }, ttlSecondsFor(p.startMs, now));
+    await store.writeCompleted(
+      p.playerId,
+      { sessionId: p.sessionId, country: p.country, startUs: p.startMs * 1000, endUs: p.endMs * 1000 },
+      ttlSecondsFor(p.startMs, now),
+    );
   });
   await cassandra.shutdown();
   const rawEvents = raw.perSecond * 2;
   report.line(`| raw cassandra-driver, same rows, no checks | 64 | ${Math.round(rawEvents)} | | |`);
   const best = Math.max(...Object.values(throughput));
-  report.line(`\nBest service ingest: ${Math.round(best)} events/s = ${((best / rawEvents) * 100).toFixed(0)}% of the raw driver (target ≥ 50%).\n`);
+  report.line(
+    `\nBest service ingest: ${Math.round(best)} events/s = ${((best / rawEvents) * 100).toFixed(0)}% of the raw driver (target ≥ 50%).\n`,
+  );
 
   report.appendToDocs();
 } finally {

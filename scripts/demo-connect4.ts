@@ -28,7 +28,9 @@ async function post(route: string, file: string): Promise<void> {
   } as RequestInit);
   const answer = await response.text();
   if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${answer}`);
-  console.log(`POST ${route} (${file.split('/').pop()}): ${answer.slice(0, 200)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `POST ${route} (${file.split('/').pop()}): ${answer.slice(0, 200)} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function get<T>(route: string): Promise<T> {
@@ -56,7 +58,9 @@ const firstMove = await get<{ columns: Array<Record<string, unknown>>; best_colu
 table(`First-move columns (best: column ${firstMove.best_column})`, firstMove.columns);
 const byNationality = await get<{ nationalities: Array<Record<string, unknown>> }>('/connect4/games-by-nationality');
 table('Games by nationality', byNationality.nationalities);
-const singles = await get<{ players: Array<Record<string, unknown>>; next_page_token: string }>('/connect4/single-game-players?page_size=10');
+const singles = await get<{ players: Array<Record<string, unknown>>; next_page_token: string }>(
+  '/connect4/single-game-players?page_size=10',
+);
 table('Players with exactly one game (first 10; ?format=csv for all)', singles.players);
 const csv = await (await fetch(`${gateway}/connect4/single-game-players?format=csv`)).text();
 console.log(`\n${csv.trim().split('\n').length - 1} players with exactly one game in all (GET /connect4/single-game-players?format=csv)`);

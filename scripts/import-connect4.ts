@@ -33,11 +33,15 @@ async function run(what: string, file: string, upload: (onProgress: (tally: Uplo
     last = performance.now();
     const seconds = (last - started) / 1000;
     const done = progress.stored + progress.duplicate + progress.rejected;
-    console.log(`  ${done} ${what} (${Math.round(done / seconds)}/s): ${progress.stored} stored, ${progress.duplicate} duplicate, ${progress.rejected} rejected; RSS ${rssMb()} MB`);
+    console.log(
+      `  ${done} ${what} (${Math.round(done / seconds)}/s): ${progress.stored} stored, ${progress.duplicate} duplicate, ${progress.rejected} rejected; RSS ${rssMb()} MB`,
+    );
   });
   const seconds = (performance.now() - started) / 1000;
   const done = tally.stored + tally.duplicate + tally.rejected;
-  console.log(`${what}: ${tally.stored} stored, ${tally.duplicate} duplicate, ${tally.rejected} rejected in ${seconds.toFixed(1)} s (${Math.round(done / seconds)}/s); RSS ${rssMb()} MB`);
+  console.log(
+    `${what}: ${tally.stored} stored, ${tally.duplicate} duplicate, ${tally.rejected} rejected in ${seconds.toFixed(1)} s (${Math.round(done / seconds)}/s); RSS ${rssMb()} MB`,
+  );
   for (const rejection of tally.rejections.slice(0, 10)) console.log(`  line ${rejection.line} (${rejection.id}): ${rejection.reason}`);
   if (tally.rejected > 10) console.log(`  … and ${tally.rejected - 10} more rejected`);
 }

@@ -4,7 +4,13 @@ import { Replay, type Board } from '../../services/games/game-rules.js';
  * Legal random games on `board`, as rows of the games CSV: two distinct players from a pool of `players`, random
  * non-full columns until a move makes `connect` in a row (win) or the board is full (draw).
  */
-export function* generatedGameRows(count: number, players: number, board: Board, idPrefix = 'gen-', random = Math.random): Generator<string> {
+export function* generatedGameRows(
+  count: number,
+  players: number,
+  board: Board,
+  idPrefix = 'gen-',
+  random = Math.random,
+): Generator<string> {
   const pick = () => `gen-player-${Math.floor(random() * players)}`;
   for (let index = 0; index < count; index++) {
     const first = pick();

@@ -15,7 +15,12 @@ export class GamesClient {
   }
 
   importGames = async (games: GameMessage[]): Promise<ItemOutcome[]> =>
-    (await this.rpc.importGames({ games: games.map((game) => ({ ...game, result: game.result as number })) }, { timeoutMs: CALL_DEADLINE_MS })).results;
+    (
+      await this.rpc.importGames(
+        { games: games.map((game) => ({ ...game, result: game.result as number })) },
+        { timeoutMs: CALL_DEADLINE_MS },
+      )
+    ).results;
 
   importPlayers = async (players: PlayerFields[]): Promise<ItemOutcome[]> =>
     (await this.rpc.importPlayers({ players }, { timeoutMs: CALL_DEADLINE_MS })).results;

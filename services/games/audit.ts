@@ -5,7 +5,7 @@ import { dayTotalsKey } from './aggregates.js';
 import { decodeContent } from './game-content.js';
 import { dayOf, RECOVER_AFTER_MS, type GameImporter } from './game-import.js';
 import { SINGLE_GAME_LIST } from './single-game-list.js';
-import type { GamesStore, Outcome, SingleGameRow } from './store.js';
+import type { GamesStore, Outcome } from './store.js';
 import { addTotals, countGame, differences, emptyTotals, scaledTotals, UNKNOWN_NATIONALITY, type Totals } from './totals.js';
 
 export interface AuditReport {
@@ -45,7 +45,8 @@ export class GameAudit {
       }
     }
     const nationality = new Map<string, string>();
-    for await (const profile of this.store.allNationalities()) nationality.set(profile.playerId, profile.nationality || UNKNOWN_NATIONALITY);
+    for await (const profile of this.store.allNationalities())
+      nationality.set(profile.playerId, profile.nationality || UNKNOWN_NATIONALITY);
     onProgress?.(`${nationality.size} profiles read`);
 
     const expected = emptyTotals();
@@ -70,8 +71,8 @@ export class GameAudit {
     const singleGamePlayers: string[] = [];
     const listed = new Set<string>();
     const extra: string[] = [];
-    for (let after = '', page: SingleGameRow[] = []; ; after = page[page.length - 1]!.playerId) {
-      page = await this.store.singleGamePlayers(after, SINGLE_PAGE);
+    for (let after = ''; ;) {
+      const page = await this.store.singleGamePlayers(after, SINGLE_PAGE);
       for (const row of page) {
         listed.add(row.playerId);
         const truth = gamesOf.get(row.playerId);
@@ -83,6 +84,7 @@ export class GameAudit {
         }
       }
       if (page.length < SINGLE_PAGE) break;
+      after = page[page.length - 1]!.playerId;
     }
     const missing = [...gamesOf].filter(([playerId, truth]) => truth.count === 1 && !listed.has(playerId));
     for (const [playerId] of missing) singleGamePlayers.push(`${playerId}: has one game but is not listed`);

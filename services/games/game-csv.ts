@@ -29,7 +29,13 @@ const wholeNumber = /^\d{1,9}$/;
 export async function* readGamesCsv(lines: AsyncIterable<CsvLine>): AsyncGenerator<CsvGame> {
   const { columns, rows } = await openCsv(lines, GAMES_CSV_HEADER);
   const index = (name: (typeof GAMES_CSV_HEADER)[number]) => columns.indexOf(name);
-  const at = { gameId: index('game_id'), playerId: index('player_id'), moveNumber: index('move_number'), column: index('column'), result: index('result') };
+  const at = {
+    gameId: index('game_id'),
+    playerId: index('player_id'),
+    moveNumber: index('move_number'),
+    column: index('column'),
+    result: index('result'),
+  };
   let game: CsvGame | undefined;
   let resultLines: number[] = [];
   for await (const { fields, line } of rows) {
@@ -74,7 +80,10 @@ function finish(game: CsvGame, resultLines: number[]): CsvGame {
   if (resultLines.length === 0) {
     game.problem = { rule: 'result: missing; the last move of a game carries win or draw', line: game.line };
   } else if (resultLines.length > 1) {
-    game.problem = { rule: `result: set on more than one move (lines ${resultLines.join(', ')}); only the last move carries it`, line: resultLines[1]! };
+    game.problem = {
+      rule: `result: set on more than one move (lines ${resultLines.join(', ')}); only the last move carries it`,
+      line: resultLines[1]!,
+    };
   } else {
     const last = Math.max(...game.moves.map((move) => move.moveNumber));
     const carrier = game.moves.find((move) => move.line === resultLines[0])!;

@@ -45,7 +45,13 @@ export class GameImporter {
     const day = dayOf(startedMs);
     const partId = `import-${randomUUID()}`;
     const ttl = ttlSecondsFor(startedMs, startedMs);
-    await this.store.openPart(day, partId, startedMs, games.map((game) => game.gameId), ttl);
+    await this.store.openPart(
+      day,
+      partId,
+      startedMs,
+      games.map((game) => game.gameId),
+      ttl,
+    );
     if (signal?.aborted) throw new StorageTooSlowError('the caller went away; retry');
     const contents = games.map(encodeContent);
     const taken = await this.store.claimGames(
@@ -61,7 +67,12 @@ export class GameImporter {
       return { kind: 'duplicate' };
     });
     if (this.clock() - startedMs > WRITER_LIMIT_MS) throw new StorageTooSlowError('import took too long; retry');
-    await this.finishPart(day, partId, startedMs, games.filter((_, index) => outcomes[index]!.kind === 'stored'));
+    await this.finishPart(
+      day,
+      partId,
+      startedMs,
+      games.filter((_, index) => outcomes[index]!.kind === 'stored'),
+    );
     // A duplicate may be held by a part whose writer died: finish it now, so that this answer's games all count.
     for (const holder of holders.values()) await this.settlePart(holder.day, holder.partId, signal);
     return outcomes;
@@ -110,8 +121,16 @@ export class GameImporter {
     const ttl = ttlSecondsFor(startedMs, this.clock());
     await mapConcurrently(games, STATEMENTS_IN_FLIGHT / 2, (game) =>
       Promise.all([
-        this.store.writePlayerGame(game.firstPlayer, { gameId: game.gameId, opponentId: game.secondPlayer, outcome: outcomeFor(game, game.firstPlayer), importedMs: startedMs }, ttl),
-        this.store.writePlayerGame(game.secondPlayer, { gameId: game.gameId, opponentId: game.firstPlayer, outcome: outcomeFor(game, game.secondPlayer), importedMs: startedMs }, ttl),
+        this.store.writePlayerGame(
+          game.firstPlayer,
+          { gameId: game.gameId, opponentId: game.secondPlayer, outcome: outcomeFor(game, game.firstPlayer), importedMs: startedMs },
+          ttl,
+        ),
+        this.store.writePlayerGame(
+          game.secondPlayer,
+          { gameId: game.gameId, opponentId: game.firstPlayer, outcome: outcomeFor(game, game.secondPlayer), importedMs: startedMs },
+          ttl,
+        ),
       ]),
     );
     const players = [...new Set(games.flatMap((game) => [game.firstPlayer, game.secondPlayer]))];

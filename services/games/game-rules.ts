@@ -51,7 +51,8 @@ export function validateGame(game: GameInput, board: Board): ValidGame | GamePro
   if (game.result === undefined) return whole('result: must be win or draw');
   const cells = board.columns * board.rows;
   if (game.moves.length < 2) return whole(`moves: two players take turns, so a game has at least 2 moves, got ${game.moves.length}`);
-  if (game.moves.length > cells) return whole(`moves: at most ${cells} moves fit on the ${board.columns}×${board.rows} board, got ${game.moves.length}`);
+  if (game.moves.length > cells)
+    return whole(`moves: at most ${cells} moves fit on the ${board.columns}×${board.rows} board, got ${game.moves.length}`);
 
   const ordered = [...game.moves].sort((a, b) => a.moveNumber - b.moveNumber);
   for (let index = 0; index < ordered.length; index++) {
@@ -72,7 +73,10 @@ export function validateGame(game: GameInput, board: Board): ValidGame | GamePro
       return problem(`player_id: two players take turns, but move 2 is by ${firstPlayer} again`, 2);
     }
     if (move.playerId !== turnOf) {
-      return problem(`player_id: two players take turns, so move ${move.moveNumber} is ${turnOf}'s, not ${move.playerId}'s`, move.moveNumber);
+      return problem(
+        `player_id: two players take turns, so move ${move.moveNumber} is ${turnOf}'s, not ${move.playerId}'s`,
+        move.moveNumber,
+      );
     }
   }
 
@@ -85,7 +89,10 @@ export function validateGame(game: GameInput, board: Board): ValidGame | GamePro
     const placed = replay.drop(move.column, move.moveNumber % 2);
     if (!placed) return problem(`column: column ${move.column} is already full (${board.rows} rows)`, move.moveNumber);
     if (replay.wins(placed, board.connect) && move.moveNumber < last) {
-      return problem(`moves: move ${move.moveNumber} makes ${board.connect} in a row, so the game ended there, yet it goes on to move ${last}`, move.moveNumber);
+      return problem(
+        `moves: move ${move.moveNumber} makes ${board.connect} in a row, so the game ended there, yet it goes on to move ${last}`,
+        move.moveNumber,
+      );
     }
   }
 

@@ -24,8 +24,16 @@ export async function* readPlayersCsv(lines: AsyncIterable<CsvLine>): AsyncGener
   const { columns, rows } = await openCsv(lines, PLAYERS_CSV_HEADER);
   const at = (name: (typeof PLAYERS_CSV_HEADER)[number]) => columns.indexOf(name);
   for await (const { fields, line } of rows) {
-    const player = { playerId: fields[at('player_id')] ?? '', nationality: fields[at('country')] ?? '', name: '', email: '', gender: fields[at('gender')] ?? '' };
-    yield fields.length === columns.length ? { player, line } : { player, line, problem: `row: expected ${columns.length} fields (${columns.join(',')}), got ${fields.length}` };
+    const player = {
+      playerId: fields[at('player_id')] ?? '',
+      nationality: fields[at('country')] ?? '',
+      name: '',
+      email: '',
+      gender: fields[at('gender')] ?? '',
+    };
+    yield fields.length === columns.length
+      ? { player, line }
+      : { player, line, problem: `row: expected ${columns.length} fields (${columns.join(',')}), got ${fields.length}` };
   }
 }
 
@@ -41,7 +49,8 @@ export function readUserApiPlayers(body: unknown): ReadPlayer[] {
 
 function readElement(element: unknown, line: number): ReadPlayer {
   const empty = { playerId: '', nationality: '', name: '', email: '', gender: '' };
-  if (typeof element !== 'object' || element === null) return { player: empty, line, problem: `[${line}]: must be an object with id and data` };
+  if (typeof element !== 'object' || element === null)
+    return { player: empty, line, problem: `[${line}]: must be an object with id and data` };
   const { id, data } = element as { id?: unknown; data?: Record<string, unknown> };
   const playerId = typeof id === 'number' || typeof id === 'string' ? String(id) : '';
   if (playerId === '') return { player: empty, line, problem: `[${line}].id: is required, a number or a string` };

@@ -23,7 +23,9 @@ export function gamesRoutes({ config, cassandra, cache, logger, onClose }: Servi
   const importer = new GameImporter(store, cache, clock, logger);
   const aggregates = new Aggregates(store, cache, () => dayOf(clock()));
   const recovery = setInterval(() => {
-    importer.recoverAbandonedParts().catch((error: unknown) => logger.warn({ err: error }, 'recovering import parts failed; trying again later'));
+    importer
+      .recoverAbandonedParts()
+      .catch((error: unknown) => logger.warn({ err: error }, 'recovering import parts failed; trying again later'));
   }, RECOVERY_INTERVAL_MS);
   recovery.unref();
   onClose(async () => clearInterval(recovery));

@@ -64,8 +64,7 @@ const cql = {
     'INSERT INTO games_by_bucket (bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
   readClaim: 'SELECT content, part_id, day, imported_ms FROM games_by_bucket WHERE bucket = ? AND game_id = ?',
   allClaims: 'SELECT game_id, content, imported_ms FROM games_by_bucket',
-  writePlayerGame:
-    'INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  writePlayerGame: 'INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?',
   playerGames: 'SELECT game_id, opponent_id, outcome, imported_ms FROM games_by_player WHERE player_id = ? LIMIT ?',
   everyPlayerGame: 'SELECT game_id, opponent_id, outcome, imported_ms FROM games_by_player WHERE player_id = ?',
   addSingle: `INSERT INTO single_game_players (shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?) USING TIMESTAMP ${SINGLE_ADDED_AT} AND TTL ?`,
@@ -75,8 +74,7 @@ const cql = {
   gamesHeld: 'SELECT player_id, game_id FROM games_by_player WHERE player_id IN ? PER PARTITION LIMIT 2',
   writeProfile: 'INSERT INTO players_by_id (player_id, nationality, name, email, gender) VALUES (?, ?, ?, ?, ?) USING TTL ?',
   allProfiles: 'SELECT player_id, nationality FROM players_by_id',
-  openPart:
-    "INSERT INTO game_aggregate_parts (day, part_id, state, started_ms, candidates) VALUES (?, ?, 'open', ?, ?) USING TTL ?",
+  openPart: "INSERT INTO game_aggregate_parts (day, part_id, state, started_ms, candidates) VALUES (?, ?, 'open', ?, ?) USING TTL ?",
   indexOpenPart: 'INSERT INTO open_aggregate_parts (day, part_id, started_ms) VALUES (?, ?, ?) USING TTL ?',
   finishPart: "INSERT INTO game_aggregate_parts (day, part_id, state, started_ms, totals) VALUES (?, ?, 'final', ?, ?) USING TTL ?",
   unindexOpenPart: 'DELETE FROM open_aggregate_parts WHERE day = ? AND part_id = ?',
@@ -137,7 +135,11 @@ export class GamesStore {
   }
 
   async writePlayerGame(playerId: string, game: PlayerGame, ttlSeconds: number): Promise<void> {
-    await this.client.execute(cql.writePlayerGame, [playerId, game.gameId, game.opponentId, game.outcome, game.importedMs, ttlSeconds], upsert);
+    await this.client.execute(
+      cql.writePlayerGame,
+      [playerId, game.gameId, game.opponentId, game.outcome, game.importedMs, ttlSeconds],
+      upsert,
+    );
   }
 
   /** Up to `limit` games of a player, by game id. */
@@ -154,7 +156,11 @@ export class GamesStore {
   }
 
   async addSingleGamePlayer(row: SingleGameRow, ttlSeconds: number): Promise<void> {
-    await this.client.execute(cql.addSingle, [shardOf(row.playerId, SINGLE_PLAYER_SHARDS), row.playerId, row.gameId, row.outcome, ttlSeconds], upsert);
+    await this.client.execute(
+      cql.addSingle,
+      [shardOf(row.playerId, SINGLE_PLAYER_SHARDS), row.playerId, row.gameId, row.outcome, ttlSeconds],
+      upsert,
+    );
   }
 
   async removeSingleGamePlayer(playerId: string): Promise<void> {
@@ -167,7 +173,9 @@ export class GamesStore {
       singleShards.map((shard) => this.client.execute(cql.singlesAfter, [shard, afterPlayerId, limit], { ...read, fetchSize: limit })),
     );
     return pages
-      .flatMap((page) => page.rows.map((row) => ({ playerId: row.get('player_id'), gameId: row.get('game_id'), outcome: row.get('outcome') as Outcome })))
+      .flatMap((page) =>
+        page.rows.map((row) => ({ playerId: row.get('player_id'), gameId: row.get('game_id'), outcome: row.get('outcome') as Outcome })),
+      )
       .sort((a, b) => (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0))
       .slice(0, limit);
   }
@@ -178,7 +186,13 @@ export class GamesStore {
     for (const result of await this.inSlices(cql.readProfiles, playerIds)) {
       for (const row of result.rows) {
         const playerId = row.get('player_id') as string;
-        profiles.set(playerId, { playerId, nationality: row.get('nationality') ?? '', name: row.get('name') ?? '', email: row.get('email') ?? '', gender: row.get('gender') ?? '' });
+        profiles.set(playerId, {
+          playerId,
+          nationality: row.get('nationality') ?? '',
+          name: row.get('name') ?? '',
+          email: row.get('email') ?? '',
+          gender: row.get('gender') ?? '',
+        });
       }
     }
     return profiles;
@@ -194,7 +208,11 @@ export class GamesStore {
   }
 
   async writeProfile(player: PlayerFields, ttlSeconds: number): Promise<void> {
-    await this.client.execute(cql.writeProfile, [player.playerId, player.nationality, player.name, player.email, player.gender, ttlSeconds], upsert);
+    await this.client.execute(
+      cql.writeProfile,
+      [player.playerId, player.nationality, player.name, player.email, player.gender, ttlSeconds],
+      upsert,
+    );
   }
 
   /** Every profile's nationality (a full scan, for the audit only). */
@@ -227,7 +245,12 @@ export class GamesStore {
     const row = (await this.client.execute(cql.readPart, [day, partId], read)).first();
     if (!row) return undefined;
     const totals = row.get('totals');
-    return { state: row.get('state'), startedMs: Number(row.get('started_ms')), candidates: row.get('candidates') ?? [], totals: totals ? JSON.parse(totals) : undefined };
+    return {
+      state: row.get('state'),
+      startedMs: Number(row.get('started_ms')),
+      candidates: row.get('candidates') ?? [],
+      totals: totals ? JSON.parse(totals) : undefined,
+    };
   }
 
   async partDays(): Promise<number[]> {
@@ -267,9 +290,19 @@ export class GamesStore {
 }
 
 function playerGameOf(row: { get(name: string): unknown }): PlayerGame {
-  return { gameId: row.get('game_id') as string, opponentId: row.get('opponent_id') as string, outcome: row.get('outcome') as Outcome, importedMs: Number(row.get('imported_ms')) };
+  return {
+    gameId: row.get('game_id') as string,
+    opponentId: row.get('opponent_id') as string,
+    outcome: row.get('outcome') as Outcome,
+    importedMs: Number(row.get('imported_ms')),
+  };
 }
 
 function claimOf(row: { get(name: string): unknown }): GameClaim {
-  return { content: row.get('content') as string, partId: row.get('part_id') as string, day: row.get('day') as number, importedMs: Number(row.get('imported_ms')) };
+  return {
+    content: row.get('content') as string,
+    partId: row.get('part_id') as string,
+    day: row.get('day') as number,
+    importedMs: Number(row.get('imported_ms')),
+  };
 }

@@ -38,8 +38,15 @@ export function addTotals(into: Totals, part: Totals): Totals {
 /** `totals` times `factor` (−1 to subtract). */
 export function scaledTotals(totals: Totals, factor: number): Totals {
   return {
-    columns: Object.fromEntries(Object.entries(totals.columns).map(([key, counts]) => [key, counts.map((count) => count * factor) as Totals['columns'][string]])),
-    nationalities: Object.fromEntries(Object.entries(totals.nationalities).map(([key, counts]) => [key, counts.map((count) => count * factor) as Totals['nationalities'][string]])),
+    columns: Object.fromEntries(
+      Object.entries(totals.columns).map(([key, counts]) => [key, counts.map((count) => count * factor) as Totals['columns'][string]]),
+    ),
+    nationalities: Object.fromEntries(
+      Object.entries(totals.nationalities).map(([key, counts]) => [
+        key,
+        counts.map((count) => count * factor) as Totals['nationalities'][string],
+      ]),
+    ),
   };
 }
 
@@ -105,7 +112,15 @@ export interface ColumnAnswer {
 export function firstMoveAnswer(totals: Totals): { columns: ColumnAnswer[]; bestColumn: number } {
   const columns = Object.entries(totals.columns)
     .filter(([, [games]]) => games > 0)
-    .map(([column, [games, wins, losses, draws]]) => ({ column: Number(column), games, firstPlayerWins: wins, firstPlayerLosses: losses, draws, winRate: wins / games, percentileRank: 0 }))
+    .map(([column, [games, wins, losses, draws]]) => ({
+      column: Number(column),
+      games,
+      firstPlayerWins: wins,
+      firstPlayerLosses: losses,
+      draws,
+      winRate: wins / games,
+      percentileRank: 0,
+    }))
     .sort((a, b) => a.column - b.column);
   for (const entry of columns) {
     const others = columns.filter((other) => other !== entry);

@@ -65,7 +65,12 @@ export function uploadGames(
     (game) => ({
       gameId: game.gameId,
       moves: game.moves.map(({ playerId, moveNumber, column }) => ({ playerId, moveNumber, column })),
-      result: game.result === 'win' ? GameResult.GAME_RESULT_WIN : game.result === 'draw' ? GameResult.GAME_RESULT_DRAW : GameResult.GAME_RESULT_UNSPECIFIED,
+      result:
+        game.result === 'win'
+          ? GameResult.GAME_RESULT_WIN
+          : game.result === 'draw'
+            ? GameResult.GAME_RESULT_DRAW
+            : GameResult.GAME_RESULT_UNSPECIFIED,
     }),
     (game, outcome) => game.moves.find((move) => move.moveNumber === outcome.moveNumber)?.line ?? game.line,
     (game) => game.gameId,

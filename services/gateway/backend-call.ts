@@ -1,4 +1,12 @@
-import { create, fromBinary, toBinary, type DescMethodUnary, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import {
+  create,
+  fromBinary,
+  toBinary,
+  type DescMethodUnary,
+  type DescMessage,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import type { BackendChannel } from './backend-channel.js';
 
 /** Calls one unary RPC of a backend with protobuf-es messages: for gateway routes that are not plain forwarding. */

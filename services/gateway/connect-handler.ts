@@ -3,13 +3,13 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { fromBinary, type DescMessage } from '@bufbuild/protobuf';
 import { Code, ConnectError, createConnectRouter, type ConnectRouter } from '@connectrpc/connect';
+import { createAsyncIterable, readAllBytes, type UniversalServerRequest, type UniversalServerResponse } from '@connectrpc/connect/protocol';
 import {
-  createAsyncIterable,
-  readAllBytes,
-  type UniversalServerRequest,
-  type UniversalServerResponse,
-} from '@connectrpc/connect/protocol';
-import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from '@connectrpc/connect-node';
 import type { Logger } from '../shared/logger.js';
 import { boundedMessage } from '../shared/quote.js';
 import { percentEncodeMinimal } from './grpc-message-encoding.js';
@@ -99,7 +99,11 @@ async function checkRequest(
   const encoding = request.header.get(encodingHeader)?.trim().toLowerCase() ?? 'identity';
   // A unary JSON body is left to connect-es, which answers a bad one with a 400 of its own; only enveloped JSON
   // needs the check (its error travels in a gRPC trailer).
-  const parse = format.binary ? (message: Uint8Array) => parseProblem(input, message) : format.framing === 'unary' ? noProblem : jsonProblem;
+  const parse = format.binary
+    ? (message: Uint8Array) => parseProblem(input, message)
+    : format.framing === 'unary'
+      ? noProblem
+      : jsonProblem;
   const problem = format.framing === 'unary' ? parse(bytes) : envelopeProblem(bytes, parse, { encodingHeader, encoding, maxBytes });
   if (!problem) return { request: { ...request, body: createAsyncIterable([bytes]) } };
   const message = boundedMessage(`request: not a valid ${input.typeName} message (${problem})`);
@@ -173,12 +177,7 @@ function envelopeProblem(
   return undefined;
 }
 
-function refusalIn(
-  framing: Framing,
-  contentType: string,
-  code: keyof typeof refusalCodes,
-  message: string,
-): UniversalServerResponse {
+function refusalIn(framing: Framing, contentType: string, code: keyof typeof refusalCodes, message: string): UniversalServerResponse {
   if (framing === 'grpc') {
     const status = { 'grpc-status': refusalCodes[code].grpc, 'grpc-message': percentEncodeMinimal(message) };
     // gRPC-Web reads a trailers-only answer from the headers; gRPC clients on HTTP/2 (grpc-js among them) wait for

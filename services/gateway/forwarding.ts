@@ -16,12 +16,7 @@ export function forwardService(router: ConnectRouter, service: DescService, back
     switch (method.methodKind) {
       case 'unary':
         implementation[method.localName] = async (request, context) => {
-          const bytes = await backend.unary(
-            path,
-            toBinary(method.input, request),
-            context.signal,
-            context.timeoutMs(),
-          );
+          const bytes = await backend.unary(path, toBinary(method.input, request), context.signal, context.timeoutMs());
           return fromBinary(method.output, bytes);
         };
         break;

@@ -10,9 +10,7 @@ export class BackendHealthChecker {
   }
 
   async check(timeoutMs = 1000): Promise<{ serving: boolean; backends: Record<string, HealthReport> }> {
-    const reports = await Promise.all(
-      this.probes.map(async ([name, probe]) => [name, await probe.check(timeoutMs)] as const),
-    );
+    const reports = await Promise.all(this.probes.map(async ([name, probe]) => [name, await probe.check(timeoutMs)] as const));
     return {
       serving: reports.every(([, report]) => report.status === 'SERVING'),
       backends: Object.fromEntries(reports),

@@ -8,10 +8,7 @@ import { connectRoutes, plainRoutes } from './routes.js';
 
 const config = loadConfig();
 const logger = createLogger('gateway', config.logLevel);
-const addresses = Object.fromEntries(backendNames.map((name) => [name, config.services[name].address])) as Record<
-  BackendName,
-  string
->;
+const addresses = Object.fromEntries(backendNames.map((name) => [name, config.services[name].address])) as Record<BackendName, string>;
 const channels = Object.fromEntries(
   backendNames.map((name) => [name, new BackendChannel(addresses[name], config.gateway.defaultDeadlineMs)]),
 ) as Record<BackendName, BackendChannel>;

@@ -85,7 +85,13 @@ export class MicroCache<T> {
   }
 
   private settled(value: T, startedAt: number): Entry<T> {
-    return { value: Promise.resolve(value), startedAt, refreshAt: startedAt + this.refreshAfterMs, expires: startedAt + this.maxAgeMs, refreshing: false };
+    return {
+      value: Promise.resolve(value),
+      startedAt,
+      refreshAt: startedAt + this.refreshAfterMs,
+      expires: startedAt + this.maxAgeMs,
+      refreshing: false,
+    };
   }
 
   private evictExpired(now: number): void {

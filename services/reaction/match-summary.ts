@@ -26,9 +26,7 @@ export class MatchSummaries {
     const hours = await this.store.reactionHours(matchId);
     const perHour = await mapConcurrently(hours, 8, async (hourMs) =>
       hourMs + HOUR_MS <= now
-        ? this.cache.getOrComputeCounts(matchHourKey(matchId, hourMs), CLOSED_HOUR_TTL_MS, () =>
-            this.store.countReactions(matchId, hourMs),
-          )
+        ? this.cache.getOrComputeCounts(matchHourKey(matchId, hourMs), CLOSED_HOUR_TTL_MS, () => this.store.countReactions(matchId, hourMs))
         : this.store.countReactions(matchId, hourMs),
     );
     const totals = addCounts(perHour);
@@ -36,9 +34,7 @@ export class MatchSummaries {
     const fromUs = (now - RATE_WINDOW_MS) * 1000;
     const recentHours = [...new Set([hourOf(now - RATE_WINDOW_MS), hourOf(now)])].filter((h) => hours.includes(h));
     const recentCounts = await Promise.all(
-      recentHours.map((hourMs) =>
-        this.store.countReactions(matchId, hourMs, { emoticons: emoticonNames, fromUs, toUs: now * 1000 }),
-      ),
+      recentHours.map((hourMs) => this.store.countReactions(matchId, hourMs, { emoticons: emoticonNames, fromUs, toUs: now * 1000 })),
     );
     const recent = [...addCounts(recentCounts).values()].reduce((sum, n) => sum + n, 0);
 

@@ -37,13 +37,10 @@ const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
 
 const cql = {
-  findEngagement:
-    'SELECT event_id FROM engagements_by_hour WHERE hour = ? AND shard = ? AND kind = ? AND event_id = ?',
-  writeEngagement:
-    'INSERT INTO engagements_by_hour (hour, shard, kind, event_id, username, ts) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  findEngagement: 'SELECT event_id FROM engagements_by_hour WHERE hour = ? AND shard = ? AND kind = ? AND event_id = ?',
+  writeEngagement: 'INSERT INTO engagements_by_hour (hour, shard, kind, event_id, username, ts) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
   writeEngagedUser: 'INSERT INTO engaged_users_by_hour (hour, shard, username) VALUES (?, ?, ?) USING TTL ?',
-  countEngagements:
-    'SELECT kind, COUNT(*) AS n FROM engagements_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard, kind',
+  countEngagements: 'SELECT kind, COUNT(*) AS n FROM engagements_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard, kind',
   countEngagedUsers: 'SELECT COUNT(*) AS n FROM engaged_users_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard',
   findReaction:
     'SELECT event_id FROM reactions_by_match ' +
@@ -76,11 +73,7 @@ export class ReactionStore {
   /** Adds the user to the hour's distinct users (idempotent, so harmless for a duplicate event). */
   async writeEngagedUser(row: EngagementRow, ttlSeconds: number): Promise<void> {
     const hour = new Date(hourOf(row.tsMs));
-    await this.client.execute(
-      cql.writeEngagedUser,
-      [hour, shardOf(row.username, ENGAGEMENT_SHARDS), row.username, ttlSeconds],
-      upsert,
-    );
+    await this.client.execute(cql.writeEngagedUser, [hour, shardOf(row.username, ENGAGEMENT_SHARDS), row.username, ttlSeconds], upsert);
   }
 
   /** Stores the event itself; written after its user, so that once it is found the whole event is stored. */

@@ -1,9 +1,5 @@
 import { checkId, checkTime, type Rejection } from '../shared/event-rules.js';
-import {
-  EngagementKind,
-  type EngagementEnvelope,
-  type ReactionEnvelope,
-} from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { EngagementKind, type EngagementEnvelope, type ReactionEnvelope } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { emoticonName } from './emoticons.js';
 import type { EngagementRow, ReactionRow } from './store.js';
 

@@ -44,8 +44,7 @@ const cql = {
     'INSERT INTO mode_presence_by_user (user_id, state, version, area_code, mode) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
   replacePresence:
     'UPDATE mode_presence_by_user USING TTL ? SET state = ?, version = ?, area_code = ?, mode = ? WHERE user_id = ? IF version = ?',
-  enterArea:
-    'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id) VALUES (?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?',
+  enterArea: 'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id) VALUES (?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?',
   leaveArea: 'DELETE FROM mode_active_users_by_area USING TIMESTAMP ? WHERE area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
   countActive: 'SELECT mode, COUNT(*) AS n FROM mode_active_users_by_area WHERE area_code = ? AND shard = 0 GROUP BY mode',
   writeLogin:

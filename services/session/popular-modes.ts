@@ -19,7 +19,10 @@ export class PopularModes {
   /** Modes by users active in them now: one read of the area's index of active users. */
   async active(areaCode: string, limit: number): Promise<ModePopularity[]> {
     const counts = await this.store.countActive(areaCode);
-    return ranked([...counts].map(([mode, players]) => ({ mode, players, logins: 0 })), limit);
+    return ranked(
+      [...counts].map(([mode, players]) => ({ mode, players, logins: 0 })),
+      limit,
+    );
   }
 
   /** Modes by distinct users who logged in during [now − hours, now], exact to the event time. */
@@ -30,7 +33,11 @@ export class PopularModes {
     return ranked(all, limit);
   }
 
-  private async countWindow(areaCode: string, hours: number, now: number): Promise<Array<{ mode: string; players: number; logins: number }>> {
+  private async countWindow(
+    areaCode: string,
+    hours: number,
+    now: number,
+  ): Promise<Array<{ mode: string; players: number; logins: number }>> {
     const fromUs = (now - hours * HOUR_MS) * 1000;
     const toUs = now * 1000;
     const hourList = await this.store.loginHoursSince(areaCode, hourOf(now - hours * HOUR_MS));

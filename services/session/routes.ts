@@ -4,11 +4,7 @@ import type { ServiceContext } from '../shared/service.js';
 import { TokenSigner } from '../shared/signed-token.js';
 import { millisToTimestamp, systemClock } from '../shared/time.js';
 import { WatchHub } from '../shared/watch-hub.js';
-import {
-  SessionServiceService,
-  protobufPackage,
-  type WatchPopularModesResponse,
-} from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { SessionServiceService, protobufPackage, type WatchPopularModesResponse } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { CountSessionStartsHandler } from './handlers/count-session-starts.js';
 import { ListCompletedSessionsHandler } from './handlers/list-completed-sessions.js';
 import { ListPopularModesHandler, MAX_MODES_LIMIT } from './handlers/list-popular-modes.js';

@@ -46,18 +46,14 @@ const read = { prepare: true };
 
 const cql = {
   readParts: 'SELECT country, start_us, end_us FROM session_parts_by_player WHERE player_id = ? AND session_id = ?',
-  writeStartPart:
-    'INSERT INTO session_parts_by_player (player_id, session_id, country, start_us) VALUES (?, ?, ?, ?) USING TTL ?',
+  writeStartPart: 'INSERT INTO session_parts_by_player (player_id, session_id, country, start_us) VALUES (?, ?, ?, ?) USING TTL ?',
   writeEndPart: 'INSERT INTO session_parts_by_player (player_id, session_id, end_us) VALUES (?, ?, ?) USING TTL ?',
   writeStartByCountry:
-    'INSERT INTO session_starts_by_country_hour (country, hour, start_us, session_id, player_id) ' +
-    'VALUES (?, ?, ?, ?, ?) USING TTL ?',
-  writeStartByHour:
-    'INSERT INTO session_starts_by_hour (hour, shard, country, start_us, session_id) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+    'INSERT INTO session_starts_by_country_hour (country, hour, start_us, session_id, player_id) ' + 'VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  writeStartByHour: 'INSERT INTO session_starts_by_hour (hour, shard, country, start_us, session_id) VALUES (?, ?, ?, ?, ?) USING TTL ?',
   writeStartHour: 'INSERT INTO session_start_hours (scope, hour) VALUES (?, ?) USING TTL ?',
   writeCompleted:
-    'INSERT INTO completed_sessions_by_player (player_id, start_us, session_id, end_us, country) ' +
-    'VALUES (?, ?, ?, ?, ?) USING TTL ?',
+    'INSERT INTO completed_sessions_by_player (player_id, start_us, session_id, end_us, country) ' + 'VALUES (?, ?, ?, ?, ?) USING TTL ?',
   startHours: 'SELECT hour FROM session_start_hours WHERE scope = ? AND hour >= ? AND hour <= ?',
   countStarts:
     'SELECT country, COUNT(*) AS starts FROM session_starts_by_hour ' +
@@ -65,8 +61,7 @@ const cql = {
   listStarts:
     'SELECT session_id, player_id, start_us FROM session_starts_by_country_hour ' +
     'WHERE country = ? AND hour = ? AND start_us >= ? AND start_us <= ?',
-  listCompleted:
-    'SELECT session_id, country, start_us, end_us FROM completed_sessions_by_player WHERE player_id = ? LIMIT ?',
+  listCompleted: 'SELECT session_id, country, start_us, end_us FROM completed_sessions_by_player WHERE player_id = ? LIMIT ?',
 };
 
 /** The session service's tables: the only code that speaks CQL for sessions. */
@@ -100,11 +95,7 @@ export class SessionStore {
     const hour = new Date(hourOf(half.tsUs / 1000));
     const country = half.country!;
     await Promise.all([
-      this.client.execute(
-        cql.writeStartByCountry,
-        [country, hour, ts, half.sessionId, half.playerId, ttlSeconds],
-        upsert,
-      ),
+      this.client.execute(cql.writeStartByCountry, [country, hour, ts, half.sessionId, half.playerId, ttlSeconds], upsert),
       this.client.execute(
         cql.writeStartByHour,
         [hour, shardOf(half.sessionId, COUNT_SHARDS), country, ts, half.sessionId, ttlSeconds],
@@ -133,24 +124,17 @@ export class SessionStore {
 
   /** Hours (ms, newest first) in [fromHour, toHour] that hold starts of a country, or of any country. */
   async startHours(country: string | undefined, fromHourMs: number, toHourMs: number): Promise<number[]> {
-    const result = await this.client.execute(
-      cql.startHours,
-      [country ?? ALL_COUNTRIES, new Date(fromHourMs), new Date(toHourMs)],
-      { ...read, fetchSize: 10_000 },
-    );
+    const result = await this.client.execute(cql.startHours, [country ?? ALL_COUNTRIES, new Date(fromHourMs), new Date(toHourMs)], {
+      ...read,
+      fetchSize: 10_000,
+    });
     return result.rows.map((row) => (row.hour as Date).getTime());
   }
 
   /** Starts per country in one hour whose time lies in [fromUs, toUs]. */
   async countStarts(hourMs: number, fromUs: number, toUs: number): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const params = [
-      new Date(hourMs),
-      shards,
-      countryCodes,
-      cassandra.types.Long.fromNumber(fromUs),
-      cassandra.types.Long.fromNumber(toUs),
-    ];
+    const params = [new Date(hourMs), shards, countryCodes, cassandra.types.Long.fromNumber(fromUs), cassandra.types.Long.fromNumber(toUs)];
     let pageState: string | undefined;
     do {
       const result = await this.client.execute(cql.countStarts, params, { ...read, fetchSize: 5000, pageState });

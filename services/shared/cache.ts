@@ -68,7 +68,9 @@ export class ResponseCache {
       const current = await this.redis.get(key);
       if (current) return current;
       const fresh = randomUUID();
-      return (await this.redis.set(key, fresh, 'PX', GENERATION_TTL_MS, 'NX')) === 'OK' ? fresh : ((await this.redis.get(key)) ?? undefined);
+      return (await this.redis.set(key, fresh, 'PX', GENERATION_TTL_MS, 'NX')) === 'OK'
+        ? fresh
+        : ((await this.redis.get(key)) ?? undefined);
     } catch (error) {
       this.logFailure('redis read failed; computing the answer', error);
       return undefined;

@@ -95,8 +95,10 @@ function readBoard(env: NodeJS.ProcessEnv): Config['connect4Board'] {
   const columns = readInt(env, 'CONNECT4_COLUMNS', 4);
   const rows = readInt(env, 'CONNECT4_ROWS', 4);
   const connect = readInt(env, 'CONNECT4_CONNECT', 4);
-  if (columns < 1 || columns > 32 || rows < 1 || rows > 32) throw new Error(`CONNECT4_COLUMNS and CONNECT4_ROWS must be 1 to 32, got ${columns} × ${rows}`);
-  if (connect < 2 || connect > Math.max(columns, rows)) throw new Error(`CONNECT4_CONNECT must be 2 to ${Math.max(columns, rows)}, got ${connect}`);
+  if (columns < 1 || columns > 32 || rows < 1 || rows > 32)
+    throw new Error(`CONNECT4_COLUMNS and CONNECT4_ROWS must be 1 to 32, got ${columns} × ${rows}`);
+  if (connect < 2 || connect > Math.max(columns, rows))
+    throw new Error(`CONNECT4_CONNECT must be 2 to ${Math.max(columns, rows)}, got ${connect}`);
   return { columns, rows, connect };
 }
 

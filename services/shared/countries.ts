@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 const { getCodes } = createRequire(import.meta.url)('country-list') as { getCodes(): string[] };
 
 /** Every assigned ISO 3166-1 alpha-2 code, upper case. */
-export const countryCodes: readonly string[] = getCodes().map((code) => code.toUpperCase()).sort();
+export const countryCodes: readonly string[] = getCodes()
+  .map((code) => code.toUpperCase())
+  .sort();
 const known = new Set(countryCodes);
 
 /** The upper-case code if `value` is an assigned ISO 3166-1 alpha-2 code (in any case), else undefined. */

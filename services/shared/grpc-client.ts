@@ -8,12 +8,7 @@ type UnaryMethod<Req, Res> = (
 ) => unknown;
 
 /** Calls a unary method of a generated @grpc/grpc-js client as a promise, with a deadline. */
-export function callUnary<Req, Res>(
-  client: object,
-  method: UnaryMethod<Req, Res>,
-  request: Req,
-  timeoutMs = 10_000,
-): Promise<Res> {
+export function callUnary<Req, Res>(client: object, method: UnaryMethod<Req, Res>, request: Req, timeoutMs = 10_000): Promise<Res> {
   return new Promise((resolve, reject) => {
     method.call(client, request, new Metadata(), { deadline: new Date(Date.now() + timeoutMs) }, (error, response) =>
       error ? reject(error) : resolve(response),

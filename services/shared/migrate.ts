@@ -69,9 +69,7 @@ export async function migrate(config: Config['cassandra'], migrations: Migration
         '(service text, version int, name text, applied_at timestamp, PRIMARY KEY (service, version))',
     );
     const applied = new Set(
-      (await client.execute('SELECT service, version FROM schema_migrations')).rows.map(
-        (row) => `${row.service}/${row.version}`,
-      ),
+      (await client.execute('SELECT service, version FROM schema_migrations')).rows.map((row) => `${row.service}/${row.version}`),
     );
     let count = 0;
     for (const migration of migrations) {

@@ -8,7 +8,7 @@ export const MAX_ERROR_MESSAGE_CHARS = 512;
  * was. Repeating a 100 KB value would make the error itself a large message (and a large gRPC trailer).
  */
 export function quoted(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   if (text.length <= QUOTED_PREFIX_CHARS) return JSON.stringify(text);
   return `${JSON.stringify(wellFormed(text.slice(0, QUOTED_PREFIX_CHARS)))}… (${text.length} characters)`;
 }

@@ -57,10 +57,7 @@ export function serverStream<Req, Res>(handler: StreamHandler<Req, Res>, logger:
 }
 
 /** Fills the RPCs a service does not implement yet with handlers that answer UNIMPLEMENTED. */
-export function withUnimplemented(
-  definition: ServiceDefinition,
-  implemented: UntypedServiceImplementation,
-): UntypedServiceImplementation {
+export function withUnimplemented(definition: ServiceDefinition, implemented: UntypedServiceImplementation): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = { ...implemented };
   for (const [name, method] of Object.entries(definition)) {
     if (implementation[name]) continue;

@@ -35,7 +35,10 @@ export async function runService(spec: ServiceSpec): Promise<void> {
   if (spec.usesStorage) {
     cassandra = await connectCassandra(config.cassandra, logger);
     cache = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
-    onClose.push(() => cache!.close(), () => cassandra!.shutdown());
+    onClose.push(
+      () => cache!.close(),
+      () => cassandra!.shutdown(),
+    );
   }
   const missing = (what: string) => new Error(`${spec.name} declared usesStorage: false but asked for ${what}`);
   const context: ServiceContext = {

@@ -22,8 +22,7 @@ export function hourOf(millis: number): number {
   return Math.floor(millis / HOUR_MS) * HOUR_MS;
 }
 
-const isoPattern =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const isoPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Parses an ISO-8601 date-time, keeping up to nanosecond precision (Date would keep only milliseconds).

@@ -9,7 +9,10 @@ const MAX_INTERVAL_MS = 60_000;
 export function feedInterval(requested: number): number {
   const interval = requested || DEFAULT_INTERVAL_MS;
   if (interval < MIN_INTERVAL_MS || interval > MAX_INTERVAL_MS) {
-    throw new ValidationError('interval_ms', `must be from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (0 means ${DEFAULT_INTERVAL_MS}), got ${interval}`);
+    throw new ValidationError(
+      'interval_ms',
+      `must be from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS} (0 means ${DEFAULT_INTERVAL_MS}), got ${interval}`,
+    );
   }
   return interval;
 }

@@ -42,7 +42,11 @@ async function allReplicasAnswer(keyspace: string, node: string): Promise<boolea
   const client = new cassandra.Client({
     contactPoints: [node],
     localDataCenter: 'datacenter1',
-    policies: { loadBalancing: new cassandra.policies.loadBalancing.AllowListPolicy(new cassandra.policies.loadBalancing.RoundRobinPolicy(), [`${node}:9042`]) },
+    policies: {
+      loadBalancing: new cassandra.policies.loadBalancing.AllowListPolicy(new cassandra.policies.loadBalancing.RoundRobinPolicy(), [
+        `${node}:9042`,
+      ]),
+    },
   });
   try {
     await client.execute(`SELECT version FROM ${keyspace}.schema_migrations`, [], { consistency: cassandra.types.consistencies.all });

@@ -15,6 +15,7 @@ const processes = { ...Object.fromEntries(Object.entries(config.services).map(([
 interface Manifest {
   kind: string;
   metadata: { name: string; namespace?: string };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML of many kinds; each test reads what it checks
   spec: any;
   data?: Record<string, string>;
 }

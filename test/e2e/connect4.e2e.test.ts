@@ -38,7 +38,9 @@ const rounded = (value: unknown): unknown =>
 
 /** A win for `a` in column 1 (a: 1,1,1,1; b: 2,2,2). */
 const columnWin = (id: string, a: string, b: string, column = 1) =>
-  [1, 2, 3, 4, 5, 6, 7].map((move) => `${id},${move % 2 ? a : b},${move},${move % 2 ? column : (column % 4) + 1},${move === 7 ? 'win' : ''}`).join('\n');
+  [1, 2, 3, 4, 5, 6, 7]
+    .map((move) => `${id},${move % 2 ? a : b},${move},${move % 2 ? column : (column % 4) + 1},${move === 7 ? 'win' : ''}`)
+    .join('\n');
 
 describe('the real files over HTTP', () => {
   it('imports 5,000 players and 10,000 games, all accepted', { timeout: 120_000 }, async () => {
@@ -67,7 +69,9 @@ describe('the real files over HTTP', () => {
     expect(wins.players).toEqual(expected.filter((player) => player.outcome === 'win'));
     const csv = await (await fetch(`${gateway}/connect4/single-game-players?format=csv`)).text();
     const header = 'player_id,email,name,nationality,outcome,game_id';
-    expect(csv).toBe([header, ...expected.map((p) => [p.player_id, p.email, p.name, p.nationality, p.outcome, p.game_id].join(','))].join('\n') + '\n');
+    expect(csv).toBe(
+      [header, ...expected.map((p) => [p.player_id, p.email, p.name, p.nationality, p.outcome, p.game_id].join(','))].join('\n') + '\n',
+    );
   });
 
   it('reads the same first-move answer over Connect JSON and over gRPC (grpcurl)', async () => {
@@ -80,7 +84,9 @@ describe('the real files over HTTP', () => {
     const expected = oracle.firstMoveColumns();
     expect(answer.bestColumn).toBe(expected.best_column);
     expect(answer.columns.map((column) => [column.column, Number(column.games)])).toEqual(expected.columns.map((c) => [c.column, c.games]));
-    const viaGrpc = JSON.parse(await grpcurl(`127.0.0.1:${stack.ports.games}`, 'gamepulse.games.v1.GamesService/GetFirstMoveStats')) as typeof answer;
+    const viaGrpc = JSON.parse(
+      await grpcurl(`127.0.0.1:${stack.ports.games}`, 'gamepulse.games.v1.GamesService/GetFirstMoveStats'),
+    ) as typeof answer;
     expect(viaGrpc.columns.map((column) => Number(column.games))).toEqual(expected.columns.map((c) => c.games));
   });
 
@@ -97,7 +103,10 @@ describe('games and players of our own', () => {
       HEADER +
       [
         columnWin('e2e-good', 'e2e-a', 'e2e-b'),
-        columnWin('e2e-gap', 'e2e-a', 'e2e-b').split('\n').filter((row) => !row.includes(',3,')).join('\n'),
+        columnWin('e2e-gap', 'e2e-a', 'e2e-b')
+          .split('\n')
+          .filter((row) => !row.includes(',3,'))
+          .join('\n'),
         columnWin('e2e-off', 'e2e-a', 'e2e-b', 5),
         'e2e-bad,e2e-a,x,1,',
         // Game 0 of the real file with other moves: a conflict.
@@ -121,7 +130,9 @@ describe('games and players of our own', () => {
       ((await getJson('/connect4/single-game-players?page_size=1000&page_token=')) as { players: Array<{ player_id: string }> }).players;
     expect((await listed()).some((player) => player.player_id === 'e2e-solo')).toBe(true);
     const before = (await getJson('/connect4/games-by-nationality')) as { nationalities: Array<{ nationality: string; games: number }> };
-    const profile = [{ id: 'e2e-solo', data: { nat: 'IE', email: 'solo@example.com', name: { title: 'ms', first: 'Solo', last: 'Player' } } }];
+    const profile = [
+      { id: 'e2e-solo', data: { nat: 'IE', email: 'solo@example.com', name: { title: 'ms', first: 'Solo', last: 'Player' } } },
+    ];
     const imported = await postCsv('/connect4/players', JSON.stringify(profile), 'application/json');
     expect(await imported.json()).toEqual({ players: { stored: 1, duplicate: 0, rejected: 0 }, rejections: [] });
     const all = [];
@@ -135,10 +146,16 @@ describe('games and players of our own', () => {
       token = page.next_page_token;
     } while (token);
     expect(all.find((player) => player.player_id === 'e2e-solo')).toEqual({
-      player_id: 'e2e-solo', name: 'Solo Player', email: 'solo@example.com', nationality: 'IE', game_id: 'e2e-cross-1', outcome: 'win',
+      player_id: 'e2e-solo',
+      name: 'Solo Player',
+      email: 'solo@example.com',
+      nationality: 'IE',
+      game_id: 'e2e-cross-1',
+      outcome: 'win',
     });
     const after = (await getJson('/connect4/games-by-nationality')) as typeof before;
-    const gamesOf = (answer: typeof before, nationality: string) => answer.nationalities.find((entry) => entry.nationality === nationality)?.games ?? 0;
+    const gamesOf = (answer: typeof before, nationality: string) =>
+      answer.nationalities.find((entry) => entry.nationality === nationality)?.games ?? 0;
     expect(gamesOf(after, 'IE')).toBe(gamesOf(before, 'IE') + 1);
     expect(gamesOf(after, 'unknown')).toBe(gamesOf(before, 'unknown'));
 
@@ -149,7 +166,9 @@ describe('games and players of our own', () => {
   it('refuses bodies without the header (400), of another type (415), and bad query parameters (400)', async () => {
     const noHeader = await postCsv('/connect4/games', '1,2,1,1,\n');
     expect(noHeader.status).toBe(400);
-    expect(((await noHeader.json()) as { error: string }).error).toMatch(/first line must be the header game_id,player_id,move_number,column,result/);
+    expect(((await noHeader.json()) as { error: string }).error).toMatch(
+      /first line must be the header game_id,player_id,move_number,column,result/,
+    );
     expect((await postCsv('/connect4/games', '{}', 'application/json')).status).toBe(415);
     expect((await postCsv('/connect4/players', 'id,nat\n1,IE\n')).status).toBe(400);
     expect((await postCsv('/connect4/players', '{"id":1}', 'application/json')).status).toBe(400);
@@ -161,7 +180,9 @@ describe('games and players of our own', () => {
 describe('oversized bodies and a games service that is down', () => {
   it('refuses a players JSON body declared larger than its cap with 413, before reading it', async () => {
     const socket = await openSocket(stack.ports.gateway);
-    socket.write(`POST /connect4/players HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${MAX_PLAYERS_JSON_BYTES + 1}\r\n\r\n[`);
+    socket.write(
+      `POST /connect4/players HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${MAX_PLAYERS_JSON_BYTES + 1}\r\n\r\n[`,
+    );
     const closed = await closedByServer(socket, 10_000);
     expect(closed.received).toMatch(/^HTTP\/1\.1 413/);
     expect(closed.received).toContain(`body: larger than ${MAX_PLAYERS_JSON_BYTES} bytes`);

@@ -5,10 +5,7 @@ import { Code, createClient } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
-import {
-  ListCompletedSessionsRequest,
-  SessionServiceClient,
-} from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { ListCompletedSessionsRequest, SessionServiceClient } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { startStack, type RunningStack } from '../../scripts/launcher.js';
 import { freePorts, testKeyspace } from '../support/env.js';
 import { grpcurl } from '../support/grpcurl.js';
@@ -33,9 +30,7 @@ afterAll(async () => {
 describe('grpcurl with server reflection', () => {
   it.each(['ingest', 'session', 'reaction', 'games'] as const)('lists the %s service, health and reflection', async (name) => {
     const listed = (await grpcurl(`127.0.0.1:${stack.ports[name]}`, 'list')).trim().split('\n');
-    expect(listed).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^gamepulse\.\w+\.v1\.\w+Service$/), 'grpc.health.v1.Health']),
-    );
+    expect(listed).toEqual(expect.arrayContaining([expect.stringMatching(/^gamepulse\.\w+\.v1\.\w+Service$/), 'grpc.health.v1.Health']));
     expect(listed).toContain('grpc.reflection.v1.ServerReflection');
     expect(listed.find((service) => service.startsWith('gamepulse.'))).toContain(`.${name}.v1.`);
   });

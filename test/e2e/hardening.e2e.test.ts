@@ -132,7 +132,11 @@ describe('request bodies', () => {
 
   it('answers an unsupported content type with 415', async () => {
     expect((await rpc('gamepulse.session.v1.SessionService/CountSessionStarts', '{}', 'text/xml')).status).toBe(415);
-    const response = await fetch(`${gateway}/event-handler`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: '{}' });
+    const response = await fetch(`${gateway}/event-handler`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data' },
+      body: '{}',
+    });
     expect(response.status).toBe(415);
   });
 });
@@ -296,7 +300,9 @@ describe('retryable failures say so', () => {
       expect(answer.status, path).toBe(503);
       expect(answer.headers.get('retry-after'), path).toBe('1');
       // What failed and that a retry helps; never the client library's own words.
-      expect(await answer.json(), path).toEqual({ detail: expect.stringMatching(/^(not stored: the session service|the backend service).*; retry/) });
+      expect(await answer.json(), path).toEqual({
+        detail: expect.stringMatching(/^(not stored: the session service|the backend service).*; retry/),
+      });
     }
   });
 });

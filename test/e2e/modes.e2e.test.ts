@@ -92,7 +92,9 @@ describe('the original mode routes', () => {
         expect(immediate, `step ${step}, area ${area} at once, seed ${seed}`).toEqual(oracle.stats(area));
       }
       for (const area of areas) {
-        expect(await statsWithinOneSecond(area, oracle.stats(area)), `step ${step}, area ${area}, seed ${seed}`).toEqual(oracle.stats(area));
+        expect(await statsWithinOneSecond(area, oracle.stats(area)), `step ${step}, area ${area}, seed ${seed}`).toEqual(
+          oracle.stats(area),
+        );
       }
     }
   }, 120_000);
@@ -104,7 +106,10 @@ describe('the original mode routes', () => {
       [{ items: [good, { ...good, area_code: 1000 }] }, /^items\[1\]\.area_code: must be an integer from 100 to 999/],
       [{ items: [good, { ...good, multiplayer_mode: 'x'.repeat(65) }] }, /^items\[1\]\.multiplayer_mode: must be at most 64/],
       [{ items: [good, { ...good, user_id: '' }] }, /^items\[1\]\.user_id: is required/],
-      [{ items: [good, { ...good, epoch_timestamp: Date.now() / 1000 + 3600 }] }, /^items\[1\]\.epoch_timestamp: is more than 5 minutes in the future/],
+      [
+        { items: [good, { ...good, epoch_timestamp: Date.now() / 1000 + 3600 }] },
+        /^items\[1\]\.epoch_timestamp: is more than 5 minutes in the future/,
+      ],
       [{ items: [] }, /^items: must hold 1 to 500 events/],
       [{}, /^items: is required/],
     ];
@@ -136,10 +141,20 @@ describe('the original mode routes', () => {
   });
 
   it('ranks by distinct users who logged in over a window with &hours=N', async () => {
-    const items = ['Cy', 'Di', 'Ed'].map((user_id, k) => ({ area_code: '666', multiplayer_mode: k ? 'Modes2' : 'Modes1', user_id, events_name: 'LOGIN' }));
+    const items = ['Cy', 'Di', 'Ed'].map((user_id, k) => ({
+      area_code: '666',
+      multiplayer_mode: k ? 'Modes2' : 'Modes1',
+      user_id,
+      events_name: 'LOGIN',
+    }));
     await post('/events/', { items: [...items, { ...items[1]!, events_name: 'LOGOUT' }] });
     const answer = await (await fetch(`${gateway}/stats?area_code=666&hours=1`)).json();
-    expect(answer).toEqual({ 666: [{ count: 2, multiplayer_mode: 'Modes2' }, { count: 1, multiplayer_mode: 'Modes1' }] });
+    expect(answer).toEqual({
+      666: [
+        { count: 2, multiplayer_mode: 'Modes2' },
+        { count: 1, multiplayer_mode: 'Modes1' },
+      ],
+    });
   });
 
   it('generates demo traffic through the same write path', async () => {
@@ -147,7 +162,7 @@ describe('the original mode routes', () => {
     expect(answer.status).toBe(200);
     const { cnt_records_generated } = (await answer.json()) as { cnt_records_generated: number };
     expect(cnt_records_generated).toBeGreaterThan(0);
-    const stats = (await Promise.all([101, 110, 119].map(async (area) => (await fetch(`${gateway}/stats/?area_code=${area}`)).status)));
+    const stats = await Promise.all([101, 110, 119].map(async (area) => (await fetch(`${gateway}/stats/?area_code=${area}`)).status));
     expect(stats).toEqual([200, 200, 200]);
   });
 
@@ -158,7 +173,12 @@ describe('the original mode routes', () => {
     const answer = await client.listPopularModes({ areaCode: '777' });
     expect(answer.modes.map((m) => [m.rank, m.mode, Number(m.players)])).toEqual([[1, 'Arena', 2]]);
     const viaGrpc = JSON.parse(
-      await grpcurl('-d', '{"area_code":"777"}', `127.0.0.1:${stack.ports.session}`, 'gamepulse.session.v1.SessionService/ListPopularModes'),
+      await grpcurl(
+        '-d',
+        '{"area_code":"777"}',
+        `127.0.0.1:${stack.ports.session}`,
+        'gamepulse.session.v1.SessionService/ListPopularModes',
+      ),
     );
     expect(viaGrpc.modes).toEqual([{ rank: 1, mode: 'Arena', players: '2' }]);
     const abort = new AbortController();

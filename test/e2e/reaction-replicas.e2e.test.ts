@@ -6,11 +6,7 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callUnary } from '../../services/shared/grpc-client.js';
 import { HOUR_MS, hourOf, millisToTimestamp } from '../../services/shared/time.js';
-import {
-  EngagementKind,
-  ReactionServiceClient,
-  type EngagementEnvelope,
-} from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { EngagementKind, ReactionServiceClient, type EngagementEnvelope } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { spawnService, type ServiceProcess } from '../../scripts/launcher.js';
 import { freePorts } from '../support/env.js';
 import { createIsolatedKeyspace } from '../support/stack.js';

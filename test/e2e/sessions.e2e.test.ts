@@ -57,7 +57,7 @@ describe('POST /event-handler', () => {
 });
 
 describe('GET /by-country/{country}/{hours}', () => {
-  it.each([1, 6, 30])('lists the busiest countries\' starts of the last %i hours, newest first', async (hours) => {
+  it.each([1, 6, 30])("lists the busiest countries' starts of the last %i hours, newest first", async (hours) => {
     for (const country of oracle.busiestCountries(3)) {
       await agreesWithOracle(
         async () => {
@@ -85,9 +85,7 @@ describe('GET /by-player/{player_id}', () => {
       const response = await fetch(`${gateway}/by-player/${player}`);
       const body = (await response.json()) as { sessions: Array<{ session_id: string; start: string; end: string }> };
       const expected = oracle.completedSessions(player).slice(0, 20);
-      expect(body.sessions.map((s) => [s.session_id, s.start, s.end])).toEqual(
-        expected.map((s) => [s.sessionId, s.startIso, s.endIso]),
-      );
+      expect(body.sessions.map((s) => [s.session_id, s.start, s.end])).toEqual(expected.map((s) => [s.sessionId, s.startIso, s.endIso]));
     }
   });
 });
@@ -96,7 +94,12 @@ describe('the same capabilities over gRPC and Connect JSON', () => {
   it('counts starts per country through grpcurl', async () => {
     await agreesWithOracle(
       async () => {
-        const out = await grpcurl('-d', '{"hours": 48}', `127.0.0.1:${stack.ports.session}`, 'gamepulse.session.v1.SessionService/CountSessionStarts');
+        const out = await grpcurl(
+          '-d',
+          '{"hours": 48}',
+          `127.0.0.1:${stack.ports.session}`,
+          'gamepulse.session.v1.SessionService/CountSessionStarts',
+        );
         const { countries } = JSON.parse(out) as { countries: Array<{ country: string; starts: string }> };
         return countries.map((c) => [c.country, Number(c.starts)]);
       },
@@ -112,6 +115,11 @@ describe('the same capabilities over gRPC and Connect JSON', () => {
       body: JSON.stringify({ playerId: player, limit: 5 }),
     });
     const body = (await response.json()) as { sessions: Array<{ sessionId: string }> };
-    expect(body.sessions.map((s) => s.sessionId)).toEqual(oracle.completedSessions(player!).slice(0, 5).map((s) => s.sessionId));
+    expect(body.sessions.map((s) => s.sessionId)).toEqual(
+      oracle
+        .completedSessions(player!)
+        .slice(0, 5)
+        .map((s) => s.sessionId),
+    );
   });
 });

@@ -80,51 +80,70 @@ it('counts every game once after the games service is killed mid-upload and the 
   const oracle = new Connect4Oracle().addGamesCsv(csv);
   const firstMove = (await (await fetch(`${gateway}/connect4/first-move-columns`)).json()) as { columns: Array<Record<string, number>> };
   expect(firstMove.columns.map(({ column, games: count, first_player_wins, draws }) => [column, count, first_player_wins, draws])).toEqual(
-    oracle.firstMoveColumns().columns.map(({ column, games: count, first_player_wins, draws }) => [column, count, first_player_wins, draws]),
+    oracle
+      .firstMoveColumns()
+      .columns.map(({ column, games: count, first_player_wins, draws }) => [column, count, first_player_wins, draws]),
   );
 
   expect(await auditReport()).toMatchObject({ games: GAMES, totals: [], singleGamePlayers: [] });
 });
 
 // Only a Cassandra this checkout started (scripts/cassandra/node.sh) is stalled: never one run by someone else.
-it.skipIf(!existsSync(cassandraPidFile))('answers 503/504 within the deadline while Cassandra stalls, and counts a retried upload once', { timeout: 120_000 }, async () => {
-  const extra = 200;
-  const extraCsv = `game_id,player_id,move_number,column,result\n${[...generatedGameRows(extra, 100, DEFAULT_BOARD, 'stall-')].join('\n')}\n`;
-  const restarts = Object.values(stack.processes).map((service) => service.restarts);
-  const questions = ['/connect4/first-move-columns', '/connect4/games-by-nationality', '/connect4/single-game-players?page_size=10&page_token='];
-  const cassandraPid = Number(readFileSync(cassandraPidFile, 'utf8'));
-  const answered: Array<{ status: number; ms: number }> = [];
-  let stalledUpload: Promise<number> | undefined;
-  process.kill(cassandraPid, 'SIGSTOP');
-  try {
-    await sleep(1500); // past the gateway's answer cache: every question now waits on the stalled node
-    stalledUpload = upload(extraCsv).then((response) => response.status, () => 0);
-    for (let round = 0; round < 2; round++) {
-      for (const path of questions) {
-        const started = Date.now();
-        const status = await fetch(`${gateway}${path}`).then((response) => response.status, () => 0);
-        answered.push({ status, ms: Date.now() - started });
+it.skipIf(!existsSync(cassandraPidFile))(
+  'answers 503/504 within the deadline while Cassandra stalls, and counts a retried upload once',
+  { timeout: 120_000 },
+  async () => {
+    const extra = 200;
+    const extraCsv = `game_id,player_id,move_number,column,result\n${[...generatedGameRows(extra, 100, DEFAULT_BOARD, 'stall-')].join('\n')}\n`;
+    const restarts = Object.values(stack.processes).map((service) => service.restarts);
+    const questions = [
+      '/connect4/first-move-columns',
+      '/connect4/games-by-nationality',
+      '/connect4/single-game-players?page_size=10&page_token=',
+    ];
+    const cassandraPid = Number(readFileSync(cassandraPidFile, 'utf8'));
+    const answered: Array<{ status: number; ms: number }> = [];
+    let stalledUpload: Promise<number> | undefined;
+    process.kill(cassandraPid, 'SIGSTOP');
+    try {
+      await sleep(1500); // past the gateway's answer cache: every question now waits on the stalled node
+      stalledUpload = upload(extraCsv).then(
+        (response) => response.status,
+        () => 0,
+      );
+      for (let round = 0; round < 2; round++) {
+        for (const path of questions) {
+          const started = Date.now();
+          const status = await fetch(`${gateway}${path}`).then(
+            (response) => response.status,
+            () => 0,
+          );
+          answered.push({ status, ms: Date.now() - started });
+        }
       }
+    } finally {
+      process.kill(cassandraPid, 'SIGCONT');
     }
-  } finally {
-    process.kill(cassandraPid, 'SIGCONT');
-  }
-  console.log('during the stall', JSON.stringify(answered), 'upload answered', await stalledUpload);
-  for (const { status, ms } of answered) {
-    expect([200, 503, 504]).toContain(status);
-    expect(ms).toBeLessThan(12_000);
-  }
-  expect(answered.some(({ status }) => status === 503 || status === 504)).toBe(true);
-  expect([200, 503, 504]).toContain(await stalledUpload);
+    console.log('during the stall', JSON.stringify(answered), 'upload answered', await stalledUpload);
+    for (const { status, ms } of answered) {
+      expect([200, 503, 504]).toContain(status);
+      expect(ms).toBeLessThan(12_000);
+    }
+    expect(answered.some(({ status }) => status === 503 || status === 504)).toBe(true);
+    expect([200, 503, 504]).toContain(await stalledUpload);
 
-  let answer: { games: { stored: number; duplicate: number; rejected: number } } | undefined;
-  for (let attempt = 0; attempt < 30 && !answer; attempt++) {
-    const response = await upload(extraCsv).catch(() => undefined);
-    if (response?.status === 200) answer = (await response.json()) as typeof answer;
-    else await sleep(1000);
-  }
-  expect(answer!.games.stored + answer!.games.duplicate).toBe(extra);
-  for (const path of questions) expect((await fetch(`${gateway}${path}`)).status).toBe(200);
-  expect(Object.values(stack.processes).map((service) => service.restarts), 'a stall restarts nothing').toEqual(restarts);
-  expect(await auditReport()).toMatchObject({ games: GAMES + extra, totals: [], singleGamePlayers: [] });
-});
+    let answer: { games: { stored: number; duplicate: number; rejected: number } } | undefined;
+    for (let attempt = 0; attempt < 30 && !answer; attempt++) {
+      const response = await upload(extraCsv).catch(() => undefined);
+      if (response?.status === 200) answer = (await response.json()) as typeof answer;
+      else await sleep(1000);
+    }
+    expect(answer!.games.stored + answer!.games.duplicate).toBe(extra);
+    for (const path of questions) expect((await fetch(`${gateway}${path}`)).status).toBe(200);
+    expect(
+      Object.values(stack.processes).map((service) => service.restarts),
+      'a stall restarts nothing',
+    ).toEqual(restarts);
+    expect(await auditReport()).toMatchObject({ games: GAMES + extra, totals: [], singleGamePlayers: [] });
+  },
+);

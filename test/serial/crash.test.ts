@@ -79,14 +79,13 @@ describe('crashes under a write load', () => {
       const restartsBefore = restartCounts();
       const load = writeLoad(matchId);
       await sleep(1500);
-      let resumedAt = 0;
       try {
         process.kill(cassandraPid, 'SIGSTOP');
         await sleep(15_000);
       } finally {
         process.kill(cassandraPid, 'SIGCONT');
-        resumedAt = Date.now();
       }
+      const resumedAt = Date.now();
       const acknowledgedBefore = load.acknowledged.size;
       while (load.lastAcknowledgedAt < resumedAt && Date.now() - resumedAt < 10_000) await sleep(20);
       const resumedAfterMs = load.lastAcknowledgedAt - resumedAt;

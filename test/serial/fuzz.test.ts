@@ -50,12 +50,38 @@ const plainPath = fc.oneof(
   fc.tuple(segment, segment, segment).map(([ts, user, kind]) => `/analytics/${ts}/${user}/${kind}`),
   fc.constantFrom('/analytics', '/event-handler', '/healthz', '/livez', '/', '/nowhere', '/by-country/FI'),
   fc.constantFrom('/events/', '/events', '/stats/', '/stats', '/generate_data/'),
-  fc.constantFrom('/connect4/games', '/connect4/players/', '/connect4/first-move-columns', '/connect4/games-by-nationality', '/connect4/single-game-players'),
+  fc.constantFrom(
+    '/connect4/games',
+    '/connect4/players/',
+    '/connect4/first-move-columns',
+    '/connect4/games-by-nationality',
+    '/connect4/single-game-players',
+  ),
 );
 const query = fc
-  .array(fc.tuple(fc.constantFrom('timestamp', 'user', 'click', 'impression', 'event', 'limit', 'page_token', 'event_id', 'area_code', 'hours', 'outcome', 'format', 'page_size'), nasty), {
-    maxLength: 4,
-  })
+  .array(
+    fc.tuple(
+      fc.constantFrom(
+        'timestamp',
+        'user',
+        'click',
+        'impression',
+        'event',
+        'limit',
+        'page_token',
+        'event_id',
+        'area_code',
+        'hours',
+        'outcome',
+        'format',
+        'page_size',
+      ),
+      nasty,
+    ),
+    {
+      maxLength: 4,
+    },
+  )
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : ''));
 
 const sessionEvent = fc.record(
@@ -64,7 +90,12 @@ const sessionEvent = fc.record(
     country: fc.oneof(fc.constantFrom('FI', 'SE', 'US', '(.uk)'), nasty),
     player_id: fc.oneof(fc.constantFrom('p1', 'p2'), nasty),
     session_id: fc.oneof(fc.uuid(), nasty),
-    ts: fc.oneof(fc.date({ min: new Date(Date.now() - 400 * 86_400_000), max: new Date(Date.now() + 86_400_000), noInvalidDate: true }).map((d) => d.toISOString()), nasty),
+    ts: fc.oneof(
+      fc
+        .date({ min: new Date(Date.now() - 400 * 86_400_000), max: new Date(Date.now() + 86_400_000), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+      nasty,
+    ),
     event_id: nasty,
   },
   { requiredKeys: [] },
@@ -100,7 +131,13 @@ const rpcJson = fc.oneof(
       intervalMs: fc.integer(),
       timestamp: fc.oneof(fc.constantFrom('2026-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z'), nasty),
       events: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 3 }),
-      games: fc.array(fc.record({ gameId: nasty, result: fc.oneof(fc.integer(), nasty), moves: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }) }, { requiredKeys: [] }), { maxLength: 3 }),
+      games: fc.array(
+        fc.record(
+          { gameId: nasty, result: fc.oneof(fc.integer(), nasty), moves: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }) },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
       players: fc.array(fc.record({ playerId: nasty, nationality: nasty, email: nasty }, { requiredKeys: [] }), { maxLength: 3 }),
       outcome: fc.oneof(fc.integer(), nasty),
     },
@@ -131,7 +168,10 @@ const contentType = fc.constantFrom(
 const csvBody = fc
   .tuple(
     fc.constantFrom('game_id,player_id,move_number,column,result', 'player_id,country,gender', 'nonsense'),
-    fc.array(fc.array(fc.oneof(nasty, fc.integer({ min: -1, max: 20 }).map(String), fc.constantFrom('win', 'draw', '')), { maxLength: 6 }), { maxLength: 40 }),
+    fc.array(
+      fc.array(fc.oneof(nasty, fc.integer({ min: -1, max: 20 }).map(String), fc.constantFrom('win', 'draw', '')), { maxLength: 6 }),
+      { maxLength: 40 },
+    ),
   )
   .map(([header, rows]) => text(`${header}\n${rows.map((row) => row.join(',')).join('\n')}`));
 
@@ -141,7 +181,14 @@ const plainRequest: fc.Arbitrary<FuzzRequest> = fc
     path: plainPath,
     query,
     contentType,
-    body: fc.option(fc.oneof(jsonValue.map(text), bytes, csvBody, fc.array(sessionEvent, { maxLength: 20 }).map((events) => text(events.map((e) => JSON.stringify(e)).join('\n'))))),
+    body: fc.option(
+      fc.oneof(
+        jsonValue.map(text),
+        bytes,
+        csvBody,
+        fc.array(sessionEvent, { maxLength: 20 }).map((events) => text(events.map((e) => JSON.stringify(e)).join('\n'))),
+      ),
+    ),
   })
   .map(({ method, path, query, contentType, body }): FuzzRequest => ({
     kind: 'http',
@@ -153,7 +200,12 @@ const plainRequest: fc.Arbitrary<FuzzRequest> = fc
 
 const rpc = fc.constantFrom(...rpcPaths, { path: '/gamepulse.session.v1.SessionService/Nope', streaming: false });
 const connectRequest: fc.Arbitrary<FuzzRequest> = fc
-  .record({ rpc, contentType, body: fc.oneof(rpcJson.map(text), bytes), timeout: fc.option(fc.oneof(fc.integer({ min: 1, max: 2000 }).map(String), headerValue)) })
+  .record({
+    rpc,
+    contentType,
+    body: fc.oneof(rpcJson.map(text), bytes),
+    timeout: fc.option(fc.oneof(fc.integer({ min: 1, max: 2000 }).map(String), headerValue)),
+  })
   .map(({ rpc, contentType, body, timeout }) => ({
     kind: 'http',
     method: 'POST',
@@ -196,7 +248,11 @@ const grpcRequest: fc.Arbitrary<FuzzRequest> = fc
 const anyRequest = fc.oneof(plainRequest, connectRequest, grpcWebRequest, grpcRequest);
 
 const describeRequest = (request: FuzzRequest) =>
-  JSON.stringify({ ...request, ...('body' in request && request.body ? { body: Buffer.from(request.body).toString('base64').slice(0, 300) } : {}), ...('payload' in request ? { payload: Buffer.from(request.payload).toString('base64').slice(0, 300) } : {}) });
+  JSON.stringify({
+    ...request,
+    ...('body' in request && request.body ? { body: Buffer.from(request.body).toString('base64').slice(0, 300) } : {}),
+    ...('payload' in request ? { payload: Buffer.from(request.payload).toString('base64').slice(0, 300) } : {}),
+  });
 
 let stack: RunningStack & { keyspace: string };
 let grpc: Client;

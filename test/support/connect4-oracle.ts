@@ -71,13 +71,25 @@ export class Connect4Oracle {
       else if (game.winner === game.first) entry.wins++;
       else entry.losses++;
     }
-    const columns = [...byColumn.keys()].sort((a, b) => a - b).map((column) => {
-      const entry = byColumn.get(column)!;
-      return { column, games: entry.games, first_player_wins: entry.wins, first_player_losses: entry.losses, draws: entry.draws, win_rate: entry.wins / entry.games };
-    });
+    const columns = [...byColumn.keys()]
+      .sort((a, b) => a - b)
+      .map((column) => {
+        const entry = byColumn.get(column)!;
+        return {
+          column,
+          games: entry.games,
+          first_player_wins: entry.wins,
+          first_player_losses: entry.losses,
+          draws: entry.draws,
+          win_rate: entry.wins / entry.games,
+        };
+      });
     const ranked = columns.map((entry) => {
       const others = columns.filter((other) => other.column !== entry.column);
-      const score = others.reduce((sum, other) => sum + (other.win_rate < entry.win_rate ? 1 : other.win_rate === entry.win_rate ? 0.5 : 0), 0);
+      const score = others.reduce(
+        (sum, other) => sum + (other.win_rate < entry.win_rate ? 1 : other.win_rate === entry.win_rate ? 0.5 : 0),
+        0,
+      );
       return { ...entry, percentile_rank: others.length ? (score / others.length) * 100 : 100 };
     });
     const best = [...ranked].sort((a, b) => b.win_rate - a.win_rate || a.column - b.column)[0];

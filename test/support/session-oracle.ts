@@ -70,14 +70,22 @@ export class SessionOracle {
   completedSessions(playerId: string): Array<{ sessionId: string; startIso: string; endIso: string; startMicros: number }> {
     return [...this.starts.entries()]
       .filter(([key, start]) => start.playerId === playerId && this.ends.has(key))
-      .map(([key, start]) => ({ sessionId: start.sessionId, startIso: start.iso, endIso: this.ends.get(key)!.iso, startMicros: start.micros }))
+      .map(([key, start]) => ({
+        sessionId: start.sessionId,
+        startIso: start.iso,
+        endIso: this.ends.get(key)!.iso,
+        startMicros: start.micros,
+      }))
       .sort((a, b) => b.startMicros - a.startMicros);
   }
 
   busiestCountries(n: number): string[] {
     const counts = new Map<string, number>();
     for (const start of this.starts.values()) counts.set(start.country, (counts.get(start.country) ?? 0) + 1);
-    return [...counts].sort((a, b) => b[1] - a[1]).slice(0, n).map(([country]) => country);
+    return [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([country]) => country);
   }
 
   busiestPlayers(n: number): string[] {

@@ -60,7 +60,12 @@ export function startWriteLoad({ gateway, matchId, deadlineMs, slackMs, writers 
       while (pending.length) {
         const started = Date.now();
         try {
-          const response = await callGateway(gateway, 'gamepulse.ingest.v1.IngestService/IngestEvents', { events: pending }, deadlineMs + slackMs);
+          const response = await callGateway(
+            gateway,
+            'gamepulse.ingest.v1.IngestService/IngestEvents',
+            { events: pending },
+            deadlineMs + slackMs,
+          );
           const body = (await response.json()) as { results?: { eventId: string; outcome: string }[]; code?: string };
           if (!response.ok) fail(`http ${response.status} ${body.code}`);
           const done = new Set(

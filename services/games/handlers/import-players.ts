@@ -56,7 +56,8 @@ function playerProblem(player: Player): string | undefined {
   }
   if (player.name.length > MAX_NAME) return `name: must be at most ${MAX_NAME} characters`;
   if (player.email.length > MAX_EMAIL) return `email: must be at most ${MAX_EMAIL} characters`;
-  if (player.email !== '' && !/^[^\s@]+@[^\s@]+$/.test(player.email)) return `email: must be an address such as name@example.com, got ${quoted(player.email)}`;
+  if (player.email !== '' && !/^[^\s@]+@[^\s@]+$/.test(player.email))
+    return `email: must be an address such as name@example.com, got ${quoted(player.email)}`;
   if (player.gender.length > MAX_GENDER) return `gender: must be at most ${MAX_GENDER} characters`;
   return undefined;
 }

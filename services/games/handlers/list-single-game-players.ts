@@ -78,13 +78,11 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
     const listed = page.slice(0, pageSize);
     const last = page.length > pageSize ? listed[listed.length - 1]!.playerId : after;
     const profiles = await this.store.readProfiles(listed.map((row) => row.playerId));
-    const players = listed.map(
-      (row): SingleGamePlayer => ({
-        player: profiles.get(row.playerId) ?? { playerId: row.playerId, nationality: '', name: '', email: '', gender: '' },
-        gameId: row.gameId,
-        outcome: outcomes[row.outcome],
-      }),
-    );
+    const players = listed.map((row): SingleGamePlayer => ({
+      player: profiles.get(row.playerId) ?? { playerId: row.playerId, nationality: '', name: '', email: '', gender: '' },
+      gameId: row.gameId,
+      outcome: outcomes[row.outcome],
+    }));
     return { players, nextPageToken: more ? this.tokens.sign({ after: last, outcome } satisfies PageCursor) : '' };
   }
 

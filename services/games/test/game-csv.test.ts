@@ -46,7 +46,10 @@ describe('player formats', () => {
     for await (const player of readPlayersCsv(linesOfText('player_id,country,gender\n0,IE,male\n1,ES\n'))) players.push(player);
     expect(players[0]).toEqual({ player: { playerId: '0', nationality: 'IE', name: '', email: '', gender: 'male' }, line: 2 });
     expect(players[1]!.problem).toMatch(/expected 3 fields/);
-    const element = { id: 3300, data: { gender: 'female', name: { title: 'mrs', first: 'Ann', last: 'Lee' }, email: 'ann@example.com', nat: 'US' } };
+    const element = {
+      id: 3300,
+      data: { gender: 'female', name: { title: 'mrs', first: 'Ann', last: 'Lee' }, email: 'ann@example.com', nat: 'US' },
+    };
     const expected = { playerId: '3300', nationality: 'US', name: 'Ann Lee', email: 'ann@example.com', gender: 'female' };
     expect(readUserApiPlayers([element])[0]!.player).toEqual(expected);
     expect(readUserApiPlayers([[element], []])[0]!.player).toEqual(expected);

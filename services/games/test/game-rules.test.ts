@@ -56,7 +56,10 @@ describe('validateGame on the 4×4 board', () => {
     expect(ruleOf(samePlayer)).toMatchObject({ moveNumber: 4, rule: expect.stringMatching(/player_id: two players take turns/) });
     expect(ruleOf(game([1, 5, 1, 2, 1, 2, 1]))).toMatchObject({ moveNumber: 2, rule: 'column: must be 1 to 4, got 5' });
     expect(ruleOf(game([1, 1, 1, 1, 1]))).toMatchObject({ moveNumber: 5, rule: expect.stringMatching(/column 1 is already full/) });
-    expect(ruleOf(game([1, 2, 1, 2, 1, 2, 1, 2]))).toMatchObject({ moveNumber: 7, rule: expect.stringMatching(/makes 4 in a row, so the game ended there/) });
+    expect(ruleOf(game([1, 2, 1, 2, 1, 2, 1, 2]))).toMatchObject({
+      moveNumber: 7,
+      rule: expect.stringMatching(/makes 4 in a row, so the game ended there/),
+    });
     expect(ruleOf(game([1, 2, 1, 2, 1, 2, 3]))?.rule).toMatch(/result: win, but the last move \(move 7\) makes no 4 in a row/);
     expect(ruleOf(game([1, 2, 3], 'draw'))?.rule).toMatch(/result: draw, but the board is not full after 3 moves/);
     expect(ruleOf(game([1, 2, 1, 2, 1, 2, 1], 'draw'))?.rule).toMatch(/result: draw, but the last move \(move 7\) makes 4 in a row/);

@@ -52,7 +52,12 @@ afterAll(async () => {
 
 const realFile = () => readGamesCsv(linesOfFile(realGamesCsv()));
 const firstMoveGames = async (client: GamesClient) =>
-  (await client.rpc.getFirstMoveStats({})).columns.map((column) => [column.column, Number(column.games), Number(column.firstPlayerWins), Number(column.draws)]);
+  (await client.rpc.getFirstMoveStats({})).columns.map((column) => [
+    column.column,
+    Number(column.games),
+    Number(column.firstPlayerWins),
+    Number(column.draws),
+  ]);
 const oracleFirstMove = (oracle: Connect4Oracle) =>
   oracle.firstMoveColumns().columns.map((column) => [column.column, column.games, column.first_player_wins, column.draws]);
 
@@ -87,7 +92,9 @@ describe('a writer that died mid-import', () => {
     const csv = ['game_id,player_id,move_number,column,result'];
     for (let index = 0; index < 20; index++) {
       const id = `crash-${index}`;
-      const rows = [1, 2, 3, 4, 5, 6, 7].map((move) => `${id},${move % 2 ? `crash-a${index}` : `crash-b${index}`},${move},${move % 2 ? 2 : 3},${move === 7 ? 'win' : ''}`);
+      const rows = [1, 2, 3, 4, 5, 6, 7].map(
+        (move) => `${id},${move % 2 ? `crash-a${index}` : `crash-b${index}`},${move},${move % 2 ? 2 : 3},${move === 7 ? 'win' : ''}`,
+      );
       csv.push(...rows);
     }
     for await (const game of readGamesCsv(linesOfText(csv.join('\n')))) games.push(validateGame(game, DEFAULT_BOARD) as ValidGame);
@@ -95,9 +102,18 @@ describe('a writer that died mid-import', () => {
     const startedMs = clock();
     const day = dayOf(startedMs);
     const ttl = ttlSecondsFor(startedMs, startedMs);
-    await store.openPart(day, 'import-dead-writer', startedMs, games.map((game) => game.gameId), ttl);
+    await store.openPart(
+      day,
+      'import-dead-writer',
+      startedMs,
+      games.map((game) => game.gameId),
+      ttl,
+    );
     await store.claimGames(
-      games.slice(0, 10).map((game) => ({ gameId: game.gameId, claim: { content: encodeContent(game), partId: 'import-dead-writer', day, importedMs: startedMs } })),
+      games.slice(0, 10).map((game) => ({
+        gameId: game.gameId,
+        claim: { content: encodeContent(game), partId: 'import-dead-writer', day, importedMs: startedMs },
+      })),
       ttl,
     );
     const before = await firstMoveGames(clients[0]!);
@@ -116,7 +132,10 @@ describe('a writer that died mid-import', () => {
 
 describe('the single-game list on two replicas sharing one cache', () => {
   const columnWin = (id: string, a: string, b: string) =>
-    ['game_id,player_id,move_number,column,result', ...[1, 2, 3, 4, 5, 6, 7].map((move) => `${id},${move % 2 ? a : b},${move},${move % 2 ? 1 : 2},${move === 7 ? 'win' : ''}`)].join('\n');
+    [
+      'game_id,player_id,move_number,column,result',
+      ...[1, 2, 3, 4, 5, 6, 7].map((move) => `${id},${move % 2 ? a : b},${move},${move % 2 ? 1 : 2},${move === 7 ? 'win' : ''}`),
+    ].join('\n');
   const listed = async (client: GamesClient) => {
     const players = [];
     let pageToken = '';
@@ -127,7 +146,8 @@ describe('the single-game list on two replicas sharing one cache', () => {
     } while (pageToken);
     return players;
   };
-  const entryOf = async (client: GamesClient, playerId: string) => (await listed(client)).find((entry) => entry.player?.playerId === playerId);
+  const entryOf = async (client: GamesClient, playerId: string) =>
+    (await listed(client)).find((entry) => entry.player?.playerId === playerId);
 
   it('changes a page cached by one replica as soon as the other imports a profile or a second game', async () => {
     await uploadGames(readGamesCsv(linesOfText(columnWin('list-1', 'list-solo', 'list-rival'))), clients[1]!.importGames);
@@ -135,7 +155,9 @@ describe('the single-game list on two replicas sharing one cache', () => {
     expect(await entryOf(clients[0]!, 'list-solo')).toBeDefined();
 
     const generation = await cache.generation(SINGLE_GAME_LIST);
-    await clients[1]!.importPlayers([{ playerId: 'list-solo', nationality: 'IE', name: 'Solo Player', email: 'solo@example.com', gender: '' }]);
+    await clients[1]!.importPlayers([
+      { playerId: 'list-solo', nationality: 'IE', name: 'Solo Player', email: 'solo@example.com', gender: '' },
+    ]);
     expect(await cache.generation(SINGLE_GAME_LIST)).not.toBe(generation);
     expect((await entryOf(clients[0]!, 'list-solo'))?.player).toMatchObject({ name: 'Solo Player', nationality: 'IE' });
 
@@ -186,7 +208,9 @@ describe('validation over gRPC', () => {
       '',
     ]);
     expect(players[3]).toMatchObject({ stored: true });
-    expect((await clients[0]!.importPlayers([{ playerId: 'v-3', nationality: 'IE', name: 'A', email: 'a@example.com', gender: 'female' }]))[0]).toMatchObject({
+    expect(
+      (await clients[0]!.importPlayers([{ playerId: 'v-3', nationality: 'IE', name: 'A', email: 'a@example.com', gender: 'female' }]))[0],
+    ).toMatchObject({
       stored: false,
       duplicate: true,
     });

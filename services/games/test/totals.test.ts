@@ -34,6 +34,9 @@ describe('totals', () => {
       { nationality: 'IE', games: 2, appearances: 2 },
       { nationality: 'US', games: 2, appearances: 2 },
     ]);
-    expect(differences(after, totals)).toEqual(['nationality IE: expected [2, 2], kept [2, 3]', 'nationality US: expected [2, 2], kept [1, 1]']);
+    expect(differences(after, totals)).toEqual([
+      'nationality IE: expected [2, 2], kept [2, 3]',
+      'nationality US: expected [2, 2], kept [1, 1]',
+    ]);
   });
 });

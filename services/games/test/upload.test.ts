@@ -15,7 +15,8 @@ async function* games(count: number, refusedEvery = 0): AsyncGenerator<CsvGame> 
     };
   }
 }
-const storedAll = async (batch: GameMessage[]): Promise<ItemOutcome[]> => batch.map(() => ({ stored: true, duplicate: false, reason: '', moveNumber: 0 }));
+const storedAll = async (batch: GameMessage[]): Promise<ItemOutcome[]> =>
+  batch.map(() => ({ stored: true, duplicate: false, reason: '', moveNumber: 0 }));
 
 describe('uploadGames', () => {
   it('sends batches, tallies in upload order and lists the first rejections only', async () => {

@@ -53,7 +53,16 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
         requireType(request, ['text/csv', 'application/csv']);
         const tally = await readingCsv(() =>
           uploadGames(readGamesCsv(csvLines(capped(request, MAX_IMPORT_BYTES))), async (games) =>
-            outcomesOf((await callBackend(channels.games, GamesService.method.importGames, { games: games.map((game) => ({ ...game, result: game.result as number })) }, importCall)).results),
+            outcomesOf(
+              (
+                await callBackend(
+                  channels.games,
+                  GamesService.method.importGames,
+                  { games: games.map((game) => ({ ...game, result: game.result as number })) },
+                  importCall,
+                )
+              ).results,
+            ),
           ),
         ).finally(imported);
         sendJson(response, 200, tallyAnswer('games', 'game_id', tally));
@@ -67,7 +76,9 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
         const type = requireType(request, ['text/csv', 'application/csv', 'application/json']);
         const tally = await readingCsv(async () => {
           const players: AsyncIterable<ReadPlayer> | Iterable<ReadPlayer> =
-            type === 'application/json' ? userApiPlayers(await readBody(request, MAX_PLAYERS_JSON_BYTES)) : readPlayersCsv(csvLines(capped(request, MAX_IMPORT_BYTES)));
+            type === 'application/json'
+              ? userApiPlayers(await readBody(request, MAX_PLAYERS_JSON_BYTES))
+              : readPlayersCsv(csvLines(capped(request, MAX_IMPORT_BYTES)));
           return uploadPlayers(players, async (batch) =>
             outcomesOf((await callBackend(channels.games, GamesService.method.importPlayers, { players: batch }, importCall)).results),
           );
@@ -158,12 +169,24 @@ async function streamSingleGameCsv(games: BackendChannel, outcome: PlayerOutcome
   do {
     const page = await callBackend(games, GamesService.method.listSingleGamePlayers, { pageSize: CSV_PAGE, pageToken, outcome });
     if (!started) {
-      response.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="single-game-players.csv"' });
+      response.writeHead(200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="single-game-players.csv"',
+      });
       response.write('player_id,email,name,nationality,outcome,game_id\n');
       started = true;
     }
     const rows = page.players.map((entry) =>
-      [entry.player?.playerId, entry.player?.email, entry.player?.name, entry.player?.nationality, outcomeNames[entry.outcome], entry.gameId].map(csvField).join(','),
+      [
+        entry.player?.playerId,
+        entry.player?.email,
+        entry.player?.name,
+        entry.player?.nationality,
+        outcomeNames[entry.outcome],
+        entry.gameId,
+      ]
+        .map(csvField)
+        .join(','),
     );
     if (rows.length > 0 && !response.write(`${rows.join('\n')}\n`)) await new Promise((resolve) => response.once('drain', resolve));
     pageToken = page.nextPageToken;

@@ -39,7 +39,11 @@ type Popularity = Array<{ count: number; multiplayer_mode: string }>;
 export function modeRoutes(channels: { ingest: BackendChannel; session: BackendChannel }, maxBodyBytes: number): PlainRoute[] {
   const stats = new MicroCache<Popularity>(STATS_MAX_AGE_MS, STATS_AREAS_CACHED * 2, STATS_REFRESH_MS);
   const popularModes = async (areaCode: string, hours: number): Promise<Popularity> => {
-    const answer = await callBackend(channels.session, SessionService.method.listPopularModes, { areaCode, hours, limit: MAX_MODES_LISTED });
+    const answer = await callBackend(channels.session, SessionService.method.listPopularModes, {
+      areaCode,
+      hours,
+      limit: MAX_MODES_LISTED,
+    });
     return answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode }));
   };
   const activeModes = (areaCode: string) => popularModes(areaCode, 0);
@@ -64,7 +68,9 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
           // /stats/ through this gateway shows its change while other callers keep being served without waiting (an
           // area a user moved out of, and other gateways, catch up within the answers' age bound).
           const touched = new Set(events.flatMap((event) => (event.payload?.case === 'mode' ? [event.payload.value.areaCode!] : [])));
-          await mapConcurrently([...touched], RELOAD_CONCURRENCY, (areaCode) => stats.reload(activeKey(areaCode), () => activeModes(areaCode)));
+          await mapConcurrently([...touched], RELOAD_CONCURRENCY, (areaCode) =>
+            stats.reload(activeKey(areaCode), () => activeModes(areaCode)),
+          );
           return { status: true, accepted: answer.accepted, duplicates: answer.duplicates };
         }),
     },
@@ -119,7 +125,10 @@ function parseItem(item: unknown, path: string, nowMs: number): ModeEventInit {
   const userId = requiredText(raw.user_id, `${path}.user_id`, MAX_ID_LENGTH);
   const name = typeof raw.events_name === 'string' ? raw.events_name.toUpperCase() : undefined;
   if (name !== 'LOGIN' && name !== 'LOGOUT') throw new BadRequest(`${path}.events_name: must be LOGIN or LOGOUT`, 422);
-  const ts = raw.epoch_timestamp === undefined || raw.epoch_timestamp === null ? undefined : epochTime(raw.epoch_timestamp, `${path}.epoch_timestamp`, nowMs);
+  const ts =
+    raw.epoch_timestamp === undefined || raw.epoch_timestamp === null
+      ? undefined
+      : epochTime(raw.epoch_timestamp, `${path}.epoch_timestamp`, nowMs);
   const action = name === 'LOGIN' ? ModeAction.LOGIN : ModeAction.LOGOUT;
   return { payload: { case: 'mode', value: { userId, areaCode, mode, action, ...(ts ? { ts } : {}) } } };
 }

@@ -3,7 +3,14 @@ import { quoted } from '../../shared/quote.js';
 import { BadRequest } from '../http-errors.js';
 
 /** Content types a JSON body may come with: JSON, JSON lines, none, or what `curl -d` sends by default. */
-const jsonBodyTypes = new Set(['', 'application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain', 'application/x-www-form-urlencoded']);
+const jsonBodyTypes = new Set([
+  '',
+  'application/json',
+  'application/x-ndjson',
+  'application/jsonl',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+]);
 
 /** The request's media type, lower case, without parameters ('' when none was sent). */
 export function mediaTypeOf(request: IncomingMessage): string {
@@ -50,7 +57,10 @@ export function parseEventsBody(body: string, maxArray: number, maxLines: number
     }
     return parsed;
   }
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   if (lines.length > maxLines) throw new BadRequest(`body: at most ${maxLines} JSON lines per request, got ${lines.length}`);
   return lines.map((line, i) => parseJson(line, lines.length === 1 ? 'body' : `body line ${i + 1}`));
 }

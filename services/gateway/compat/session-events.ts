@@ -5,8 +5,7 @@ import { parseIsoTimestamp } from '../../shared/time.js';
 
 /** An event of the original system's format, converted for ingest, or why it could not be converted. */
 export type ConvertedEvent =
-  | { event: MessageInitShape<typeof EventSchema>; eventId: string }
-  | { problem: { field: string; rule: string }; eventId: string };
+  { event: MessageInitShape<typeof EventSchema>; eventId: string } | { problem: { field: string; rule: string }; eventId: string };
 
 /**
  * Converts one event of the original session system's format —

@@ -30,10 +30,7 @@ interface EventAnswer {
 }
 
 /** The original player-session system's HTTP routes, answered by the ingest and session services. */
-export function sessionRoutes(
-  channels: { ingest: BackendChannel; session: BackendChannel },
-  maxBodyBytes: number,
-): PlainRoute[] {
+export function sessionRoutes(channels: { ingest: BackendChannel; session: BackendChannel }, maxBodyBytes: number): PlainRoute[] {
   return [
     {
       method: 'POST',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BadRequest, describeHttpError } from '../http-errors.js';
 
 describe('describeHttpError', () => {
-  it('passes the caller\'s mistakes through with their reason', () => {
+  it("passes the caller's mistakes through with their reason", () => {
     expect(describeHttpError(new BadRequest('timestamp: is required'))).toEqual({ status: 400, reason: 'timestamp: is required' });
     expect(describeHttpError(new BadRequest('body: too large', 413))).toEqual({ status: 413, reason: 'body: too large' });
     expect(describeHttpError(new ConnectError('hours: must be …', Code.InvalidArgument))).toEqual({

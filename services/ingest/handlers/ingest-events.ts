@@ -47,7 +47,12 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         return;
       }
       if (!event.payload) {
-        results[index] = rejected(index, event.eventId, 'payload', 'one of session_start, session_end, mode, engagement, reaction must be set');
+        results[index] = rejected(
+          index,
+          event.eventId,
+          'payload',
+          'one of session_start, session_end, mode, engagement, reaction must be set',
+        );
         return;
       }
       const payload = withArrivalTime(event.payload, arrivedMs, index);
@@ -82,8 +87,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
     } catch (error) {
       const failure = ownerFailure(share.owner, error as ServiceError);
       for (const { index, id, payload } of share.events) {
-        results[index] =
-          failure.retry ? retryable(index, id, failure.reason) : rejected(index, id, payloadName(payload), failure.reason);
+        results[index] = failure.retry ? retryable(index, id, failure.reason) : rejected(index, id, payloadName(payload), failure.reason);
       }
     }
   }
@@ -136,7 +140,13 @@ function shareOf(payload: Payload): 'session' | 'mode' | 'engagement' | 'reactio
 }
 
 function payloadName(payload: Payload): PayloadName {
-  const names = { sessionStart: 'session_start', sessionEnd: 'session_end', mode: 'mode', engagement: 'engagement', reaction: 'reaction' } as const;
+  const names = {
+    sessionStart: 'session_start',
+    sessionEnd: 'session_end',
+    mode: 'mode',
+    engagement: 'engagement',
+    reaction: 'reaction',
+  } as const;
   return names[payload.$case];
 }
 

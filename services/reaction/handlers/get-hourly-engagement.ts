@@ -3,10 +3,7 @@ import { ValidationError } from '../../shared/errors.js';
 import { timestampProblem } from '../../shared/event-rules.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { HOUR_MS, hourOf, millisToTimestamp, timestampToMicros, type Clock } from '../../shared/time.js';
-import type {
-  GetHourlyEngagementRequest,
-  GetHourlyEngagementResponse,
-} from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import type { GetHourlyEngagementRequest, GetHourlyEngagementResponse } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import type { HourEngagement, ReactionStore } from '../store.js';
 
 export const hourEngagementKey = (hourMs: number) => `reaction:v1:engagement:${hourMs}`;
@@ -19,9 +16,7 @@ const CLOSED_HOUR_TTL_MS = 24 * HOUR_MS;
 const OPEN_HOUR_TTL_MS = 700;
 
 /** Unique users, clicks and impressions of the UTC hour holding a timestamp, exact over every replica's writes. */
-export class GetHourlyEngagementHandler
-  implements UnaryHandler<GetHourlyEngagementRequest, GetHourlyEngagementResponse>
-{
+export class GetHourlyEngagementHandler implements UnaryHandler<GetHourlyEngagementRequest, GetHourlyEngagementResponse> {
   constructor(
     private readonly store: ReactionStore,
     private readonly cache: ResponseCache,

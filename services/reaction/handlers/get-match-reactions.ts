@@ -1,10 +1,7 @@
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
-import type {
-  GetMatchReactionsRequest,
-  GetMatchReactionsResponse,
-} from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import type { GetMatchReactionsRequest, GetMatchReactionsResponse } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import type { MatchSummaries } from '../match-summary.js';
 
 /** A match's reactions so far. */

@@ -3,10 +3,7 @@ import type { ResponseCache } from '../../shared/cache.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
-import type {
-  RecordReactionsRequest,
-  RecordReactionsResponse,
-} from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import type { RecordReactionsRequest, RecordReactionsResponse } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { matchHourKey } from '../match-summary.js';
 import type { ReactionStore } from '../store.js';
 import { validateReaction } from '../validation.js';

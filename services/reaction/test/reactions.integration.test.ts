@@ -62,7 +62,13 @@ const reaction = (matchId: string, emoticon: Emoticon, ms: number, eventId = ran
   event: { userId: `u-${randomUUID()}`, matchId, emoticon, ts: millisToTimestamp(ms) },
 });
 const outcomes = (response: { results: Array<{ outcome: EventOutcome; reason: string }> }) =>
-  response.results.map((r) => (r.outcome === EventOutcome.EVENT_OUTCOME_ACCEPTED ? 'accepted' : r.outcome === EventOutcome.EVENT_OUTCOME_DUPLICATE ? 'duplicate' : r.reason));
+  response.results.map((r) =>
+    r.outcome === EventOutcome.EVENT_OUTCOME_ACCEPTED
+      ? 'accepted'
+      : r.outcome === EventOutcome.EVENT_OUTCOME_DUPLICATE
+        ? 'duplicate'
+        : r.reason,
+  );
 const recordEngagements = async (...events: ReturnType<typeof engagement>[]) =>
   outcomes(await call<RecordEngagementsRequest, RecordEngagementsResponse>(client.recordEngagements, { events }));
 const recordReactions = async (...events: ReturnType<typeof reaction>[]) =>
@@ -119,7 +125,7 @@ describe('match reactions', () => {
   const summary = async (matchId: string) =>
     (await call<GetMatchReactionsRequest, GetMatchReactionsResponse>(client.getMatchReactions, { matchId })).summary!;
 
-  it('counts per emoticon with intensity ceil(count / 1000), the total and the last minute\'s rate', async () => {
+  it("counts per emoticon with intensity ceil(count / 1000), the total and the last minute's rate", async () => {
     freshNow();
     const match = `match-${randomUUID()}`;
     const hearts = Array.from({ length: 1001 }, (_, i) => reaction(match, Emoticon.EMOTICON_HEART, now - 2 * HOUR_MS - i));

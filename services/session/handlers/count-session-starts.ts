@@ -3,10 +3,7 @@ import { addCounts } from '../../shared/counts.js';
 import { mapConcurrently } from '../../shared/batch.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { HOUR_MS, hourOf, millisToTimestamp, type Clock } from '../../shared/time.js';
-import type {
-  CountSessionStartsRequest,
-  CountSessionStartsResponse,
-} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { CountSessionStartsRequest, CountSessionStartsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionStore } from '../store.js';
 import { checkWindowHours } from './query-rules.js';
 

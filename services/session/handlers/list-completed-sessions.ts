@@ -1,18 +1,13 @@
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { microsToTimestamp } from '../../shared/time.js';
-import type {
-  ListCompletedSessionsRequest,
-  ListCompletedSessionsResponse,
-} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { ListCompletedSessionsRequest, ListCompletedSessionsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionStore } from '../store.js';
 import { checkId } from '../../shared/event-rules.js';
 import { ValidationError } from '../../shared/errors.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
 
 /** A player's most recent completed sessions, newest start first (one partition read). */
-export class ListCompletedSessionsHandler
-  implements UnaryHandler<ListCompletedSessionsRequest, ListCompletedSessionsResponse>
-{
+export class ListCompletedSessionsHandler implements UnaryHandler<ListCompletedSessionsRequest, ListCompletedSessionsResponse> {
   constructor(private readonly store: SessionStore) {}
 
   async handle(request: ListCompletedSessionsRequest): Promise<ListCompletedSessionsResponse> {

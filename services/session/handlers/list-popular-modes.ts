@@ -1,10 +1,7 @@
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
-import type {
-  ListPopularModesRequest,
-  ListPopularModesResponse,
-} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { ListPopularModesRequest, ListPopularModesResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { MAX_AREA_CODE_LENGTH } from '../mode-validation.js';
 import type { PopularModes } from '../popular-modes.js';
 import { checkWindowHours } from './query-rules.js';

@@ -3,10 +3,7 @@ import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { ContendedWriteError } from '../../shared/storage-errors.js';
 import type { Clock } from '../../shared/time.js';
-import type {
-  RecordModeEventsRequest,
-  RecordModeEventsResponse,
-} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { RecordModeEventsRequest, RecordModeEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { emptyPresenceState, mergeModeEvent, placeKey, presenceOf, type ModeRow, type Place, type Presence } from '../mode-presence.js';
 import type { ModeStore, PresenceRecord } from '../mode-store.js';
 import { validateModeEvent } from '../mode-validation.js';
@@ -82,7 +79,13 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
   }
 
   /** Moves the user in the index of active users from where it was published to where they are now. */
-  private async publish(userId: string, before: Place | undefined, after: Presence | undefined, version: number, nowUs: number): Promise<void> {
+  private async publish(
+    userId: string,
+    before: Place | undefined,
+    after: Presence | undefined,
+    version: number,
+    nowUs: number,
+  ): Promise<void> {
     await Promise.all([
       before && (!after || placeKey(before) !== placeKey(after)) ? this.store.leaveArea(before, userId, version) : undefined,
       after ? this.store.enterArea(after, userId, version, seconds(after.untilUs - nowUs)) : undefined,

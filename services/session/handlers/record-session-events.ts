@@ -3,10 +3,7 @@ import { recordBatch } from '../../shared/batch.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
-import type {
-  RecordSessionEventsRequest,
-  RecordSessionEventsResponse,
-} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { RecordSessionEventsRequest, RecordSessionEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
 import { validateSessionEvent } from '../validation.js';
 import { hourCountsKey } from './count-session-starts.js';
@@ -15,9 +12,7 @@ import { hourCountsKey } from './count-session-starts.js';
  * Stores session starts and ends. An event is a duplicate when its half of the session is already stored (a retried
  * batch changes nothing); a session becomes complete when its second half arrives, in either order.
  */
-export class RecordSessionEventsHandler
-  implements UnaryHandler<RecordSessionEventsRequest, RecordSessionEventsResponse>
-{
+export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEventsRequest, RecordSessionEventsResponse> {
   constructor(
     private readonly store: SessionStore,
     private readonly cache: ResponseCache,
@@ -66,9 +61,7 @@ export class RecordSessionEventsHandler
 }
 
 function withHalf(parts: SessionParts | undefined, half: SessionHalf): SessionParts {
-  return half.kind === 'start'
-    ? { ...parts, startUs: half.tsUs, country: half.country }
-    : { ...parts, endUs: half.tsUs };
+  return half.kind === 'start' ? { ...parts, startUs: half.tsUs, country: half.country } : { ...parts, endUs: half.tsUs };
 }
 
 function isComplete(parts: SessionParts): boolean {

@@ -1,9 +1,6 @@
 import type { StreamHandler } from '../../shared/rpc.js';
 import { feedInterval, type WatchHub } from '../../shared/watch-hub.js';
-import type {
-  WatchPopularModesRequest,
-  WatchPopularModesResponse,
-} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { WatchPopularModesRequest, WatchPopularModesResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
 import { checkAreaCode, DEFAULT_MODES_LIMIT, MAX_MODES_LIMIT } from './list-popular-modes.js';
 

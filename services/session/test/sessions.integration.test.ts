@@ -102,9 +102,7 @@ describe('recording sessions', () => {
     freshNow();
     const p = player();
     const ids = Array.from({ length: 30 }, () => randomUUID());
-    await Promise.all(
-      ids.flatMap((s, i) => [record(start(p, s, 'SE', now - HOUR_MS + i * 1000)), record(end(p, s, now - i * 1000))]),
-    );
+    await Promise.all(ids.flatMap((s, i) => [record(start(p, s, 'SE', now - HOUR_MS + i * 1000)), record(end(p, s, now - i * 1000))]));
     expect((await completed(p, 100)).sessions.map((x) => x.sessionId).sort()).toEqual([...ids].sort());
   });
 
@@ -116,8 +114,10 @@ describe('recording sessions', () => {
     expect(await record(...batch)).toEqual(['accepted', 'accepted']);
     expect(await record(...batch)).toEqual(['duplicate', 'duplicate']);
     expect(await record(start(p, s, 'NO', now - 4 * 60_000))).toEqual(['duplicate']);
-    expect(await record(start(p, randomUUID(), 'NO', now - 3 * 60_000), start(p, randomUUID(), 'NO', now - 2 * 60_000)))
-      .toEqual(['accepted', 'accepted']);
+    expect(await record(start(p, randomUUID(), 'NO', now - 3 * 60_000), start(p, randomUUID(), 'NO', now - 2 * 60_000))).toEqual([
+      'accepted',
+      'accepted',
+    ]);
     expect(countOf(await countStarts(1), 'NO')).toBe(3);
     expect((await completed(p)).sessions).toHaveLength(1);
   });
@@ -152,9 +152,16 @@ describe('recording sessions', () => {
     const hour = new Date(Math.floor(eventMs / HOUR_MS) * HOUR_MS);
     const startUs = cassandra.types.Long.fromNumber(eventMs * 1000);
     const ttls = [
-      await ttl('SELECT TTL(player_id) FROM session_starts_by_country_hour WHERE country = ? AND hour = ? AND start_us = ? AND session_id = ?', ['IS', hour, startUs, s]),
+      await ttl(
+        'SELECT TTL(player_id) FROM session_starts_by_country_hour WHERE country = ? AND hour = ? AND start_us = ? AND session_id = ?',
+        ['IS', hour, startUs, s],
+      ),
       await ttl('SELECT TTL(country) FROM session_parts_by_player WHERE player_id = ? AND session_id = ?', [p, s]),
-      await ttl('SELECT TTL(end_us) FROM completed_sessions_by_player WHERE player_id = ? AND start_us = ? AND session_id = ?', [p, startUs, s]),
+      await ttl('SELECT TTL(end_us) FROM completed_sessions_by_player WHERE player_id = ? AND start_us = ? AND session_id = ?', [
+        p,
+        startUs,
+        s,
+      ]),
     ];
     for (const value of ttls) {
       expect(value).toBeGreaterThan(expected - 60);

@@ -51,10 +51,13 @@ describe('WatchHub', () => {
 
   it('keeps feeding after a failed computation', async () => {
     let calls = 0;
-    const hub = new WatchHub<MatchReactionSummary>(async (id) => {
-      if (++calls === 1) throw new Error('Cassandra timed out');
-      return summaryOf(id, calls);
-    }, createLogger('test', 'silent'));
+    const hub = new WatchHub<MatchReactionSummary>(
+      async (id) => {
+        if (++calls === 1) throw new Error('Cassandra timed out');
+        return summaryOf(id, calls);
+      },
+      createLogger('test', 'silent'),
+    );
     const abort = new AbortController();
     const [first] = await take(hub.watch('m', 20, abort.signal), 1);
     expect(first?.total).toBeGreaterThanOrEqual(2);
