@@ -47,9 +47,9 @@ async function postFile(port: number, path: string, file: string): Promise<unkno
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'text/csv' },
-    body: createReadStream(file) as unknown as ReadableStream,
+    body: createReadStream(file),
     duplex: 'half',
-  } as RequestInit);
+  });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
   return response.json();
 }

@@ -50,7 +50,7 @@ try {
     const path = `/${service.typeName}/${method.name}`;
     const clients: Array<[string, () => Promise<unknown>]> = [
       ['@grpc/grpc-js, serialized bytes (BackendChannel)', () => channel.unary(path, bytes, new AbortController().signal)],
-      ['connect-node gRPC transport', () => connect[method.localName]!(request)],
+      ['connect-node gRPC transport', () => connect[method.localName](request)],
     ];
     for (const [name, call] of clients) {
       report.progress(`${rpc}: ${name}`);

@@ -59,7 +59,7 @@ try {
       },
     }));
   const seeded = await closedLoop(PHASE_SECONDS, 8, async () => {
-    await callUnary(ingest, ingest.ingestEvents, { events: modeBatch(100) });
+    await callUnary(ingest.ingestEvents.bind(ingest), { events: modeBatch(100) });
   });
   report.line(`Seeded ${Math.round(seeded.perSecond * 100 * PHASE_SECONDS)} mode events first.\n`);
   // Cassandra flushes and compacts after the burst, and fresh processes are not yet compiled: measured steady state
@@ -92,7 +92,7 @@ try {
   ] as const) {
     report.progress(`mode ingest, batches of ${batch}`);
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
-      await callUnary(ingest, ingest.ingestEvents, { events: modeBatch(batch) });
+      await callUnary(ingest.ingestEvents.bind(ingest), { events: modeBatch(batch) });
     });
     report.line(
       `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`,

@@ -77,8 +77,8 @@ try {
       payload: {
         $case: 'reaction' as const,
         value: {
-          userId: users[Math.floor(Math.random() * users.length)]!,
-          matchId: matchId ?? matches[Math.floor(Math.random() * matches.length)]!,
+          userId: users[Math.floor(Math.random() * users.length)],
+          matchId: matchId ?? matches[Math.floor(Math.random() * matches.length)],
           emoticon: 1 + Math.floor(Math.random() * 8),
           ts: millisToTimestamp(Date.now()),
         },
@@ -92,7 +92,7 @@ try {
   ] as const) {
     report.progress(`reaction ingest, batches of ${batch}`);
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
-      await callUnary(ingest, ingest.ingestEvents, { events: reactionBatch(batch) });
+      await callUnary(ingest.ingestEvents.bind(ingest), { events: reactionBatch(batch) });
     });
     report.line(
       `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`,
@@ -113,7 +113,7 @@ try {
   const delays = new Latencies();
   for (let i = 1; i <= 30; i++) {
     const written = performance.now();
-    await callUnary(ingest, ingest.ingestEvents, { events: reactionBatch(1, liveMatch) });
+    await callUnary(ingest.ingestEvents.bind(ingest), { events: reactionBatch(1, liveMatch) });
     while (seenTotal < i) await new Promise<void>((resolve) => (notify = resolve));
     delays.add(performance.now() - written);
     await new Promise((resolve) => setTimeout(resolve, 150));

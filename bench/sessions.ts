@@ -33,9 +33,9 @@ interface SessionPair {
 function newPair(): SessionPair {
   const startMs = Date.now() - Math.floor(Math.random() * 40 * 60_000) - 60_000;
   return {
-    playerId: players[Math.floor(Math.random() * players.length)]!,
+    playerId: players[Math.floor(Math.random() * players.length)],
     sessionId: randomUUID(),
-    country: busyCountries[Math.floor(Math.random() * busyCountries.length)]!,
+    country: busyCountries[Math.floor(Math.random() * busyCountries.length)],
     startMs,
     endMs: startMs + 30_000,
   };
@@ -75,7 +75,7 @@ console.log(`session benchmark: ${PHASE_SECONDS} s phases on ${describeMachine()
 const stack = await startIsolatedStack('bench_sessions');
 const gateway = `http://127.0.0.1:${stack.ports.gateway}`;
 const ingest = new IngestServiceClient(`127.0.0.1:${stack.ports.ingest}`, credentials.createInsecure());
-const ingestGrpc = () => callUnary(ingest, ingest.ingestEvents, { events: asGrpcEvents(batchOfTen()) }).then(() => undefined);
+const ingestGrpc = () => callUnary(ingest.ingestEvents.bind(ingest), { events: asGrpcEvents(batchOfTen()) }).then(() => undefined);
 const ingestHttp = async () => {
   const response = await fetch(`${gateway}/event-handler`, { method: 'POST', body: asOriginalJson(batchOfTen()) });
   if (response.status !== 200) throw new Error(`HTTP ${response.status}`);

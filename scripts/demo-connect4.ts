@@ -8,7 +8,7 @@ import { loadConfig } from '../services/shared/config.js';
 import { sharedDataDir } from '../services/shared/shared-data.js';
 
 const { values } = parseArgs({ options: { gateway: { type: 'string', default: `http://127.0.0.1:${loadConfig().gateway.port}` } } });
-const gateway = values.gateway!;
+const gateway = values.gateway;
 const dataDir = join(sharedDataDir(), 'connect4');
 const files = { players: join(dataDir, 'country.csv'), games: join(dataDir, 'game_data.csv') };
 for (const file of Object.values(files)) {
@@ -23,9 +23,9 @@ async function post(route: string, file: string): Promise<void> {
   const response = await fetch(`${gateway}${route}`, {
     method: 'POST',
     headers: { 'content-type': 'text/csv', 'content-length': String(statSync(file).size) },
-    body: createReadStream(file) as unknown as ReadableStream,
+    body: createReadStream(file),
     duplex: 'half',
-  } as RequestInit);
+  });
   const answer = await response.text();
   if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${answer}`);
   console.log(
@@ -42,10 +42,10 @@ async function get<T>(route: string): Promise<T> {
 function table(title: string, rows: Array<Record<string, unknown>>): void {
   console.log(`\n${title}`);
   if (rows.length === 0) return console.log('  (none)');
-  const keys = Object.keys(rows[0]!);
+  const keys = Object.keys(rows[0]);
   const cell = (value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(4) : String(value));
   const widths = keys.map((key) => Math.max(key.length, ...rows.map((row) => cell(row[key]).length)));
-  const line = (cells: string[]) => `  ${cells.map((text, index) => text.padStart(widths[index]!)).join('  ')}`;
+  const line = (cells: string[]) => `  ${cells.map((text, index) => text.padStart(widths[index])).join('  ')}`;
   console.log(line(keys));
   for (const row of rows) console.log(line(keys.map((key) => cell(row[key]))));
 }

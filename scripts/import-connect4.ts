@@ -22,7 +22,7 @@ if (files.length === 0 || files.some((file) => !existsSync(file))) {
   console.error('usage: npm run import:connect4 -- [--players country.csv|users.json] [--games game_data.csv] [--games-service host:port]');
   process.exit(2);
 }
-const client = new GamesClient(values['games-service']!);
+const client = new GamesClient(values['games-service']);
 
 async function run(what: string, file: string, upload: (onProgress: (tally: UploadTally) => void) => Promise<UploadTally>) {
   const started = performance.now();

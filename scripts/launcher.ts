@@ -41,12 +41,12 @@ export async function startStack(options: {
     env[`${name.toUpperCase()}_ADDR`] = `127.0.0.1:${ports[name]}`;
   }
   const children = processNames.map((name) => spawnService(name, env, options.output));
-  const processes = Object.fromEntries(processNames.map((name, i) => [name, children[i]!])) as RunningStack['processes'];
+  const processes = Object.fromEntries(processNames.map((name, i) => [name, children[i]])) as RunningStack['processes'];
   const stop = async () => {
     await Promise.all(children.map((child) => child.stop()));
   };
   try {
-    for (const [i, name] of backendNames.entries()) await children[i]!.untilServing(ports[name]);
+    for (const [i, name] of backendNames.entries()) await children[i].untilServing(ports[name]);
   } catch (error) {
     await stop();
     throw error;

@@ -31,6 +31,6 @@ try {
   );
   process.exitCode = found && !values.repair ? 1 : 0;
 } finally {
-  await cache.close();
+  cache.close();
   await cassandra.shutdown();
 }

@@ -17,7 +17,7 @@ const stop = () => {
   if (stopping) return;
   stopping = true;
   console.log('stopping every service...');
-  stack.stop().then(() => {
+  void stack.stop().then(() => {
     console.log('stopped');
     process.exit(0);
   });

@@ -14,7 +14,7 @@ export class Latencies {
   percentile(p: number): number {
     if (this.samples.length === 0) return NaN;
     const sorted = [...this.samples].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   }
 
   summary(): string {

@@ -21,8 +21,8 @@ export function* generatedGameRows(
     const rows: string[] = [];
     for (let move = 1; move <= board.columns * board.rows; move++) {
       const open = heights.flatMap((height, column) => (height < board.rows ? [column + 1] : []));
-      const column = open[Math.floor(random() * open.length)]!;
-      heights[column - 1]!++;
+      const column = open[Math.floor(random() * open.length)];
+      heights[column - 1]++;
       const placed = replay.drop(column, move % 2)!;
       const won = replay.wins(placed, board.connect);
       const full = move === board.columns * board.rows;

@@ -17,7 +17,7 @@ export class GamesClient {
   importGames = async (games: GameMessage[]): Promise<ItemOutcome[]> =>
     (
       await this.rpc.importGames(
-        { games: games.map((game) => ({ ...game, result: game.result as number })) },
+        { games: games.map((game) => ({ ...game, result: Number(game.result) })) },
         { timeoutMs: CALL_DEADLINE_MS },
       )
     ).results;

@@ -37,18 +37,18 @@ export function* generateSessionLines(options: GeneratorOptions): Generator<stri
   const players = Array.from({ length: options.players }, () => ({
     id: hex(32),
     // Skewed towards the first countries so that some countries are busy, as in real traffic.
-    country: countryCodes[Math.floor(random() ** 2 * countryCodes.length)]!,
+    country: countryCodes[Math.floor(random() ** 2 * countryCodes.length)],
   }));
   const iso = (ms: number) => {
     const micros = String(Math.floor(random() * 1000)).padStart(3, '0');
     return new Date(ms).toISOString().replace('Z', micros);
   };
   for (let i = 0; i < options.sessions; i++) {
-    const player = players[Math.floor(random() * players.length)]!;
+    const player = players[Math.floor(random() * players.length)];
     const session = uuid();
     const startMs = options.now - Math.floor(random() * options.days * DAY_MS);
     const endMs = startMs + 60_000 + Math.floor(random() * random() * 3 * 3_600_000);
-    const country = random() < 0.01 ? junkCountries[Math.floor(random() * junkCountries.length)]! : player.country;
+    const country = random() < 0.01 ? junkCountries[Math.floor(random() * junkCountries.length)] : player.country;
     const startLine = JSON.stringify({ event: 'start', country, player_id: player.id, session_id: session, ts: iso(startMs) });
     const lines = [startLine];
     if (endMs <= options.now) {

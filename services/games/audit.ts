@@ -54,7 +54,7 @@ export class GameAudit {
     let games = 0;
     for await (const claim of this.store.allClaims()) {
       const game = decodeContent(claim.gameId, claim.content);
-      countGame(expected, { ...game, firstColumn: game.columns[0]! }, (playerId) => nationality.get(playerId) ?? UNKNOWN_NATIONALITY);
+      countGame(expected, { ...game, firstColumn: game.columns[0] }, (playerId) => nationality.get(playerId) ?? UNKNOWN_NATIONALITY);
       for (const playerId of [game.firstPlayer, game.secondPlayer]) {
         const outcome: Outcome = game.result === 'draw' ? 'draw' : game.winner === playerId ? 'win' : 'lose';
         const seen = gamesOf.get(playerId);
@@ -84,7 +84,7 @@ export class GameAudit {
         }
       }
       if (page.length < SINGLE_PAGE) break;
-      after = page[page.length - 1]!.playerId;
+      after = page[page.length - 1].playerId;
     }
     const missing = [...gamesOf].filter(([playerId, truth]) => truth.count === 1 && !listed.has(playerId));
     for (const [playerId] of missing) singleGamePlayers.push(`${playerId}: has one game but is not listed`);

@@ -50,9 +50,9 @@ export async function* readGamesCsv(lines: AsyncIterable<CsvLine>): AsyncGenerat
       game.problem = { rule: `row: expected ${columns.length} fields (${columns.join(',')}), got ${fields.length}`, line };
       continue;
     }
-    const moveNumber = fields[at.moveNumber]!;
-    const column = fields[at.column]!;
-    const result = fields[at.result]!.toLowerCase();
+    const moveNumber = fields[at.moveNumber];
+    const column = fields[at.column];
+    const result = fields[at.result].toLowerCase();
     if (!wholeNumber.test(moveNumber) || Number(moveNumber) < 1) {
       game.problem = { rule: `move_number: must be a whole number from 1, got "${moveNumber.slice(0, 20)}"`, line };
       continue;
@@ -65,7 +65,7 @@ export async function* readGamesCsv(lines: AsyncIterable<CsvLine>): AsyncGenerat
       game.problem = { rule: `result: must be win, draw or empty, got "${result.slice(0, 20)}"`, line };
       continue;
     }
-    game.moves.push({ playerId: fields[at.playerId]!, moveNumber: Number(moveNumber), column: Number(column), line });
+    game.moves.push({ playerId: fields[at.playerId], moveNumber: Number(moveNumber), column: Number(column), line });
     if (result) {
       game.result = result;
       resultLines.push(line);
@@ -82,7 +82,7 @@ function finish(game: CsvGame, resultLines: number[]): CsvGame {
   } else if (resultLines.length > 1) {
     game.problem = {
       rule: `result: set on more than one move (lines ${resultLines.join(', ')}); only the last move carries it`,
-      line: resultLines[1]!,
+      line: resultLines[1],
     };
   } else {
     const last = Math.max(...game.moves.map((move) => move.moveNumber));

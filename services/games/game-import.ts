@@ -55,7 +55,7 @@ export class GameImporter {
     if (signal?.aborted) throw new StorageTooSlowError('the caller went away; retry');
     const contents = games.map(encodeContent);
     const taken = await this.store.claimGames(
-      games.map((game, index) => ({ gameId: game.gameId, claim: { content: contents[index]!, partId, day, importedMs: startedMs } })),
+      games.map((game, index) => ({ gameId: game.gameId, claim: { content: contents[index], partId, day, importedMs: startedMs } })),
       ttl,
     );
     const holders = new Map<string, { day: number; partId: string }>();
@@ -71,7 +71,7 @@ export class GameImporter {
       day,
       partId,
       startedMs,
-      games.filter((_, index) => outcomes[index]!.kind === 'stored'),
+      games.filter((_, index) => outcomes[index].kind === 'stored'),
     );
     // A duplicate may be held by a part whose writer died: finish it now, so that this answer's games all count.
     for (const holder of holders.values()) await this.settlePart(holder.day, holder.partId, signal);
@@ -143,7 +143,7 @@ export class GameImporter {
     });
     const nationalityOf = (playerId: string) => profiles.get(playerId)?.nationality || UNKNOWN_NATIONALITY;
     const totals = emptyTotals();
-    for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0]! }, nationalityOf);
+    for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0] }, nationalityOf);
     await this.store.finishPart(day, partId, startedMs, totals, ttl);
     this.cache.invalidate([dayTotalsKey(day)]);
     this.cache.renewGeneration(SINGLE_GAME_LIST);

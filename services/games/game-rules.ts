@@ -56,14 +56,14 @@ export function validateGame(game: GameInput, board: Board): ValidGame | GamePro
 
   const ordered = [...game.moves].sort((a, b) => a.moveNumber - b.moveNumber);
   for (let index = 0; index < ordered.length; index++) {
-    const move = ordered[index]!;
+    const move = ordered[index];
     const expected = index + 1;
     if (move.moveNumber === expected) continue;
     if (move.moveNumber === expected - 1) return problem(`move_number: move ${move.moveNumber} appears twice`, move.moveNumber);
     return whole(`move_number: move ${expected} is missing (moves must number 1..${ordered.length} without gaps)`);
   }
 
-  const firstPlayer = ordered[0]!.playerId;
+  const firstPlayer = ordered[0].playerId;
   const secondPlayer = ordered[1]?.playerId;
   for (const move of ordered) {
     const playerProblem = checkId('player_id', move.playerId);
@@ -96,7 +96,7 @@ export function validateGame(game: GameInput, board: Board): ValidGame | GamePro
     }
   }
 
-  const lastMove = ordered[last - 1]!;
+  const lastMove = ordered[last - 1];
   const lastWins = replay.lastWins(board.connect);
   if (game.result === 'win' && !lastWins) {
     return problem(`result: win, but the last move (move ${last}) makes no ${board.connect} in a row`, last);
@@ -108,7 +108,7 @@ export function validateGame(game: GameInput, board: Board): ValidGame | GamePro
   return {
     gameId: game.gameId,
     firstPlayer,
-    secondPlayer: secondPlayer!,
+    secondPlayer: secondPlayer,
     columns: ordered.map((move) => move.column),
     result: game.result,
     ...(game.result === 'win' ? { winner: lastMove.playerId } : {}),
@@ -129,14 +129,14 @@ export class Replay {
   private last: { column: number; row: number } | undefined;
 
   constructor(private readonly board: Board) {
-    this.cells = new Array(board.columns * board.rows);
-    this.heights = new Array(board.columns).fill(0);
+    this.cells = new Array<number | undefined>(board.columns * board.rows);
+    this.heights = new Array<number>(board.columns).fill(0);
   }
 
   /** Drops `disc` into the 1-based `column`; undefined if the column is full. */
   drop(column: number, disc: number): { column: number; row: number } | undefined {
     const col = column - 1;
-    const row = this.heights[col]!;
+    const row = this.heights[col];
     if (row >= this.board.rows) return undefined;
     this.heights[col] = row + 1;
     this.cells[row * this.board.columns + col] = disc;

@@ -33,7 +33,7 @@ export class ProfileImporter {
   async importPlayers(players: readonly PlayerFields[]): Promise<boolean[]> {
     const stored = await this.store.readProfiles(players.map((player) => player.playerId));
     const before = players.map((player) => stored.get(player.playerId));
-    const changed = players.filter((player, index) => !before[index] || !sameProfile(before[index]!, player));
+    const changed = players.filter((player, index) => !before[index] || !sameProfile(before[index], player));
     const moved = new Map<string, { from: string; to: string }>();
     players.forEach((player, index) => {
       const from = nationalityOf(before[index]);

@@ -28,7 +28,7 @@ export function gamesRoutes({ config, cassandra, cache, logger, onClose }: Servi
       .catch((error: unknown) => logger.warn({ err: error }, 'recovering import parts failed; trying again later'));
   }, RECOVERY_INTERVAL_MS);
   recovery.unref();
-  onClose(async () => clearInterval(recovery));
+  onClose(() => clearInterval(recovery));
   return {
     name: `${protobufPackage}.GamesService`,
     definition: GamesServiceService,

@@ -114,7 +114,7 @@ export class GamesStore {
           if (result.first().get('[applied]')) return;
           const taken = result.rows.filter((row) => row.get('game_id') !== null);
           if (taken.length === 0) throw new Error('a refused conditional batch named no row that was taken');
-          for (const row of taken) holders.set(row.get('game_id'), claimOf(row));
+          for (const row of taken) holders.set(row.get('game_id') as string, claimOf(row));
           pending = pending.filter(({ gameId }) => !holders.has(gameId));
         }
       }),
@@ -130,7 +130,7 @@ export class GamesStore {
   /** Every stored game (a full scan, for the audit only). */
   async *allClaims(): AsyncGenerator<{ gameId: string; content: string; importedMs: number }> {
     for await (const row of this.rows(cql.allClaims, [], 5000)) {
-      yield { gameId: row.get('game_id'), content: row.get('content'), importedMs: Number(row.get('imported_ms')) };
+      yield { gameId: row.get('game_id') as string, content: row.get('content') as string, importedMs: Number(row.get('imported_ms')) };
     }
   }
 
@@ -174,7 +174,11 @@ export class GamesStore {
     );
     return pages
       .flatMap((page) =>
-        page.rows.map((row) => ({ playerId: row.get('player_id'), gameId: row.get('game_id'), outcome: row.get('outcome') as Outcome })),
+        page.rows.map((row) => ({
+          playerId: row.get('player_id') as string,
+          gameId: row.get('game_id') as string,
+          outcome: row.get('outcome') as Outcome,
+        })),
       )
       .sort((a, b) => (a.playerId < b.playerId ? -1 : a.playerId > b.playerId ? 1 : 0))
       .slice(0, limit);
@@ -188,10 +192,10 @@ export class GamesStore {
         const playerId = row.get('player_id') as string;
         profiles.set(playerId, {
           playerId,
-          nationality: row.get('nationality') ?? '',
-          name: row.get('name') ?? '',
-          email: row.get('email') ?? '',
-          gender: row.get('gender') ?? '',
+          nationality: (row.get('nationality') as string | null) ?? '',
+          name: (row.get('name') as string | null) ?? '',
+          email: (row.get('email') as string | null) ?? '',
+          gender: (row.get('gender') as string | null) ?? '',
         });
       }
     }
@@ -202,7 +206,10 @@ export class GamesStore {
   async gamesHeldUpToTwo(playerIds: readonly string[]): Promise<Map<string, number>> {
     const held = new Map<string, number>();
     for (const result of await this.inSlices(cql.gamesHeld, playerIds)) {
-      for (const row of result.rows) held.set(row.get('player_id'), (held.get(row.get('player_id')) ?? 0) + 1);
+      for (const row of result.rows) {
+        const playerId = row.get('player_id') as string;
+        held.set(playerId, (held.get(playerId) ?? 0) + 1);
+      }
     }
     return held;
   }
@@ -218,7 +225,7 @@ export class GamesStore {
   /** Every profile's nationality (a full scan, for the audit only). */
   async *allNationalities(): AsyncGenerator<{ playerId: string; nationality: string }> {
     for await (const row of this.rows(cql.allProfiles, [], 5000)) {
-      yield { playerId: row.get('player_id'), nationality: row.get('nationality') ?? '' };
+      yield { playerId: row.get('player_id') as string, nationality: (row.get('nationality') as string | null) ?? '' };
     }
   }
 
@@ -238,18 +245,18 @@ export class GamesStore {
 
   async openParts(day: number): Promise<Array<{ partId: string; startedMs: number }>> {
     const result = await this.client.execute(cql.openParts, [day], read);
-    return result.rows.map((row) => ({ partId: row.get('part_id'), startedMs: Number(row.get('started_ms')) }));
+    return result.rows.map((row) => ({ partId: row.get('part_id') as string, startedMs: Number(row.get('started_ms')) }));
   }
 
   async readPart(day: number, partId: string): Promise<AggregatePart | undefined> {
     const row = (await this.client.execute(cql.readPart, [day, partId], read)).first();
     if (!row) return undefined;
-    const totals = row.get('totals');
+    const totals = row.get('totals') as string | null;
     return {
-      state: row.get('state'),
+      state: row.get('state') as AggregatePart['state'],
       startedMs: Number(row.get('started_ms')),
-      candidates: row.get('candidates') ?? [],
-      totals: totals ? JSON.parse(totals) : undefined,
+      candidates: (row.get('candidates') as string[] | null) ?? [],
+      totals: totals ? (JSON.parse(totals) as Totals) : undefined,
     };
   }
 
@@ -262,7 +269,8 @@ export class GamesStore {
   async finishedTotals(day: number): Promise<Totals[]> {
     const totals: Totals[] = [];
     for await (const row of this.rows(cql.partsOfDay, [day], 5000)) {
-      if (row.get('state') === 'final' && row.get('totals')) totals.push(JSON.parse(row.get('totals')));
+      const stored = row.get('totals') as string | null;
+      if (row.get('state') === 'final' && stored) totals.push(JSON.parse(stored) as Totals);
     }
     return totals;
   }

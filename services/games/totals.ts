@@ -71,7 +71,7 @@ export function moveGame(into: Totals, before: readonly string[], after: readonl
 
 function addNationalities(into: Totals, players: readonly string[], sign: 1 | -1): void {
   for (const nationality of new Set(players)) (into.nationalities[nationality] ??= [0, 0])[0] += sign;
-  for (const nationality of players) into.nationalities[nationality]![1] += sign;
+  for (const nationality of players) into.nationalities[nationality][1] += sign;
 }
 
 /** The entries that differ between two totals (expected − kept), for the audit; empty when they agree. */

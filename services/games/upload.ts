@@ -126,7 +126,7 @@ async function upload<Item, Message>(
     const settled = answer.then((outcomes) => () => {
       refused.forEach(reject);
       outcomes.forEach((outcome, index) => {
-        const item = sent[index]!;
+        const item = sent[index];
         if (outcome.stored) tally.stored++;
         else if (outcome.duplicate) tally.duplicate++;
         else reject({ id: idOf(item), line: lineOf(item, outcome), reason: outcome.reason });

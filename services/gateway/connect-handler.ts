@@ -56,7 +56,7 @@ export function connectHandler(options: {
   options.routes(router);
   const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
   return (request, response) => {
-    const handler = handlers.get((request.url ?? '').split('?')[0]!);
+    const handler = handlers.get((request.url ?? '').split('?')[0]);
     if (!handler) {
       response.writeHead(404).end();
       return;
@@ -84,7 +84,7 @@ async function checkRequest(
   maxBytes: number,
   onTooLarge: () => void,
 ): Promise<{ request: UniversalServerRequest } | { refusal: UniversalServerResponse }> {
-  const contentType = (request.header.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = (request.header.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   const format = framingOf[contentType];
   if (!format || !(Symbol.asyncIterator in Object(request.body))) return { request };
   let bytes: Uint8Array;
@@ -150,7 +150,7 @@ function envelopeProblem(
   let offset = 0;
   while (offset < bytes.length) {
     if (offset + 5 > bytes.length) return 'truncated message envelope';
-    const flags = bytes[offset]!;
+    const flags = bytes[offset];
     const length = view.getUint32(offset + 1);
     if (offset + 5 + length > bytes.length) return 'message envelope longer than the body';
     const compressed = (flags & 0x01) !== 0;
@@ -164,7 +164,7 @@ function envelopeProblem(
       let plain = message;
       if (compressed) {
         try {
-          plain = inflate!(message, compression.maxBytes);
+          plain = inflate(message, compression.maxBytes);
         } catch {
           return `message does not inflate as ${compression.encoding} within ${compression.maxBytes} bytes`;
         }

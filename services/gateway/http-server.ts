@@ -67,7 +67,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       res.writeHead(204).end();
       return;
     }
-    const pathname = (req.url ?? '/').split('?')[0]!;
+    const pathname = (req.url ?? '/').split('?')[0];
     const found = matchRoute(options.plainRoutes, req.method ?? 'GET', pathname);
     if (found === 'method-not-allowed') {
       sendJson(res, 405, { error: `${req.method} is not allowed on ${quoted(pathname)}` });
@@ -78,7 +78,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       else closeWhenBodyIsLate(req, res, limits.requestTimeoutMs);
     }
     if (found) {
-      found.route.handle(req, res, found.params).catch((error: unknown) => {
+      Promise.resolve(found.route.handle(req, res, found.params)).catch((error: unknown) => {
         // An upload that failed part-way is not read on: its answer closes the connection.
         if (!req.complete) closeAfterAnswer(res);
         answerFailure(res, error, pathname);
@@ -119,7 +119,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     // A connection that sends nothing is closed when the time for headers is up.
     socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy());
     socket.once('readable', () => {
-      const head: Buffer | null = socket.read(http2Preface.length) ?? socket.read();
+      const head = (socket.read(http2Preface.length) ?? socket.read()) as Buffer | null;
       if (head === null) return;
       socket.setTimeout(0);
       socket.unshift(head);

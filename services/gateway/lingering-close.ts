@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 
 /** How long a refused upload may go on being read (and dropped) after its answer was sent. */
 const LINGER_MS = 2000;
@@ -13,7 +12,7 @@ const LINGER_MS = 2000;
 export function closeAfterAnswer(response: ServerResponse): void {
   if (response.req.httpVersionMajor !== 1 || response.headersSent) return;
   response.setHeader('connection', 'close');
-  const socket = response.socket as (Socket & { destroySoon?: () => void }) | null;
+  const socket = response.socket;
   if (!socket) return;
   socket.destroySoon = () => {
     socket.end();

@@ -13,7 +13,7 @@ export interface PlainRoute {
    * requestTimeoutMs) as long as its bytes keep coming (idleTimeoutMs between them).
    */
   streamsBody?: boolean;
-  handle(request: IncomingMessage, response: ServerResponse, params: Record<string, string>): Promise<void>;
+  handle(request: IncomingMessage, response: ServerResponse, params: Record<string, string>): void | Promise<void>;
 }
 
 /** Finds the route for a request, or reports whether the path exists with another method (for a 405). */

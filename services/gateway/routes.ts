@@ -47,7 +47,7 @@ export function plainRoutes(
       // storage takes the gateway out of rotation (readiness) without getting it restarted.
       method: 'GET',
       path: /^\/livez$/,
-      async handle(_request, response) {
+      handle(_request, response) {
         sendJson(response, 200, { status: 'SERVING' });
       },
     },

@@ -29,11 +29,15 @@ export interface EventOwners {
 export function grpcEventOwners(services: Config['services']): EventOwners {
   const session = new SessionServiceClient(services.session.address, credentials.createInsecure());
   const reaction = new ReactionServiceClient(services.reaction.address, credentials.createInsecure());
+  const recordSessionEvents = session.recordSessionEvents.bind(session);
+  const recordModeEvents = session.recordModeEvents.bind(session);
+  const recordEngagements = reaction.recordEngagements.bind(reaction);
+  const recordReactions = reaction.recordReactions.bind(reaction);
   return {
-    recordSessionEvents: (request) => callUnary(session, session.recordSessionEvents, request),
-    recordModeEvents: (request) => callUnary(session, session.recordModeEvents, request),
-    recordEngagements: (request) => callUnary(reaction, reaction.recordEngagements, request),
-    recordReactions: (request) => callUnary(reaction, reaction.recordReactions, request),
+    recordSessionEvents: (request) => callUnary(recordSessionEvents, request),
+    recordModeEvents: (request) => callUnary(recordModeEvents, request),
+    recordEngagements: (request) => callUnary(recordEngagements, request),
+    recordReactions: (request) => callUnary(recordReactions, request),
     close: () => {
       session.close();
       reaction.close();

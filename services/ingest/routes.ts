@@ -8,7 +8,7 @@ import { grpcEventOwners } from './owners.js';
 /** The IngestService RPCs, each served by its handler. */
 export function ingestRoutes({ config, logger, onClose }: ServiceContext): HostedService {
   const owners = grpcEventOwners(config.services);
-  onClose(async () => owners.close());
+  onClose(() => owners.close());
   return {
     name: `${protobufPackage}.IngestService`,
     definition: IngestServiceService,

@@ -162,7 +162,10 @@ export class ReactionStore {
         )
       : await this.client.execute(cql.countReactions, [matchId, new Date(hourMs), reactionShards], read);
     const counts = new Map<string, number>();
-    for (const row of result.rows) counts.set(row.emoticon, (counts.get(row.emoticon) ?? 0) + Number(row.n));
+    for (const row of result.rows) {
+      const emoticon = row.emoticon as string;
+      counts.set(emoticon, (counts.get(emoticon) ?? 0) + Number(row.n));
+    }
     return counts;
   }
 }

@@ -70,7 +70,7 @@ export function mergeModeEvent(state: PresenceState, event: ModeRow, idleUs: num
   let runs = withTime(state.runs, event.tsUs, idleUs);
   if (login) {
     for (const [key, logout] of Object.entries(logouts)) if (!isLaterThan(logout, login)) delete logouts[key];
-    runs = runs.filter(([, last]) => last >= login!.tsUs).map(([first, last]) => [Math.max(first, login!.tsUs), last]);
+    runs = runs.filter(([, last]) => last >= login.tsUs).map(([first, last]) => [Math.max(first, login.tsUs), last]);
   }
   return { ...(login ? { login } : {}), logouts: newest(logouts, MAX_LOGOUTS), runs: runs.slice(-MAX_RUNS) };
 }

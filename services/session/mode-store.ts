@@ -77,9 +77,9 @@ export class ModeStore {
     const row = (await this.client.execute(cql.readPresence, [userId], options)).first();
     if (!row) return undefined;
     return {
-      state: JSON.parse(row.state) as PresenceState,
+      state: JSON.parse(row.state as string) as PresenceState,
       version: Number(row.version),
-      ...(row.area_code ? { published: { areaCode: row.area_code, mode: row.mode } } : {}),
+      ...(row.area_code ? { published: { areaCode: row.area_code as string, mode: row.mode as string } } : {}),
     };
   }
 
@@ -108,7 +108,10 @@ export class ModeStore {
   async countActive(areaCode: string): Promise<Map<string, number>> {
     const result = await this.client.execute(cql.countActive, [areaCode], read);
     const counts = new Map<string, number>();
-    for (const row of result.rows) counts.set(row.mode, (counts.get(row.mode) ?? 0) + Number(row.n));
+    for (const row of result.rows) {
+      const mode = row.mode as string;
+      counts.set(mode, (counts.get(mode) ?? 0) + Number(row.n));
+    }
     return counts;
   }
 
@@ -133,7 +136,7 @@ export class ModeStore {
     let pageState: string | undefined;
     do {
       const page = await this.client.execute(cql.loginsInHour, [areaCode, new Date(hourMs)], { ...read, fetchSize: 5000, pageState });
-      for (const row of page.rows) rows.push({ mode: row.mode, userId: row.user_id, tsUs: Number(row.ts_us) });
+      for (const row of page.rows) rows.push({ mode: row.mode as string, userId: row.user_id as string, tsUs: Number(row.ts_us) });
       pageState = page.pageState ?? undefined;
     } while (pageState);
     return rows;

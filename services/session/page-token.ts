@@ -28,5 +28,6 @@ export function decodeCursor(token: string, country: string, signer: TokenSigner
     throw new ValidationError('page_token', 'is not a token this service issued (pass next_page_token unchanged)');
   }
   if (parsed[0] !== country) throw new ValidationError('page_token', `was issued for country ${parsed[0]}, not ${country}`);
-  return { country, fromUs: parsed[1], toUs: parsed[2], hourMs: parsed[3], pageState: parsed[4] ?? undefined };
+  const [, fromUs, toUs, hourMs, pageState] = parsed as [string, number, number, number, string | null];
+  return { country, fromUs, toUs, hourMs, pageState: pageState ?? undefined };
 }

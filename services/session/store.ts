@@ -75,7 +75,7 @@ export class SessionStore {
     const row = result.first();
     if (!row) return undefined;
     return {
-      country: row.country ?? undefined,
+      country: (row.country as string | null) ?? undefined,
       startUs: optionalNumber(row.start_us),
       endUs: optionalNumber(row.end_us),
     };
@@ -163,8 +163,8 @@ export class SessionStore {
     );
     return {
       rows: result.rows.map((row) => ({
-        sessionId: row.session_id.toString(),
-        playerId: row.player_id,
+        sessionId: (row.session_id as cassandra.types.Uuid).toString(),
+        playerId: row.player_id as string,
         startUs: Number(row.start_us),
       })),
       pageState: result.pageState ?? undefined,
@@ -174,8 +174,8 @@ export class SessionStore {
   async listCompleted(playerId: string, limit: number): Promise<CompletedSessionRow[]> {
     const result = await this.client.execute(cql.listCompleted, [playerId, limit], read);
     return result.rows.map((row) => ({
-      sessionId: row.session_id.toString(),
-      country: row.country,
+      sessionId: (row.session_id as cassandra.types.Uuid).toString(),
+      country: row.country as string,
       startUs: Number(row.start_us),
       endUs: Number(row.end_us),
     }));

@@ -45,7 +45,7 @@ export async function mapConcurrently<T, R>(
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await task(items[index]!, index);
+      results[index] = await task(items[index], index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -100,7 +100,7 @@ export async function recordBatch<E extends { eventId: string }, Row>(
   });
   const stored: Row[] = [];
   await mapConcurrently(toStore, RECORD_CONCURRENCY, async ({ index, row }) => {
-    const { eventId } = events[index]!;
+    const { eventId } = events[index];
     try {
       if (!(await steps.store(row))) {
         results[index] = duplicate(index, eventId);
@@ -114,6 +114,6 @@ export async function recordBatch<E extends { eventId: string }, Row>(
     stored.push(row);
     results[index] = accepted(index, eventId);
   });
-  for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first]!, index);
+  for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first], index);
   return { results, stored };
 }

@@ -95,7 +95,7 @@ export class ResponseCache {
     return new Map(await this.getOrCompute(key, ttlMs, async () => [...(await compute())]));
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.redis.disconnect();
   }
 

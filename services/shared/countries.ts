@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 
 // The country-list package keeps the ISO 3166-1 alpha-2 list current (249 codes).
-const { getCodes } = createRequire(import.meta.url)('country-list') as { getCodes(): string[] };
+const { getCodes } = createRequire(import.meta.url)('country-list') as { getCodes: () => string[] };
 
 /** Every assigned ISO 3166-1 alpha-2 code, upper case. */
 export const countryCodes: readonly string[] = getCodes()

@@ -30,13 +30,13 @@ export interface GrpcServerOptions {
   /** Aborted when shutdown begins, so that long-lived streams can end and let the drain finish. */
   stopping?: AbortController;
   /** Runs after the server stopped, e.g. to close the Cassandra client. */
-  onClose?: Array<() => Promise<void>>;
+  onClose?: Array<() => void | Promise<void>>;
 }
 
 export interface RunningGrpcServer {
   port: number;
   /** Whether the process can serve its calls now (its storage reachable): the overall health, service "". */
-  setServing(serving: boolean): void;
+  setServing: (serving: boolean) => void;
   /** Stops taking calls, lets in-flight calls finish (up to `graceMs`), then runs `onClose`. */
   shutdown(graceMs?: number): Promise<void>;
 }

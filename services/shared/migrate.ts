@@ -26,7 +26,7 @@ export function findMigrations(servicesDir: string): Migration[] {
       migrations.push({
         service,
         version: Number(match[1]),
-        name: match[2]!,
+        name: match[2],
         statements: splitStatements(readFileSync(join(schemaDir, file), 'utf8')),
       });
     }

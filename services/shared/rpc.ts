@@ -41,7 +41,7 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, logger: Logger)
 
 /** Adapts a streaming handler to grpc-js, ending the stream when the caller cancels. */
 export function serverStream<Req, Res>(handler: StreamHandler<Req, Res>, logger: Logger) {
-  return async (call: ServerWritableStream<Req, Res>): Promise<void> => {
+  const stream = async (call: ServerWritableStream<Req, Res>): Promise<void> => {
     const abort = new AbortController();
     call.on('cancelled', () => abort.abort());
     try {
@@ -54,6 +54,8 @@ export function serverStream<Req, Res>(handler: StreamHandler<Req, Res>, logger:
       if (!abort.signal.aborted) call.emit('error', asServiceError(error, call.getPath(), logger));
     }
   };
+  // Every failure ends the stream above, so nothing is left for the caller of this handler to await.
+  return (call: ServerWritableStream<Req, Res>): void => void stream(call);
 }
 
 /** Fills the RPCs a service does not implement yet with handlers that answer UNIMPLEMENTED. */

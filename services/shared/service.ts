@@ -12,7 +12,7 @@ export interface ServiceContext {
   cassandra: CassandraClient;
   cache: ResponseCache;
   /** Registers clean-up to run after the server stopped (e.g. closing gRPC clients to other services). */
-  onClose(close: () => Promise<void>): void;
+  onClose: (close: () => void | Promise<void>) => void;
   /** Aborted when shutdown begins: long-lived streams end on it so that in-flight calls can drain. */
   stopping: AbortSignal;
 }
@@ -28,7 +28,7 @@ export interface ServiceSpec {
 export async function runService(spec: ServiceSpec): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(spec.name, config.logLevel);
-  const onClose: Array<() => Promise<void>> = [];
+  const onClose: Array<() => void | Promise<void>> = [];
   const stopping = new AbortController();
   let cassandra: CassandraClient | undefined;
   let cache: ResponseCache | undefined;
@@ -76,8 +76,7 @@ const STORAGE_CHECK_INTERVAL_MS = 2000;
 function watchStorage(cassandra: CassandraClient, setServing: (serving: boolean) => void, logger: Logger): NodeJS.Timeout {
   let serving = true;
   let checking = false;
-  const timer = setInterval(async () => {
-    if (checking) return;
+  const check = async () => {
     checking = true;
     const answers = await cassandraAnswers(cassandra, STORAGE_CHECK_INTERVAL_MS / 2);
     checking = false;
@@ -86,6 +85,9 @@ function watchStorage(cassandra: CassandraClient, setServing: (serving: boolean)
     setServing(serving);
     if (serving) logger.info('storage answers again; serving');
     else logger.warn('storage does not answer; NOT_SERVING until it does');
+  };
+  const timer = setInterval(() => {
+    if (!checking) void check();
   }, STORAGE_CHECK_INTERVAL_MS);
   timer.unref();
   return timer;

@@ -32,16 +32,16 @@ export function parseIsoTimestamp(text: string): Timestamp | undefined {
   const match = isoPattern.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
-  const wholeMillis = Date.UTC(+year!, +month! - 1, +day!, +hour!, +minute!, +second!);
+  const wholeMillis = Date.UTC(+year, +month - 1, +day, +hour, +minute, +second);
   const check = new Date(wholeMillis);
   if (
     Number.isNaN(wholeMillis) ||
-    check.getUTCFullYear() !== +year! ||
-    check.getUTCMonth() !== +month! - 1 ||
-    check.getUTCDate() !== +day! ||
-    +hour! > 23 ||
-    +minute! > 59 ||
-    +second! > 59
+    check.getUTCFullYear() !== +year ||
+    check.getUTCMonth() !== +month - 1 ||
+    check.getUTCDate() !== +day ||
+    +hour > 23 ||
+    +minute > 59 ||
+    +second > 59
   ) {
     return undefined;
   }

@@ -12,11 +12,19 @@ const root = repoRoot();
 const config = loadConfig({});
 const processes = { ...Object.fromEntries(Object.entries(config.services).map(([n, s]) => [n, s.port])), gateway: config.gateway.port };
 
+/** The parts of the rendered Kubernetes objects these tests read (parsed YAML: not checked against a schema here). */
+interface Container {
+  env: Array<{ name: string; value: string }>;
+  envFrom: unknown[];
+  ports: Array<{ containerPort: number }>;
+  imagePullPolicy: string;
+  readinessProbe: { grpc?: unknown; httpGet?: unknown };
+  livenessProbe: { grpc?: unknown; httpGet?: unknown };
+}
 interface Manifest {
   kind: string;
   metadata: { name: string; namespace?: string };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML of many kinds; each test reads what it checks
-  spec: any;
+  spec: { template: { spec: { containers: Container[] } }; ports: Array<{ port: number }> };
   data?: Record<string, string>;
 }
 
@@ -72,8 +80,8 @@ describe('k8s kind overlay', () => {
     for (const [name, port] of Object.entries(processes).filter(([n]) => n !== 'gateway')) {
       expect(data[`${name.toUpperCase()}_ADDR`]).toBe(`${name}:${port}`);
     }
-    expect(named('Service', data.CASSANDRA_CONTACT_POINTS!.split(':')[0]!)).toBeDefined();
-    expect(named('Service', new URL(data.REDIS_URL!).hostname)).toBeDefined();
+    expect(named('Service', data.CASSANDRA_CONTACT_POINTS.split(':')[0])).toBeDefined();
+    expect(named('Service', new URL(data.REDIS_URL).hostname)).toBeDefined();
     expect(named('Job', 'gamepulse-migrate')).toBeDefined();
   });
 });
@@ -84,7 +92,7 @@ describe('docker-compose.yml', () => {
   };
 
   it.each(Object.keys(processes))('runs %s from the gamepulse image', (name) => {
-    const service = compose.services[name]!;
+    const service = compose.services[name];
     expect(service.image).toBe('gamepulse:dev');
     expect(service.environment?.SERVICE).toBe(name);
     expect(service.environment?.CASSANDRA_CONTACT_POINTS).toBe('cassandra:9042');

@@ -34,7 +34,7 @@ const getJson = async (path: string) => {
 };
 /** Floats compared to 12 digits: the oracle divides in another order. */
 const rounded = (value: unknown): unknown =>
-  JSON.parse(JSON.stringify(value, (_key, item) => (typeof item === 'number' ? Math.round(item * 1e12) / 1e12 : item)));
+  JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' ? Math.round(item * 1e12) / 1e12 : item))) as unknown;
 
 /** A win for `a` in column 1 (a: 1,1,1,1; b: 2,2,2). */
 const columnWin = (id: string, a: string, b: string, column = 1) =>

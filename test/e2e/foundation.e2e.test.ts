@@ -16,7 +16,7 @@ let gateway: string;
 beforeAll(async () => {
   const [ingest, session, reaction, games, gatewayPort] = await freePorts(5);
   stack = await startStack({
-    ports: { ingest: ingest!, session: session!, reaction: reaction!, games: games!, gateway: gatewayPort! },
+    ports: { ingest: ingest, session: session, reaction: reaction, games: games, gateway: gatewayPort },
     env: { CASSANDRA_KEYSPACE: testKeyspace, LOG_LEVEL: 'warn' },
     output: 'ignore',
   });

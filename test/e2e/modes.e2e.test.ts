@@ -147,7 +147,7 @@ describe('the original mode routes', () => {
       user_id,
       events_name: 'LOGIN',
     }));
-    await post('/events/', { items: [...items, { ...items[1]!, events_name: 'LOGOUT' }] });
+    await post('/events/', { items: [...items, { ...items[1], events_name: 'LOGOUT' }] });
     const answer = await (await fetch(`${gateway}/stats?area_code=666&hours=1`)).json();
     expect(answer).toEqual({
       666: [
@@ -179,14 +179,14 @@ describe('the original mode routes', () => {
         `127.0.0.1:${stack.ports.session}`,
         'gamepulse.session.v1.SessionService/ListPopularModes',
       ),
-    );
+    ) as { modes: unknown };
     expect(viaGrpc.modes).toEqual([{ rank: 1, mode: 'Arena', players: '2' }]);
     const abort = new AbortController();
     const feed = client.watchPopularModes({ areaCode: '777', intervalMs: 100 }, { signal: abort.signal });
     const updates: string[][] = [];
     for await (const update of feed) {
       updates.push(update.modes.map((m) => `${m.mode}:${m.players}`));
-      if (updates.length === 1) await post('/events/', { items: [{ ...items[0]!, multiplayer_mode: 'Duel' }] });
+      if (updates.length === 1) await post('/events/', { items: [{ ...items[0], multiplayer_mode: 'Duel' }] });
       if (updates.length === 2) break;
     }
     abort.abort();

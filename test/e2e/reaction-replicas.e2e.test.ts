@@ -23,7 +23,7 @@ const startReplica = async (i: number) => {
     { ...process.env, REACTION_PORT: String(ports[i]), CASSANDRA_KEYSPACE: keyspace.keyspace, LOG_LEVEL: 'warn' },
     'ignore',
   );
-  await processes[i]!.untilServing(ports[i]!);
+  await processes[i].untilServing(ports[i]);
 };
 
 beforeAll(async () => {
@@ -42,9 +42,9 @@ afterAll(async () => {
 /** Sends a batch to replica `start`, moving on to the next replica while one is down; ids make the retry safe. */
 async function sendWithRetry(batch: EngagementEnvelope[], start: number): Promise<void> {
   for (let attempt = 0; attempt < 30; attempt++) {
-    const client = clients[(start + attempt) % REPLICAS]!;
+    const client = clients[(start + attempt) % REPLICAS];
     try {
-      await callUnary(client, client.recordEngagements, { events: batch }, 5000);
+      await callUnary(client.recordEngagements.bind(client), { events: batch }, 5000);
       return;
     } catch (error) {
       const code = (error as ServiceError).code;
@@ -61,12 +61,12 @@ describe('hourly engagement with three replicas', () => {
     const hours = [hourOf(now), hourOf(now) - 3 * HOUR_MS];
     const users = Array.from({ length: 400 }, (_, i) => `user-${i}-${randomUUID().slice(0, 8)}`);
     const events: EngagementEnvelope[] = Array.from({ length: 3000 }, (_, i) => {
-      const hour = i % 20 === 0 ? hours[1]! : hours[0]!;
+      const hour = i % 20 === 0 ? hours[1] : hours[0];
       const latest = hour === hours[0] ? now - hour : HOUR_MS - 1;
       return {
         eventId: randomUUID(),
         event: {
-          user: users[Math.floor(Math.random() * users.length)]!,
+          user: users[Math.floor(Math.random() * users.length)],
           kind: Math.random() < 0.3 ? EngagementKind.ENGAGEMENT_KIND_CLICK : EngagementKind.ENGAGEMENT_KIND_IMPRESSION,
           ts: millisToTimestamp(hour + Math.floor(Math.random() * latest)),
         },
@@ -83,11 +83,11 @@ describe('hourly engagement with three replicas', () => {
         const index = next++;
         if (index === Math.floor(batches.length / 3)) {
           restarted = (async () => {
-            await processes[1]!.stop();
+            await processes[1].stop();
             await startReplica(1);
           })();
         }
-        await sendWithRetry(batches[index]!, (index + w) % REPLICAS);
+        await sendWithRetry(batches[index], (index + w) % REPLICAS);
       }
     };
     await Promise.all(Array.from({ length: 12 }, (_, w) => worker(w)));
@@ -104,7 +104,7 @@ describe('hourly engagement with three replicas', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the open hour's answer may be a second old
     for (const hour of hours) {
       for (const client of clients) {
-        const answer = await callUnary(client, client.getHourlyEngagement, { timestamp: millisToTimestamp(hour + 1) });
+        const answer = await callUnary(client.getHourlyEngagement.bind(client), { timestamp: millisToTimestamp(hour + 1) });
         expect({ uniqueUsers: answer.uniqueUsers, clicks: answer.clicks, impressions: answer.impressions }).toEqual(expected(hour));
       }
     }

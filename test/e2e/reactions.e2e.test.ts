@@ -38,9 +38,9 @@ describe('the original /analytics routes', () => {
     const tally = new Map(hours.map((h) => [h, { users: new Set<string>(), clicks: 0, impressions: 0 }]));
     const users = Array.from({ length: 300 }, (_, i) => `player${i}`);
     const requests = Array.from({ length: 2000 }, (_, i) => {
-      const hour = i % 10 === 0 ? hours[1]! : hours[0]!;
+      const hour = i % 10 === 0 ? hours[1] : hours[0];
       const timestamp = hour + Math.floor(Math.random() * Math.min(HOUR_MS - 1, now - hour));
-      const user = users[Math.floor(Math.random() * users.length)]!;
+      const user = users[Math.floor(Math.random() * users.length)];
       const kind = Math.random() < 0.4 ? 'click' : 'impression';
       const t = tally.get(hour)!;
       t.users.add(user);
@@ -51,7 +51,7 @@ describe('the original /analytics routes', () => {
         `/analytics?timestamp=${timestamp}&user=${user}&event=${kind}`,
         `/analytics/${timestamp}/${user}/${kind}`,
       ];
-      return forms[i % 3]!;
+      return forms[i % 3];
     });
     let next = 0;
     const statuses: number[] = [];

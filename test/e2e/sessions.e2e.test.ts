@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../scripts/launcher.js';
 import { generateSessionLines } from '../../scripts/sessions/generator.js';
 import { grpcurl } from '../support/grpcurl.js';
-import { SessionOracle } from '../support/session-oracle.js';
+import { SessionOracle, type OracleEvent } from '../support/session-oracle.js';
 import { startIsolatedStack } from '../support/stack.js';
 
 let stack: RunningStack;
@@ -22,7 +22,7 @@ beforeAll(async () => {
     const response = await fetch(`${gateway}/event-handler`, { method: 'POST', body: `[${batch.join(',')}]` });
     expect(response.status).toBe(200);
     posted.push(...((await response.json()) as { results: Array<{ status: string; reason?: string }> }).results);
-    for (const line of batch) oracle.add(JSON.parse(line));
+    for (const line of batch) oracle.add(JSON.parse(line) as OracleEvent);
   }
 }, 180_000);
 
@@ -117,7 +117,7 @@ describe('the same capabilities over gRPC and Connect JSON', () => {
     const body = (await response.json()) as { sessions: Array<{ sessionId: string }> };
     expect(body.sessions.map((s) => s.sessionId)).toEqual(
       oracle
-        .completedSessions(player!)
+        .completedSessions(player)
         .slice(0, 5)
         .map((s) => s.sessionId),
     );

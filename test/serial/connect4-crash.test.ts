@@ -46,7 +46,7 @@ async function auditReport() {
     const store = new GamesStore(cassandra);
     return await new GameAudit(store, new GameImporter(store, cache, systemClock, logger), cache, systemClock).run();
   } finally {
-    await cache.close();
+    cache.close();
     await cassandra.shutdown();
   }
 }

@@ -275,7 +275,7 @@ async function send(request: FuzzRequest): Promise<{ outcome: string; ok: boolea
   const started = Date.now();
   const elapsed = () => Date.now() - started;
   if (request.kind === 'grpc') {
-    const code = await new Promise<number>((resolve) => {
+    const code = await new Promise<status>((resolve) => {
       const isStream = rpcPaths.find((rpc) => rpc.path === request.path)?.streaming;
       const deadline = new Date(Date.now() + (isStream ? 500 : DEADLINE_MS));
       const pass = (b: Buffer) => b;
@@ -306,6 +306,9 @@ async function send(request: FuzzRequest): Promise<{ outcome: string; ok: boolea
   return { outcome: `http ${response.status}${grpcStatus ? ` grpc ${grpcStatus}` : ''}`, ok: httpOk && grpcOk, ms: elapsed() };
 }
 
+/** What made a request fail: fetch puts the network error in `cause`. */
+const causeOf = (error: Error) => (error.cause instanceof Error ? String(error.cause) : error.message);
+
 /** The grpc-status of a gRPC-Web answer whose trailers came in its body. */
 function grpcWebTrailerStatus(body: Uint8Array): string | undefined {
   return /grpc-status:\s*(\d+)/i.exec(Buffer.from(body).toString('latin1'))?.[1];
@@ -325,7 +328,7 @@ describe('fuzzing the gateway', () => {
       try {
         result = await send(request);
       } catch (error) {
-        result = { outcome: `failed: ${(error as Error).cause ?? (error as Error).message}`, ok: false, ms: 0 };
+        result = { outcome: `failed: ${causeOf(error as Error)}`, ok: false, ms: 0 };
       }
       outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
       const servedMs = result.ms - stalls.pausedMs(started, started + result.ms);

@@ -27,20 +27,20 @@ export class Connect4Oracle {
     const rows = new Map<string, Array<{ player: string; move: number; column: number; result: string }>>();
     for (const line of text.trim().split('\n').slice(1)) {
       const [id, player, move, column, result] = line.trim().split(',');
-      const list = rows.get(id!) ?? [];
-      rows.set(id!, list);
-      list.push({ player: player!, move: Number(move), column: Number(column), result: result ?? '' });
+      const list = rows.get(id) ?? [];
+      rows.set(id, list);
+      list.push({ player: player, move: Number(move), column: Number(column), result: result ?? '' });
     }
     for (const [id, moves] of rows) {
       if (this.games.has(id)) continue;
       moves.sort((a, b) => a.move - b.move);
-      const last = moves[moves.length - 1]!;
+      const last = moves[moves.length - 1];
       const result = last.result as 'win' | 'draw';
       this.games.set(id, {
         id,
-        first: moves[0]!.player,
-        second: moves[1]!.player,
-        firstColumn: moves[0]!.column,
+        first: moves[0].player,
+        second: moves[1].player,
+        firstColumn: moves[0].column,
         result,
         ...(result === 'win' ? { winner: last.player } : {}),
       });
@@ -51,7 +51,7 @@ export class Connect4Oracle {
   addPlayersCsv(text: string): this {
     for (const line of text.trim().split('\n').slice(1)) {
       const [id, country] = line.trim().split(',');
-      this.profiles.set(id!, { ...this.profiles.get(id!), nationality: country! });
+      this.profiles.set(id, { ...this.profiles.get(id), nationality: country });
     }
     return this;
   }
@@ -125,8 +125,8 @@ export class Connect4Oracle {
         name: this.profiles.get(player)?.name ?? '',
         email: this.profiles.get(player)?.email ?? '',
         nationality: this.profiles.get(player)?.nationality ?? '',
-        game_id: game!.id,
-        outcome: game!.result === 'draw' ? 'draw' : game!.winner === player ? 'win' : 'lose',
+        game_id: game.id,
+        outcome: game.result === 'draw' ? 'draw' : game.winner === player ? 'win' : 'lose',
       }))
       .sort((a, b) => (a.player_id < b.player_id ? -1 : 1));
   }

@@ -31,7 +31,7 @@ export async function startInProcess<S extends HostedService>(
   const logger = createLogger('test', 'silent');
   const cassandra = await connectCassandra(config.cassandra, logger);
   const cache = new ResponseCache(redisUrl, logger, `${config.cassandra.keyspace}:`);
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Array<() => void | Promise<void>> = [];
   const stopping = new AbortController();
   const service = routes({ config, logger, cassandra, cache, onClose: (c) => void closers.push(c), stopping: stopping.signal });
   const server = await startGrpcServer({

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 
-const { getCodes } = createRequire(import.meta.url)('country-list') as { getCodes(): string[] };
+const { getCodes } = createRequire(import.meta.url)('country-list') as { getCodes: () => string[] };
 const isoCountries = new Set(getCodes());
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,6 +17,15 @@ function micros(ts: string): number {
   return Date.parse(`${ts.slice(0, 23)}Z`) * 1000 + Number(ts.slice(23, 26).padEnd(3, '0'));
 }
 
+/** One line of the generated session events, as posted to /event-handler. */
+export interface OracleEvent {
+  event: string;
+  country?: string;
+  player_id: string;
+  session_id: string;
+  ts: string;
+}
+
 /**
  * An independent computation of what the session system must answer, from the original-format events in the
  * order they were sent: the first valid start and end of a session count, repeats are duplicates.
@@ -26,7 +35,7 @@ export class SessionOracle {
   private readonly starts = new Map<string, Start>();
   private readonly ends = new Map<string, { micros: number; iso: string }>();
 
-  add(event: { event: string; country?: string; player_id: string; session_id: string; ts: string }): void {
+  add(event: OracleEvent): void {
     const valid =
       event.player_id !== '' &&
       uuid.test(event.session_id) &&

@@ -8,7 +8,7 @@ import { startStack, type RunningStack } from '../../scripts/launcher.js';
 import { freePorts, testConfig } from './env.js';
 
 /** A keyspace of the test's own with every service's schema, so that its counts hold only its events. */
-export async function createIsolatedKeyspace(name: string): Promise<{ keyspace: string; drop(): Promise<void> }> {
+export async function createIsolatedKeyspace(name: string): Promise<{ keyspace: string; drop: () => Promise<void> }> {
   // Unique per run (a keyspace left by a crashed run is never reused): letters, digits and _ only.
   const keyspace = `gp_${name}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const config = { ...testConfig().cassandra, keyspace };
@@ -36,7 +36,7 @@ export async function startIsolatedStack(
   const { keyspace, drop } = await createIsolatedKeyspace(name);
   const [ingest, session, reaction, games, gateway] = await freePorts(5);
   const stack = await startStack({
-    ports: { ingest: ingest!, session: session!, reaction: reaction!, games: games!, gateway: gateway! },
+    ports: { ingest: ingest, session: session, reaction: reaction, games: games, gateway: gateway },
     env: { CASSANDRA_KEYSPACE: keyspace, LOG_LEVEL: 'warn', ...env },
     output: 'ignore',
   });

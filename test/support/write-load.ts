@@ -78,7 +78,7 @@ export function startWriteLoad({ gateway, matchId, deadlineMs, slackMs, writers 
           if (done.size) load.lastAcknowledgedAt = Date.now();
           pending = pending.filter((event) => !done.has(event.eventId));
         } catch (error) {
-          fail(`no answer: ${(error as Error).cause ?? (error as Error).name}`);
+          fail(`no answer: ${(error as Error).cause instanceof Error ? String((error as Error).cause) : (error as Error).name}`);
         }
         const took = Date.now() - started;
         load.slowestMs = Math.max(load.slowestMs, took);

@@ -55,7 +55,7 @@ export class ImportGamesHandler implements UnaryHandler<ImportGamesRequest, Impo
         signal,
       );
       toStore.forEach(({ index, game }, position) => {
-        const { kind } = outcomes[position]!;
+        const { kind } = outcomes[position];
         results[index] =
           kind === 'stored' ? stored(game.gameId) : kind === 'duplicate' ? duplicate(game.gameId) : rejected(game.gameId, CONFLICT);
       });

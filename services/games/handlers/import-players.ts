@@ -41,7 +41,7 @@ export class ImportPlayersHandler implements UnaryHandler<ImportPlayersRequest, 
     if (valid.length > 0) {
       const storedNow = await this.importer.importPlayers(valid.map(({ player }) => player));
       valid.forEach(({ index, player }, position) => {
-        results[index] = { id: player.playerId, stored: storedNow[position]!, duplicate: !storedNow[position], reason: '', moveNumber: 0 };
+        results[index] = { id: player.playerId, stored: storedNow[position], duplicate: !storedNow[position], reason: '', moveNumber: 0 };
       });
     }
     return { results };

@@ -76,7 +76,7 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
     }
     const more = page.length > pageSize || (!exhausted && page.length <= pageSize && scanned >= MAX_ROWS_SCANNED);
     const listed = page.slice(0, pageSize);
-    const last = page.length > pageSize ? listed[listed.length - 1]!.playerId : after;
+    const last = page.length > pageSize ? listed[listed.length - 1].playerId : after;
     const profiles = await this.store.readProfiles(listed.map((row) => row.playerId));
     const players = listed.map((row): SingleGamePlayer => ({
       player: profiles.get(row.playerId) ?? { playerId: row.playerId, nationality: '', name: '', email: '', gender: '' },

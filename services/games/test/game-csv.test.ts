@@ -18,8 +18,8 @@ describe('readGamesCsv', () => {
       ['7', 2, undefined, 2],
       ['8', 2, 'draw', 4],
     ]);
-    expect(games[0]!.moves[1]).toEqual({ playerId: 'b', moveNumber: 1, column: 2, line: 3 });
-    expect(games[0]!.problem?.rule).toMatch(/result: missing/);
+    expect(games[0].moves[1]).toEqual({ playerId: 'b', moveNumber: 1, column: 2, line: 3 });
+    expect(games[0].problem?.rule).toMatch(/result: missing/);
   });
 
   it('refuses a body without the header, before reading a row', async () => {
@@ -31,12 +31,12 @@ describe('readGamesCsv', () => {
     const [fields, number, column, result, twice, early] = await gamesOf(
       `${HEADER}1,a,1\n2,a,x,1,\n3,a,1,-1,\n4,a,1,1,lost\n5,a,1,1,win\n5,b,2,1,win\n6,a,1,1,win\n6,b,2,2,\n`,
     );
-    expect(fields!.problem).toEqual({ rule: expect.stringMatching(/expected 5 fields/), line: 2 });
-    expect(number!.problem).toEqual({ rule: expect.stringMatching(/move_number: must be a whole number/), line: 3 });
-    expect(column!.problem).toEqual({ rule: expect.stringMatching(/column: must be a whole number/), line: 4 });
-    expect(result!.problem).toEqual({ rule: expect.stringMatching(/result: must be win, draw or empty/), line: 5 });
-    expect(twice!.problem).toEqual({ rule: expect.stringMatching(/set on more than one move \(lines 6, 7\)/), line: 7 });
-    expect(early!.problem).toEqual({ rule: 'result: must be on the last move (move 2), found on move 1', line: 8 });
+    expect(fields.problem).toEqual({ rule: expect.stringMatching(/expected 5 fields/), line: 2 });
+    expect(number.problem).toEqual({ rule: expect.stringMatching(/move_number: must be a whole number/), line: 3 });
+    expect(column.problem).toEqual({ rule: expect.stringMatching(/column: must be a whole number/), line: 4 });
+    expect(result.problem).toEqual({ rule: expect.stringMatching(/result: must be win, draw or empty/), line: 5 });
+    expect(twice.problem).toEqual({ rule: expect.stringMatching(/set on more than one move \(lines 6, 7\)/), line: 7 });
+    expect(early.problem).toEqual({ rule: 'result: must be on the last move (move 2), found on move 1', line: 8 });
   });
 });
 
@@ -45,15 +45,15 @@ describe('player formats', () => {
     const players = [];
     for await (const player of readPlayersCsv(linesOfText('player_id,country,gender\n0,IE,male\n1,ES\n'))) players.push(player);
     expect(players[0]).toEqual({ player: { playerId: '0', nationality: 'IE', name: '', email: '', gender: 'male' }, line: 2 });
-    expect(players[1]!.problem).toMatch(/expected 3 fields/);
+    expect(players[1].problem).toMatch(/expected 3 fields/);
     const element = {
       id: 3300,
       data: { gender: 'female', name: { title: 'mrs', first: 'Ann', last: 'Lee' }, email: 'ann@example.com', nat: 'US' },
     };
     const expected = { playerId: '3300', nationality: 'US', name: 'Ann Lee', email: 'ann@example.com', gender: 'female' };
-    expect(readUserApiPlayers([element])[0]!.player).toEqual(expected);
-    expect(readUserApiPlayers([[element], []])[0]!.player).toEqual(expected);
-    expect(readUserApiPlayers([{ data: {} }])[0]!.problem).toBe('[1].id: is required, a number or a string');
+    expect(readUserApiPlayers([element])[0].player).toEqual(expected);
+    expect(readUserApiPlayers([[element], []])[0].player).toEqual(expected);
+    expect(readUserApiPlayers([{ data: {} }])[0].problem).toBe('[1].id: is required, a number or a string');
     expect(() => readUserApiPlayers({})).toThrow(/must be a JSON array/);
   });
 });

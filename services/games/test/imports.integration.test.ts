@@ -39,13 +39,13 @@ beforeAll(async () => {
     replicas.push(running);
     clients.push(new GamesClient(running.address));
   }
-  store = new GamesStore(replicas[0]!.cassandra);
+  store = new GamesStore(replicas[0].cassandra);
   const logger = createLogger('test', 'silent');
   cache = new ResponseCache(testConfig().redis.url, logger, `${keyspace.keyspace}:`);
   audit = new GameAudit(store, new GameImporter(store, cache, clock, logger), cache, clock);
 }, 120_000);
 afterAll(async () => {
-  await cache?.close();
+  cache?.close();
   await Promise.all(replicas.map((replica) => replica.stop()));
   await keyspace?.drop();
 });
@@ -64,12 +64,12 @@ const oracleFirstMove = (oracle: Connect4Oracle) =>
 describe('importing at once and again', () => {
   it('two replicas importing the real file at once store each game once and count it once', { timeout: 120_000 }, async () => {
     const [first, second] = await Promise.all(clients.map((client) => uploadGames(realFile(), client.importGames)));
-    expect(first!.stored + second!.stored).toBe(10_000);
-    expect(first!.duplicate + second!.duplicate).toBe(10_000);
-    expect(first!.rejected + second!.rejected).toBe(0);
+    expect(first.stored + second.stored).toBe(10_000);
+    expect(first.duplicate + second.duplicate).toBe(10_000);
+    expect(first.rejected + second.rejected).toBe(0);
     const oracle = Connect4Oracle.fromFiles(realGamesCsv());
     for (const client of clients) expect(await firstMoveGames(client)).toEqual(oracleFirstMove(oracle));
-    const unknown = (await clients[1]!.rpc.countGamesByNationality({})).nationalities;
+    const unknown = (await clients[1].rpc.countGamesByNationality({})).nationalities;
     expect(unknown.map((entry) => [entry.nationality, Number(entry.games), Number(entry.appearances)])).toEqual(
       oracle.gamesByNationality().map((entry) => [entry.nationality, entry.games, entry.appearances]),
     );
@@ -78,10 +78,10 @@ describe('importing at once and again', () => {
   });
 
   it('retried uploads, on both replicas at once, are all duplicates and change nothing', { timeout: 120_000 }, async () => {
-    const before = await firstMoveGames(clients[0]!);
+    const before = await firstMoveGames(clients[0]);
     const tallies = await Promise.all([...clients, ...clients].map((client) => uploadGames(realFile(), client.importGames)));
     for (const tally of tallies) expect(tally).toMatchObject({ stored: 0, duplicate: 10_000, rejected: 0 });
-    expect(await firstMoveGames(clients[1]!)).toEqual(before);
+    expect(await firstMoveGames(clients[1])).toEqual(before);
     expect((await audit.run()).totals).toEqual([]);
   });
 });
@@ -116,15 +116,15 @@ describe('a writer that died mid-import', () => {
       })),
       ttl,
     );
-    const before = await firstMoveGames(clients[0]!);
+    const before = await firstMoveGames(clients[0]);
     // The retry comes once the dead writer's part is old enough to be finished by someone else.
     clockOffsetMs += RECOVER_AFTER_MS + 1000;
-    const tally = await uploadGames(readGamesCsv(linesOfText(csv.join('\n'))), clients[1]!.importGames);
+    const tally = await uploadGames(readGamesCsv(linesOfText(csv.join('\n'))), clients[1].importGames);
     expect(tally).toMatchObject({ stored: 10, duplicate: 10, rejected: 0 });
-    const after = await firstMoveGames(clients[0]!);
+    const after = await firstMoveGames(clients[0]);
     const column2 = (answer: number[][]) => answer.find(([column]) => column === 2)!;
-    expect(column2(after)[1]).toBe(column2(before)[1]! + 20);
-    expect(column2(after)[2]).toBe(column2(before)[2]! + 20);
+    expect(column2(after)[1]).toBe(column2(before)[1] + 20);
+    expect(column2(after)[2]).toBe(column2(before)[2] + 20);
     expect((await store.readPart(day, 'import-dead-writer'))?.state).toBe('final');
     expect(await audit.run()).toMatchObject({ totals: [], singleGamePlayers: [] });
   });
@@ -150,20 +150,20 @@ describe('the single-game list on two replicas sharing one cache', () => {
     (await listed(client)).find((entry) => entry.player?.playerId === playerId);
 
   it('changes a page cached by one replica as soon as the other imports a profile or a second game', async () => {
-    await uploadGames(readGamesCsv(linesOfText(columnWin('list-1', 'list-solo', 'list-rival'))), clients[1]!.importGames);
-    expect((await entryOf(clients[0]!, 'list-solo'))?.player?.name).toBe('');
-    expect(await entryOf(clients[0]!, 'list-solo')).toBeDefined();
+    await uploadGames(readGamesCsv(linesOfText(columnWin('list-1', 'list-solo', 'list-rival'))), clients[1].importGames);
+    expect((await entryOf(clients[0], 'list-solo'))?.player?.name).toBe('');
+    expect(await entryOf(clients[0], 'list-solo')).toBeDefined();
 
     const generation = await cache.generation(SINGLE_GAME_LIST);
-    await clients[1]!.importPlayers([
+    await clients[1].importPlayers([
       { playerId: 'list-solo', nationality: 'IE', name: 'Solo Player', email: 'solo@example.com', gender: '' },
     ]);
     expect(await cache.generation(SINGLE_GAME_LIST)).not.toBe(generation);
-    expect((await entryOf(clients[0]!, 'list-solo'))?.player).toMatchObject({ name: 'Solo Player', nationality: 'IE' });
+    expect((await entryOf(clients[0], 'list-solo'))?.player).toMatchObject({ name: 'Solo Player', nationality: 'IE' });
 
-    await uploadGames(readGamesCsv(linesOfText(columnWin('list-2', 'list-other', 'list-solo'))), clients[1]!.importGames);
-    expect(await entryOf(clients[0]!, 'list-solo')).toBeUndefined();
-    expect(await entryOf(clients[0]!, 'list-rival')).toBeDefined();
+    await uploadGames(readGamesCsv(linesOfText(columnWin('list-2', 'list-other', 'list-solo'))), clients[1].importGames);
+    expect(await entryOf(clients[0], 'list-solo')).toBeUndefined();
+    expect(await entryOf(clients[0], 'list-rival')).toBeDefined();
   });
 
   it('stays exact, reading Cassandra, when its Redis stops after caching a page', async () => {
@@ -191,11 +191,11 @@ describe('the single-game list on two replicas sharing one cache', () => {
 
 describe('validation over gRPC', () => {
   it('refuses an empty or oversized call as INVALID_ARGUMENT, and bad items one by one', async () => {
-    const error = await clients[0]!.rpc.importGames({ games: [] }).catch((e: unknown) => e);
+    const error = await clients[0].rpc.importGames({ games: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as ConnectError).code).toBe(Code.InvalidArgument);
     expect((error as ConnectError).rawMessage).toBe('games: must hold 1 to 1000 games, got 0');
-    const players = await clients[0]!.importPlayers([
+    const players = await clients[0].importPlayers([
       { playerId: 'v-1', nationality: 'XX', name: '', email: '', gender: '' },
       { playerId: 'v-2', nationality: 'ie', name: 'A', email: 'not-an-address', gender: '' },
       { playerId: '', nationality: 'IE', name: '', email: '', gender: '' },
@@ -209,7 +209,7 @@ describe('validation over gRPC', () => {
     ]);
     expect(players[3]).toMatchObject({ stored: true });
     expect(
-      (await clients[0]!.importPlayers([{ playerId: 'v-3', nationality: 'IE', name: 'A', email: 'a@example.com', gender: 'female' }]))[0],
+      (await clients[0].importPlayers([{ playerId: 'v-3', nationality: 'IE', name: 'A', email: 'a@example.com', gender: 'female' }]))[0],
     ).toMatchObject({
       stored: false,
       duplicate: true,

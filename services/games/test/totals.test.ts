@@ -19,8 +19,8 @@ describe('totals', () => {
   it('counts a game once per distinct nationality and once per player appearance', () => {
     const totals = emptyTotals();
     const nationality: Record<string, string> = { a: 'IE', b: 'IE', c: 'US' };
-    countGame(totals, { firstColumn: 2, firstPlayer: 'a', secondPlayer: 'b', result: 'win', winner: 'a' }, (p) => nationality[p]!);
-    countGame(totals, { firstColumn: 2, firstPlayer: 'c', secondPlayer: 'a', result: 'draw' }, (p) => nationality[p]!);
+    countGame(totals, { firstColumn: 2, firstPlayer: 'a', secondPlayer: 'b', result: 'win', winner: 'a' }, (p) => nationality[p]);
+    countGame(totals, { firstColumn: 2, firstPlayer: 'c', secondPlayer: 'a', result: 'draw' }, (p) => nationality[p]);
     expect(totals.columns['2']).toEqual([2, 1, 0, 1]);
     expect(nationalityAnswer(totals)).toEqual([
       { nationality: 'IE', games: 2, appearances: 3 },

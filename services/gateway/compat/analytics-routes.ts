@@ -64,7 +64,7 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
           if (params.kind !== 'click' && params.kind !== 'impression') {
             throw new BadRequest(`event: must be click or impression, got ${quoted(params.kind)}`);
           }
-          await record(response, params.timestamp!, params.user!, params.kind, queryOf(request).get('event_id') ?? '');
+          await record(response, params.timestamp, params.user, params.kind, queryOf(request).get('event_id') ?? '');
         }),
     },
     {

@@ -58,7 +58,7 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
                 await callBackend(
                   channels.games,
                   GamesService.method.importGames,
-                  { games: games.map((game) => ({ ...game, result: game.result as number })) },
+                  { games: games.map((game) => ({ ...game, result: Number(game.result) })) },
                   importCall,
                 )
               ).results,

@@ -14,7 +14,7 @@ const jsonBodyTypes = new Set([
 
 /** The request's media type, lower case, without parameters ('' when none was sent). */
 export function mediaTypeOf(request: IncomingMessage): string {
-  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
 /** A whole request body of at most `maxBytes` (413 past that, before reading it when its length is declared). */

@@ -51,7 +51,7 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
               : undefined,
           );
           answerOfIngest.results.forEach((result, k) => {
-            const index = forwarded[k]!.index;
+            const index = forwarded[k].index;
             results[index] = {
               index,
               event_id: result.eventId,
@@ -78,16 +78,16 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
       handle: (request, response, params) =>
         answer(response, async () => {
           const query = queryOf(request);
-          const hours = wholeNumber('hours', params.hours!);
+          const hours = wholeNumber('hours', params.hours);
           const limit = query.has('limit') ? wholeNumber('limit', query.get('limit')!) : 1000;
           const page = await callBackend(channels.session, SessionService.method.listSessionStarts, {
-            country: params.country!,
+            country: params.country,
             hours,
             pageSize: limit,
             pageToken: query.get('page_token') ?? '',
           });
           return {
-            country: params.country!.toUpperCase(),
+            country: params.country.toUpperCase(),
             hours,
             starts: page.starts.map((start) => ({
               session_id: start.sessionId,
@@ -104,11 +104,11 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
       handle: (_request, response, params) =>
         answer(response, async () => {
           const { sessions } = await callBackend(channels.session, SessionService.method.listCompletedSessions, {
-            playerId: params.player!,
+            playerId: params.player,
             limit: 20,
           });
           return {
-            player_id: params.player!,
+            player_id: params.player,
             sessions: sessions.map((session) => ({
               session_id: session.sessionId,
               country: session.country,

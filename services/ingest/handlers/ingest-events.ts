@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../../shared/time.js';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import type { Engagement, Reaction } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
-import type { ModeEvent, SessionEnd, SessionStart } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { ModeEvent, SessionEnd } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { EventOwners } from '../owners.js';
 
 const MAX_EVENT_ID_LENGTH = 128;
@@ -37,7 +37,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
   async handle(request: IngestEventsRequest): Promise<IngestEventsResponse> {
     checkBatchSize(request.events.length);
     const arrivedMs = this.clock();
-    const results: EventResult[] = new Array(request.events.length);
+    const results = new Array<EventResult>(request.events.length);
     const shares = this.shares();
     const firstIndexOf = new Map<string, number>();
     const repeats: Array<{ index: number; first: number }> = [];
@@ -66,7 +66,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
       shares[shareOf(payload)].events.push({ id, payload, index });
     });
     await Promise.all(Object.values(shares).map((share) => this.forward(share, results)));
-    for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first]!, index);
+    for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first], index);
     return {
       results,
       accepted: count(results, EventOutcome.EVENT_OUTCOME_ACCEPTED),
@@ -81,7 +81,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
     try {
       const answer = await share.send(share.events);
       answer.results.forEach((result, k) => {
-        const { index, id, payload } = share.events[k]!;
+        const { index, id, payload } = share.events[k];
         results[index] = { ...result, index, eventId: id, ...renamedField(result, payloadName(payload)) };
       });
     } catch (error) {
@@ -104,7 +104,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
               eventId: id,
               kind:
                 payload.$case === 'sessionStart'
-                  ? { $case: 'start', value: payload.value as SessionStart }
+                  ? { $case: 'start', value: payload.value }
                   : { $case: 'end', value: payload.value as SessionEnd },
             })),
           }),

@@ -110,7 +110,7 @@ describe('hourly engagement', () => {
     const before = counts(await hourly(now));
     await recordEngagements(engagement('hal', 'click', now - 4));
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(counts(await hourly(now))).toEqual([before[0]! + 1, before[1]! + 1, before[2]]);
+    expect(counts(await hourly(now))).toEqual([before[0] + 1, before[1] + 1, before[2]]);
   });
 
   it('rejects bad events by field and needs a timestamp to answer', async () => {
@@ -134,7 +134,7 @@ describe('match reactions', () => {
     expect(new Set(await recordReactions(...recent, reaction(match, Emoticon.EMOTICON_HAPPY, now - 90_000)))).toEqual(
       new Set(['accepted']),
     );
-    expect(await recordReactions(recent[0]!)).toEqual(['duplicate']);
+    expect(await recordReactions(recent[0])).toEqual(['duplicate']);
     const result = await summary(match);
     expect(result.emoticons).toEqual([
       { emoticon: Emoticon.EMOTICON_HEART, count: 1001, intensity: 2 },
@@ -157,7 +157,7 @@ describe('match reactions', () => {
       stream.on('end', () => resolve());
     });
     await until(() => updates.length === 1);
-    expect(updates[0]!.summary!.total).toBe(0);
+    expect(updates[0].summary!.total).toBe(0);
     now = Date.now();
     await recordReactions(reaction(match, Emoticon.EMOTICON_FIRE, now - 10), reaction(match, Emoticon.EMOTICON_FIRE, now - 5));
     await until(() => updates.some((u) => u.summary!.total === 2));

@@ -163,7 +163,7 @@ describe('mode presence', () => {
     for (const [u, user] of users.entries()) {
       // Each user moves through a few places and may log out of the last one: whatever order these land in, the
       // later event wins, so the end state is the last place (or nowhere).
-      const places = Array.from({ length: 3 }, (_, k) => ({ area: areas[(u + k) % 2]!, mode: modes[(u * 7 + k) % 3]! }));
+      const places = Array.from({ length: 3 }, (_, k) => ({ area: areas[(u + k) % 2], mode: modes[(u * 7 + k) % 3] }));
       for (const place of places) events.push(modeEvent('login', user, place.area, place.mode));
       const last = places.at(-1)!;
       if (u % 4 === 0) events.push(modeEvent('logout', user, last.area, last.mode));

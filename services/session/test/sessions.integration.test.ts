@@ -148,7 +148,7 @@ describe('recording sessions', () => {
     await record(start(p, s, 'IS', eventMs), end(p, s, eventMs + 60_000));
     const expected = (365 - 100) * 86_400;
     const ttl = async (query: string, params: unknown[]) =>
-      Number((await service.cassandra.execute(query, params, { prepare: true })).first()!.get(0));
+      Number((await service.cassandra.execute(query, params, { prepare: true })).first().get(0));
     const hour = new Date(Math.floor(eventMs / HOUR_MS) * HOUR_MS);
     const startUs = cassandra.types.Long.fromNumber(eventMs * 1000);
     const ttls = [

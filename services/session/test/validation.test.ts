@@ -44,7 +44,7 @@ describe('validateSessionEvent', () => {
     ['start.session_id', start({ sessionId: 'not-a-uuid' }), /UUID/],
     ['start.ts', start({ ms: now - 366 * DAY_MS }), /older than one year/],
     ['start.ts', start({ ms: now + 6 * 60_000 }), /future/],
-    ['kind', { eventId: 'e', kind: undefined } as SessionEvent, /start or end/],
+    ['kind', { eventId: 'e', kind: undefined }, /start or end/],
   ])('rejects a bad %s', (field, event, rule) => {
     const result = validateSessionEvent(event, now);
     expect(result).toMatchObject({ field, rule: expect.stringMatching(rule) });

@@ -6,7 +6,7 @@ import { testConfig } from '../../../test/support/env.js';
 const logger = createLogger('test', 'silent');
 const caches: ResponseCache[] = [];
 afterAll(async () => {
-  for (const cache of caches) await cache.close();
+  for (const cache of caches) cache.close();
 });
 
 function cacheAt(url: string): ResponseCache {

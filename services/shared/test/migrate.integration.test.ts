@@ -30,7 +30,7 @@ describe('migrate against the real Cassandra', () => {
     expect(await migrate(config, findMigrations(root), logger)).toBe(0);
 
     const tables = await admin.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [config.keyspace]);
-    expect(tables.rows.map((row) => row.table_name).sort()).toEqual(['first', 'schema_migrations', 'second', 'third']);
+    expect(tables.rows.map((row) => row.table_name as string).sort()).toEqual(['first', 'schema_migrations', 'second', 'third']);
     const recorded = await admin.execute(`SELECT service, version FROM ${config.keyspace}.schema_migrations`);
     expect(recorded.rows.map((row) => `${row.service}/${row.version}`).sort()).toEqual(['demo/1', 'demo/2']);
   });

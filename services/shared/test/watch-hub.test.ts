@@ -23,11 +23,11 @@ describe('WatchHub', () => {
     const hub = new WatchHub<MatchReactionSummary>(async (id) => summaryOf(id, total), createLogger('test', 'silent'));
     const abort = new AbortController();
     const feed = hub.watch('m', 20, abort.signal);
-    expect((await feed.next()).value?.total).toBe(1);
+    expect(((await feed.next()).value as MatchReactionSummary).total).toBe(1);
     const next = feed.next();
     await new Promise((resolve) => setTimeout(resolve, 100));
     total = 2;
-    expect((await next).value?.total).toBe(2);
+    expect(((await next).value as MatchReactionSummary).total).toBe(2);
     abort.abort();
     expect((await feed.next()).done).toBe(true);
     expect(hub.activeGroups).toBe(0);
