@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import type { Config } from '../shared/config.js';
-import { callUnary } from '../shared/grpc-client.js';
+import { callUnary, type CallBounds } from '../shared/grpc-client.js';
 import {
   RecordEngagementsRequest,
   RecordReactionsRequest,
@@ -16,12 +16,12 @@ import {
   type RecordSessionEventsResponse,
 } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 
-/** The services that own each kind of event, as ingest calls them. */
+/** The services that own each kind of event, as ingest calls them, within the bounds of ingest's own caller. */
 export interface EventOwners {
-  recordSessionEvents(request: RecordSessionEventsRequest): Promise<RecordSessionEventsResponse>;
-  recordModeEvents(request: RecordModeEventsRequest): Promise<RecordModeEventsResponse>;
-  recordEngagements(request: RecordEngagementsRequest): Promise<RecordEngagementsResponse>;
-  recordReactions(request: RecordReactionsRequest): Promise<RecordReactionsResponse>;
+  recordSessionEvents(request: RecordSessionEventsRequest, bounds: CallBounds): Promise<RecordSessionEventsResponse>;
+  recordModeEvents(request: RecordModeEventsRequest, bounds: CallBounds): Promise<RecordModeEventsResponse>;
+  recordEngagements(request: RecordEngagementsRequest, bounds: CallBounds): Promise<RecordEngagementsResponse>;
+  recordReactions(request: RecordReactionsRequest, bounds: CallBounds): Promise<RecordReactionsResponse>;
   close(): void;
 }
 
@@ -34,10 +34,10 @@ export function grpcEventOwners(services: Config['services']): EventOwners {
   const recordEngagements = reaction.recordEngagements.bind(reaction);
   const recordReactions = reaction.recordReactions.bind(reaction);
   return {
-    recordSessionEvents: (request) => callUnary(recordSessionEvents, request),
-    recordModeEvents: (request) => callUnary(recordModeEvents, request),
-    recordEngagements: (request) => callUnary(recordEngagements, request),
-    recordReactions: (request) => callUnary(recordReactions, request),
+    recordSessionEvents: (request, bounds) => callUnary(recordSessionEvents, request, bounds),
+    recordModeEvents: (request, bounds) => callUnary(recordModeEvents, request, bounds),
+    recordEngagements: (request, bounds) => callUnary(recordEngagements, request, bounds),
+    recordReactions: (request, bounds) => callUnary(recordReactions, request, bounds),
     close: () => {
       session.close();
       reaction.close();

@@ -10,14 +10,30 @@ import {
 import { NotImplementedError, toStatusError } from './errors.js';
 import type { Logger } from './logger.js';
 
+/**
+ * What a handler knows of its call: `signal` aborts when the caller cancels or goes away; `deadline` is when the
+ * caller stops waiting (undefined: it set none). Calls a handler makes to other services pass both on.
+ */
+export interface CallContext {
+  signal: AbortSignal;
+  deadline: Date | undefined;
+}
+
 /** An RPC handler as the services write it: a request in, a response (or a thrown error) out. */
 export interface UnaryHandler<Req, Res> {
-  handle(request: Req, signal: AbortSignal): Promise<Res>;
+  handle(request: Req, context: CallContext): Promise<Res>;
 }
 
 /** A server-streaming handler: yields responses until done or until the caller goes away (signal aborted). */
 export interface StreamHandler<Req, Res> {
-  handle(request: Req, signal: AbortSignal): AsyncIterable<Res>;
+  handle(request: Req, context: CallContext): AsyncIterable<Res>;
+}
+
+/** The caller's deadline of a grpc-js call, if it set one. */
+function deadlineOf(call: { getDeadline(): Date | number }): Date | undefined {
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
 }
 
 /** Adapts a handler to grpc-js's callback style, mapping thrown errors to status codes. */
@@ -32,7 +48,7 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, logger: Logger)
       call.removeListener('cancelled', cancel);
       callback(error, response);
     };
-    handler.handle(call.request, abort.signal).then(
+    handler.handle(call.request, { signal: abort.signal, deadline: deadlineOf(call) }).then(
       (response) => answer(null, response),
       (error: unknown) => answer(asServiceError(error, call.getPath(), logger)),
     );
@@ -45,7 +61,7 @@ export function serverStream<Req, Res>(handler: StreamHandler<Req, Res>, logger:
     const abort = new AbortController();
     call.on('cancelled', () => abort.abort());
     try {
-      for await (const response of handler.handle(call.request, abort.signal)) {
+      for await (const response of handler.handle(call.request, { signal: abort.signal, deadline: deadlineOf(call) })) {
         if (abort.signal.aborted) break;
         call.write(response);
       }

@@ -44,7 +44,7 @@ async function sendWithRetry(batch: EngagementEnvelope[], start: number): Promis
   for (let attempt = 0; attempt < 30; attempt++) {
     const client = clients[(start + attempt) % REPLICAS];
     try {
-      await callUnary(client.recordEngagements.bind(client), { events: batch }, 5000);
+      await callUnary(client.recordEngagements.bind(client), { events: batch }, { timeoutMs: 5000 });
       return;
     } catch (error) {
       const code = (error as ServiceError).code;

@@ -1,4 +1,4 @@
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { CallContext, UnaryHandler } from '../../shared/rpc.js';
 import { ValidationError } from '../../shared/errors.js';
 import {
   GameResult,
@@ -32,7 +32,7 @@ export class ImportGamesHandler implements UnaryHandler<ImportGamesRequest, Impo
     private readonly board: Board,
   ) {}
 
-  async handle(request: ImportGamesRequest, signal: AbortSignal): Promise<ImportGamesResponse> {
+  async handle(request: ImportGamesRequest, { signal }: CallContext): Promise<ImportGamesResponse> {
     if (request.games.length < 1 || request.games.length > MAX_GAMES_PER_CALL) {
       throw new ValidationError('games', `must hold 1 to ${MAX_GAMES_PER_CALL} games, got ${request.games.length}`);
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { checkBatchSize, fateOfRepeat, rejected, retryable } from '../../shared/batch.js';
 import { arrivalTime } from '../../shared/event-rules.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { CallContext, UnaryHandler } from '../../shared/rpc.js';
 import { systemClock, type Clock } from '../../shared/time.js';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
@@ -34,11 +34,11 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async handle(request: IngestEventsRequest): Promise<IngestEventsResponse> {
+  async handle(request: IngestEventsRequest, context: CallContext): Promise<IngestEventsResponse> {
     checkBatchSize(request.events.length);
     const arrivedMs = this.clock();
     const results = new Array<EventResult>(request.events.length);
-    const shares = this.shares();
+    const shares = this.shares(context);
     const firstIndexOf = new Map<string, number>();
     const repeats: Array<{ index: number; first: number }> = [];
     request.events.forEach((event, index) => {
@@ -92,44 +92,57 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
     }
   }
 
-  private shares(): Record<'session' | 'mode' | 'engagement' | 'reaction', Share> {
+  /** Each owner's share, sent within the caller's deadline and cancelled with its call. */
+  private shares(bounds: CallContext): Record<'session' | 'mode' | 'engagement' | 'reaction', Share> {
     const { owners } = this;
     return {
       session: {
         owner: 'session',
         events: [],
         send: (events) =>
-          owners.recordSessionEvents({
-            events: events.map(({ id, payload }) => ({
-              eventId: id,
-              kind:
-                payload.$case === 'sessionStart'
-                  ? { $case: 'start', value: payload.value }
-                  : { $case: 'end', value: payload.value as SessionEnd },
-            })),
-          }),
+          owners.recordSessionEvents(
+            {
+              events: events.map(({ id, payload }) => ({
+                eventId: id,
+                kind:
+                  payload.$case === 'sessionStart'
+                    ? { $case: 'start', value: payload.value }
+                    : { $case: 'end', value: payload.value as SessionEnd },
+              })),
+            },
+            bounds,
+          ),
       },
       mode: {
         owner: 'session',
         events: [],
         send: (events) =>
-          owners.recordModeEvents({ events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as ModeEvent })) }),
+          owners.recordModeEvents(
+            { events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as ModeEvent })) },
+            bounds,
+          ),
       },
       engagement: {
         owner: 'reaction',
         events: [],
         send: (events) =>
-          owners.recordEngagements({
-            events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Engagement })),
-          }),
+          owners.recordEngagements(
+            {
+              events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Engagement })),
+            },
+            bounds,
+          ),
       },
       reaction: {
         owner: 'reaction',
         events: [],
         send: (events) =>
-          owners.recordReactions({
-            events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Reaction })),
-          }),
+          owners.recordReactions(
+            {
+              events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Reaction })),
+            },
+            bounds,
+          ),
       },
     };
   }

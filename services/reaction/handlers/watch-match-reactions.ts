@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
-import type { StreamHandler } from '../../shared/rpc.js';
+import type { CallContext, StreamHandler } from '../../shared/rpc.js';
 import type {
   MatchReactionSummary,
   WatchMatchReactionsRequest,
@@ -15,7 +15,7 @@ export class WatchMatchReactionsHandler implements StreamHandler<WatchMatchReact
     private readonly stopping: AbortSignal,
   ) {}
 
-  async *handle(request: WatchMatchReactionsRequest, signal: AbortSignal): AsyncGenerator<WatchMatchReactionsResponse> {
+  async *handle(request: WatchMatchReactionsRequest, { signal }: CallContext): AsyncGenerator<WatchMatchReactionsResponse> {
     const problem = checkId('match_id', request.matchId);
     if (problem) throw new ValidationError(problem.field, problem.rule);
     const interval = feedInterval(request.intervalMs);

@@ -1,4 +1,4 @@
-import type { StreamHandler } from '../../shared/rpc.js';
+import type { CallContext, StreamHandler } from '../../shared/rpc.js';
 import { feedInterval, type WatchHub } from '../../shared/watch-hub.js';
 import type { WatchPopularModesRequest, WatchPopularModesResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
@@ -15,7 +15,7 @@ export class WatchPopularModesHandler implements StreamHandler<WatchPopularModes
     private readonly stopping: AbortSignal,
   ) {}
 
-  async *handle(request: WatchPopularModesRequest, signal: AbortSignal): AsyncGenerator<WatchPopularModesResponse> {
+  async *handle(request: WatchPopularModesRequest, { signal }: CallContext): AsyncGenerator<WatchPopularModesResponse> {
     checkAreaCode(request.areaCode);
     const limit = sizeOrDefault('limit', request.limit, DEFAULT_MODES_LIMIT, MAX_MODES_LIMIT);
     const interval = feedInterval(request.intervalMs);
