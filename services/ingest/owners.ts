@@ -1,6 +1,7 @@
 import { credentials } from '@grpc/grpc-js';
 import type { Config } from '../shared/config.js';
 import { callUnary, type CallBounds } from '../shared/grpc-client.js';
+import { retryWhileUnavailable } from '../shared/retry.js';
 import {
   RecordEngagementsRequest,
   RecordReactionsRequest,
@@ -25,19 +26,26 @@ export interface EventOwners {
   close(): void;
 }
 
+/**
+ * grpc-js waits 1 s (then longer) before reconnecting to a server that refused it, failing calls at once meanwhile:
+ * an owner replica restarts faster than that, and the retries below would all land in the wait.
+ */
+const RECONNECT_QUICKLY = { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1000 };
+
 /** gRPC clients (ts-proto, @grpc/grpc-js) to the session and reaction services. */
 export function grpcEventOwners(services: Config['services']): EventOwners {
-  const session = new SessionServiceClient(services.session.address, credentials.createInsecure());
-  const reaction = new ReactionServiceClient(services.reaction.address, credentials.createInsecure());
+  const session = new SessionServiceClient(services.session.address, credentials.createInsecure(), RECONNECT_QUICKLY);
+  const reaction = new ReactionServiceClient(services.reaction.address, credentials.createInsecure(), RECONNECT_QUICKLY);
   const recordSessionEvents = session.recordSessionEvents.bind(session);
   const recordModeEvents = session.recordModeEvents.bind(session);
   const recordEngagements = reaction.recordEngagements.bind(reaction);
   const recordReactions = reaction.recordReactions.bind(reaction);
   return {
-    recordSessionEvents: (request, bounds) => callUnary(recordSessionEvents, request, bounds),
-    recordModeEvents: (request, bounds) => callUnary(recordModeEvents, request, bounds),
-    recordEngagements: (request, bounds) => callUnary(recordEngagements, request, bounds),
-    recordReactions: (request, bounds) => callUnary(recordReactions, request, bounds),
+    // Every owner's writes are idempotent (keyed by event id), so a call that found its owner away is sent again.
+    recordSessionEvents: (request, bounds) => retryWhileUnavailable(() => callUnary(recordSessionEvents, request, bounds), bounds),
+    recordModeEvents: (request, bounds) => retryWhileUnavailable(() => callUnary(recordModeEvents, request, bounds), bounds),
+    recordEngagements: (request, bounds) => retryWhileUnavailable(() => callUnary(recordEngagements, request, bounds), bounds),
+    recordReactions: (request, bounds) => retryWhileUnavailable(() => callUnary(recordReactions, request, bounds), bounds),
     close: () => {
       session.close();
       reaction.close();
