@@ -8,14 +8,18 @@ import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
 import { validateSessionEvent } from '../validation.js';
 import { hourCountsKey } from './count-session-starts.js';
 
+/** What recording sessions needs of the store and of the response cache. */
+export type SessionHalvesStore = Pick<SessionStore, 'readParts' | 'writeHalf' | 'writeCompleted'>;
+export type CacheInvalidation = Pick<ResponseCache, 'invalidate'>;
+
 /**
  * Stores session starts and ends. An event is a duplicate when its half of the session is already stored (a retried
  * batch changes nothing); a session becomes complete when its second half arrives, in either order.
  */
 export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEventsRequest, RecordSessionEventsResponse> {
   constructor(
-    private readonly store: SessionStore,
-    private readonly cache: ResponseCache,
+    private readonly store: SessionHalvesStore,
+    private readonly cache: CacheInvalidation,
     private readonly clock: Clock,
   ) {}
 
