@@ -35,7 +35,9 @@ export class BackendChannel {
         { deadline: new Date(Date.now() + timeoutMs) },
         (error, response) => {
           signal?.removeEventListener('abort', cancel);
-          if (error) reject(toConnectError(error));
+          // Cancelled on the caller's behalf: its own reason (connect-node's is deadline_exceeded when its timeout
+          // passed) says more than the CANCELLED of the call cut short here.
+          if (error) reject(signal?.aborted ? ConnectError.from(signal.reason) : toConnectError(error));
           else resolve(response!);
         },
       );

@@ -78,7 +78,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       else closeWhenBodyIsLate(req, res, limits.requestTimeoutMs);
     }
     if (found) {
-      Promise.resolve(found.route.handle(req, res, found.params)).catch((error: unknown) => {
+      Promise.resolve(found.route.handle(req, res, found.params, callerGone(res))).catch((error: unknown) => {
         // An upload that failed part-way is not read on: its answer closes the connection.
         if (!req.complete) closeAfterAnswer(res);
         answerFailure(res, error, pathname);
@@ -206,4 +206,13 @@ function allowCors(request: IncomingMessage, response: ServerResponse): void {
     response.setHeader('access-control-allow-headers', cors.allowedHeaders.join(', '));
     response.setHeader('access-control-max-age', '7200');
   }
+}
+
+/** A signal aborted when the connection of `response` closes before the answer was sent in full. */
+function callerGone(response: ServerResponse | Http2ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  return gone.signal;
 }

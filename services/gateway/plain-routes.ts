@@ -13,7 +13,11 @@ export interface PlainRoute {
    * requestTimeoutMs) as long as its bytes keep coming (idleTimeoutMs between them).
    */
   streamsBody?: boolean;
-  handle(request: IncomingMessage, response: ServerResponse, params: Record<string, string>): void | Promise<void>;
+  /**
+   * `signal` aborts when the caller goes away before its answer: the backend calls made for this caller alone pass it
+   * on (not those whose answer other callers share, such as a cached read).
+   */
+  handle(request: IncomingMessage, response: ServerResponse, params: Record<string, string>, signal: AbortSignal): void | Promise<void>;
 }
 
 /** Finds the route for a request, or reports whether the path exists with another method (for a 405). */

@@ -26,20 +26,29 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
   // crossing to the reaction service thousands of times a second. With the service's own cache (700 ms for the
   // open hour) an accepted event still shows within a second.
   const hourBodies = new MicroCache<string>(GATEWAY_ANSWER_TTL_MS);
-  const record = async (response: ServerResponse, timestamp: string, user: string, kind: KindName, eventId: string) => {
+  const record = async (
+    response: ServerResponse,
+    signal: AbortSignal,
+    { timestamp, user, kind, eventId }: { timestamp: string; user: string; kind: KindName; eventId: string },
+  ) => {
     const millis = millisOf(timestamp);
     if (!user) throw new BadRequest('user: is required');
-    const { results } = await callBackend(channels.ingest, IngestService.method.ingestEvents, {
-      events: [
-        {
-          eventId,
-          payload: {
-            case: 'engagement',
-            value: { user, kind: kinds[kind], ts: timestampFromMs(millis) },
+    const { results } = await callBackend(
+      channels.ingest,
+      IngestService.method.ingestEvents,
+      {
+        events: [
+          {
+            eventId,
+            payload: {
+              case: 'engagement',
+              value: { user, kind: kinds[kind], ts: timestampFromMs(millis) },
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      { signal },
+    );
     const result = results[0];
     if (result?.outcome === EventOutcome.REJECTED) throw new BadRequest(result.reason);
     if (result?.outcome === EventOutcome.RETRYABLE) throw new ConnectError(result.reason, Code.Unavailable);
@@ -50,21 +59,32 @@ export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: Ba
     {
       method: 'POST',
       path: /^\/analytics$/,
-      handle: (request, response) =>
+      handle: (request, response, _params, signal) =>
         answer(response, async () => {
           const query = queryOf(request);
-          await record(response, query.get('timestamp') ?? '', query.get('user') ?? '', kindOf(query), query.get('event_id') ?? '');
+          await record(response, signal, {
+            timestamp: query.get('timestamp') ?? '',
+            user: query.get('user') ?? '',
+            kind: kindOf(query),
+            eventId: query.get('event_id') ?? '',
+          });
         }),
     },
     {
       method: 'POST',
       path: /^\/analytics\/(?<timestamp>[^/]+)\/(?<user>[^/]+)\/(?<kind>[^/]+)$/,
-      handle: (request, response, params) =>
+      handle: (request, response, params, signal) =>
         answer(response, async () => {
-          if (params.kind !== 'click' && params.kind !== 'impression') {
-            throw new BadRequest(`event: must be click or impression, got ${quoted(params.kind)}`);
+          const kind = params.kind;
+          if (kind !== 'click' && kind !== 'impression') {
+            throw new BadRequest(`event: must be click or impression, got ${quoted(kind)}`);
           }
-          await record(response, params.timestamp, params.user, params.kind, queryOf(request).get('event_id') ?? '');
+          await record(response, signal, {
+            timestamp: params.timestamp,
+            user: params.user,
+            kind,
+            eventId: queryOf(request).get('event_id') ?? '',
+          });
         }),
     },
     {

@@ -40,7 +40,6 @@ const outcomeOfName: Record<string, PlayerOutcome> = { win: PlayerOutcome.WON, l
  */
 export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[] {
   const answers = new MicroCache<string>(ANSWER_MAX_AGE_MS, ANSWERS_CACHED, ANSWER_REFRESH_MS);
-  const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS };
   const outcomesOf = (results: Array<{ stored: boolean; duplicate: boolean; reason: string; moveNumber: number }>): ItemOutcome[] =>
     results.map(({ stored, duplicate, reason, moveNumber }) => ({ stored, duplicate, reason, moveNumber }));
   const imported = () => answers.clear();
@@ -49,7 +48,8 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
       method: 'POST',
       path: /^\/connect4\/games\/?$/,
       streamsBody: true,
-      async handle(request, response) {
+      async handle(request, response, _params, signal) {
+        const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS, signal };
         requireType(request, ['text/csv', 'application/csv']);
         const tally = await readingCsv(() =>
           uploadGames(readGamesCsv(csvLines(capped(request, MAX_IMPORT_BYTES))), async (games) =>
@@ -72,7 +72,8 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
       method: 'POST',
       path: /^\/connect4\/players\/?$/,
       streamsBody: true,
-      async handle(request, response) {
+      async handle(request, response, _params, signal) {
+        const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS, signal };
         const type = requireType(request, ['text/csv', 'application/csv', 'application/json']);
         const tally = await readingCsv(async () => {
           const players: AsyncIterable<ReadPlayer> | Iterable<ReadPlayer> =
@@ -134,12 +135,12 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
     {
       method: 'GET',
       path: /^\/connect4\/single-game-players\/?$/,
-      async handle(request, response) {
+      async handle(request, response, _params, signal) {
         const query = queryOf(request);
         const outcome = parseOutcome(query.get('outcome'));
         const format = query.get('format') ?? 'json';
         if (format !== 'json' && format !== 'csv') throw new BadRequest(`format: must be json or csv, got ${quoted(format)}`);
-        if (format === 'csv') return streamSingleGameCsv(channels.games, outcome, response);
+        if (format === 'csv') return streamSingleGameCsv(channels.games, outcome, response, signal);
         const pageSize = query.has('page_size') ? parsePageSize(query.get('page_size')!) : 0;
         const pageToken = query.get('page_token') ?? '';
         const answer = await answers.get(`single/${pageSize}/${outcome}/${pageToken}`, async () => {
@@ -163,11 +164,21 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
 }
 
 /** The whole list as CSV for the mailing tool, page by page as the service gives it. */
-async function streamSingleGameCsv(games: BackendChannel, outcome: PlayerOutcome, response: ServerResponse): Promise<void> {
+async function streamSingleGameCsv(
+  games: BackendChannel,
+  outcome: PlayerOutcome,
+  response: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
   let pageToken = '';
   let started = false;
   do {
-    const page = await callBackend(games, GamesService.method.listSingleGamePlayers, { pageSize: CSV_PAGE, pageToken, outcome });
+    const page = await callBackend(
+      games,
+      GamesService.method.listSingleGamePlayers,
+      { pageSize: CSV_PAGE, pageToken, outcome },
+      { signal },
+    );
     if (!started) {
       response.writeHead(200, {
         'content-type': 'text/csv; charset=utf-8',

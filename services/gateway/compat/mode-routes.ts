@@ -47,8 +47,8 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
     return answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode }));
   };
   const activeModes = (areaCode: string) => popularModes(areaCode, 0);
-  const record = async (events: ModeEventInit[]) => {
-    const answer = await callBackend(channels.ingest, IngestService.method.ingestEvents, { events });
+  const record = async (events: ModeEventInit[], signal: AbortSignal) => {
+    const answer = await callBackend(channels.ingest, IngestService.method.ingestEvents, { events }, { signal });
     if (answer.accepted + answer.duplicates < events.length) {
       const unstored = answer.results.find((result) => result.reason);
       // Validated here first, so only a retryable failure is left: nothing of a retry is stored twice.
@@ -60,10 +60,10 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
     {
       method: 'POST',
       path: /^\/events\/?$/,
-      handle: (request, response) =>
+      handle: (request, response, _params, signal) =>
         answerInDetail(response, async () => {
           const events = parseModeEvents(await readBody(request, maxBodyBytes), Date.now());
-          const answer = await record(events);
+          const answer = await record(events, signal);
           // Who is active where changed in these areas: they are read afresh before the answer, so the caller's next
           // /stats/ through this gateway shows its change while other callers keep being served without waiting (an
           // area a user moved out of, and other gateways, catch up within the answers' age bound).
@@ -89,9 +89,9 @@ export function modeRoutes(channels: { ingest: BackendChannel; session: BackendC
     {
       method: 'POST',
       path: /^\/generate_data\/?$/,
-      handle: (_request, response) =>
+      handle: (_request, response, _params, signal) =>
         answerInDetail(response, async () => {
-          const answer = await record(generatedEvents(GENERATED_EVENTS));
+          const answer = await record(generatedEvents(GENERATED_EVENTS), signal);
           return { cnt_records_generated: answer.accepted + answer.duplicates };
         }),
     },

@@ -35,15 +35,13 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
     {
       method: 'POST',
       path: /^\/event-handler$/,
-      handle: (request, response) =>
+      handle: (request, response, _params, signal) =>
         answer(response, async () => {
           const values = parseEventsBody(await readBody(request, maxBodyBytes), MAX_ARRAY_EVENTS, MAX_BATCH);
           const converted = values.map(convertSessionEvent);
           const forwarded = converted.flatMap((c, index) => ('event' in c ? [{ index, event: c.event }] : []));
           const answerOfIngest = forwarded.length
-            ? await callBackend(channels.ingest, IngestService.method.ingestEvents, {
-                events: forwarded.map((f) => f.event),
-              })
+            ? await callBackend(channels.ingest, IngestService.method.ingestEvents, { events: forwarded.map((f) => f.event) }, { signal })
             : { results: [] };
           const results: Array<EventAnswer | undefined> = converted.map((c, index) =>
             'problem' in c
@@ -75,17 +73,17 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
     {
       method: 'GET',
       path: /^\/by-country\/(?<country>[^/]+)\/(?<hours>[^/]+)$/,
-      handle: (request, response, params) =>
+      handle: (request, response, params, signal) =>
         answer(response, async () => {
           const query = queryOf(request);
           const hours = wholeNumber('hours', params.hours);
           const limit = query.has('limit') ? wholeNumber('limit', query.get('limit')!) : 1000;
-          const page = await callBackend(channels.session, SessionService.method.listSessionStarts, {
-            country: params.country,
-            hours,
-            pageSize: limit,
-            pageToken: query.get('page_token') ?? '',
-          });
+          const page = await callBackend(
+            channels.session,
+            SessionService.method.listSessionStarts,
+            { country: params.country, hours, pageSize: limit, pageToken: query.get('page_token') ?? '' },
+            { signal },
+          );
           return {
             country: params.country.toUpperCase(),
             hours,
@@ -101,12 +99,14 @@ export function sessionRoutes(channels: { ingest: BackendChannel; session: Backe
     {
       method: 'GET',
       path: /^\/by-player\/(?<player>[^/]+)$/,
-      handle: (_request, response, params) =>
+      handle: (_request, response, params, signal) =>
         answer(response, async () => {
-          const { sessions } = await callBackend(channels.session, SessionService.method.listCompletedSessions, {
-            playerId: params.player,
-            limit: 20,
-          });
+          const { sessions } = await callBackend(
+            channels.session,
+            SessionService.method.listCompletedSessions,
+            { playerId: params.player, limit: 20 },
+            { signal },
+          );
           return {
             player_id: params.player,
             sessions: sessions.map((session) => ({
