@@ -5,6 +5,9 @@ import type { Logger } from './logger.js';
 /** A generation outlives every answer cached under it. */
 const GENERATION_TTL_MS = 86_400_000;
 
+/** What a write handler needs of the cache: dropping the answers its writes made stale. */
+export type CacheInvalidation = Pick<ResponseCache, 'invalidate'>;
+
 /**
  * A response cache in Redis. It only ever saves work: when Redis is down or slow, every call computes the answer
  * itself, so answers stay correct with the cache empty or gone. Failures are logged at most once per interval.

@@ -1,5 +1,5 @@
 import { recordBatch } from '../../shared/batch.js';
-import type { ResponseCache } from '../../shared/cache.js';
+import type { CacheInvalidation } from '../../shared/cache.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
@@ -8,11 +8,14 @@ import type { ReactionStore } from '../store.js';
 import { validateEngagement } from '../validation.js';
 import { hourEngagementKey } from './get-hourly-engagement.js';
 
+/** What recording engagements needs of the store. */
+export type EngagementWrites = Pick<ReactionStore, 'hasEngagement' | 'writeEngagedUser' | 'writeEngagementEvent'>;
+
 /** Stores clicks and impressions; an event id already stored is a duplicate and counts once. */
 export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsRequest, RecordEngagementsResponse> {
   constructor(
-    private readonly store: ReactionStore,
-    private readonly cache: ResponseCache,
+    private readonly store: EngagementWrites,
+    private readonly cache: CacheInvalidation,
     private readonly clock: Clock,
   ) {}
 

@@ -1,5 +1,5 @@
 import { recordBatch } from '../../shared/batch.js';
-import type { ResponseCache } from '../../shared/cache.js';
+import type { CacheInvalidation } from '../../shared/cache.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
@@ -8,11 +8,14 @@ import { matchHourKey } from '../match-summary.js';
 import type { ReactionStore } from '../store.js';
 import { validateReaction } from '../validation.js';
 
+/** What recording reactions needs of the store. */
+export type ReactionWrites = Pick<ReactionStore, 'hasReaction' | 'writeReaction'>;
+
 /** Stores reactions; acknowledged only once stored in Cassandra. An event id already stored is a duplicate. */
 export class RecordReactionsHandler implements UnaryHandler<RecordReactionsRequest, RecordReactionsResponse> {
   constructor(
-    private readonly store: ReactionStore,
-    private readonly cache: ResponseCache,
+    private readonly store: ReactionWrites,
+    private readonly cache: CacheInvalidation,
     private readonly clock: Clock,
   ) {}
 

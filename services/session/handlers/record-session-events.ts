@@ -1,4 +1,4 @@
-import type { ResponseCache } from '../../shared/cache.js';
+import type { CacheInvalidation } from '../../shared/cache.js';
 import { recordBatch } from '../../shared/batch.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
@@ -8,9 +8,8 @@ import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
 import { validateSessionEvent } from '../validation.js';
 import { hourCountsKey } from './count-session-starts.js';
 
-/** What recording sessions needs of the store and of the response cache. */
+/** What recording sessions needs of the store. */
 export type SessionHalvesStore = Pick<SessionStore, 'readParts' | 'writeHalf' | 'writeCompleted'>;
-export type CacheInvalidation = Pick<ResponseCache, 'invalidate'>;
 
 /**
  * Stores session starts and ends. An event is a duplicate when its half of the session is already stored (a retried
