@@ -1,7 +1,13 @@
 import type { ServerResponse } from 'node:http';
 
-/** How long a refused upload may go on being read (and dropped) after its answer was sent. */
-const LINGER_MS = 2000;
+/**
+ * A refused upload goes on being read (and dropped) after its answer was sent while its bytes keep coming: until
+ * the client has sent nothing for LINGER_IDLE_MS, and for LINGER_MAX_MS at most. Idle rather than a fixed time,
+ * because a client still pushing a large body on a loaded machine would otherwise be cut off (EPIPE) before it reads
+ * the answer.
+ */
+const LINGER_IDLE_MS = 2000;
+const LINGER_MAX_MS = 30_000;
 
 /**
  * Ends an HTTP/1.1 connection cleanly after an answer sent before the request body was read (a 413): the answer
@@ -18,6 +24,7 @@ export function closeAfterAnswer(response: ServerResponse): void {
     socket.end();
     socket.resume();
     socket.once('end', () => socket.destroy());
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.setTimeout(LINGER_IDLE_MS, () => socket.destroy());
+    setTimeout(() => socket.destroy(), LINGER_MAX_MS).unref();
   };
 }

@@ -41,10 +41,11 @@ describe("ingest's owner calls", () => {
     expect(error?.code).toBe(status.DEADLINE_EXCEEDED);
     expect(answeredAfter).toBeLessThan(1000);
     const seen = await harness.received(1);
-    // The owner was given the caller's deadline (grpc-timeout loses a little on each hop), not ingest's own 10 s.
+    // The owner was given the caller's deadline, not ingest's own 10 s: each hop counts the time left from when the
+    // call reached it, so on a loaded machine it drifts later by the time spent in between.
     expect(seen.deadline).toBeDefined();
-    expect(seen.deadline!.getTime()).toBeLessThanOrEqual(deadline.getTime() + 50);
-    expect((await harness.ended(seen)) - deadline.getTime()).toBeLessThan(500);
+    expect(seen.deadline!.getTime()).toBeLessThan(deadline.getTime() + 1000);
+    expect((await harness.ended(seen)) - deadline.getTime()).toBeLessThan(1000);
   });
 
   it('are cancelled when the caller cancels: no owner call is left running', async () => {
@@ -55,7 +56,7 @@ describe("ingest's owner calls", () => {
     expect(seen.endedAt).toBeUndefined();
     const cancelledAt = Date.now();
     call.cancel();
-    expect((await harness.ended(seen)) - cancelledAt).toBeLessThan(500);
+    expect((await harness.ended(seen)) - cancelledAt).toBeLessThan(1000);
     expect(answer?.code).toBe(status.CANCELLED);
   });
 
