@@ -9,9 +9,12 @@ import {
 } from '@bufbuild/protobuf';
 import type { BackendChannel } from './backend-channel.js';
 
+/** What a route needs of a backend to call its unary RPCs (a fake in the routes' unit tests). */
+export type UnaryBackend = Pick<BackendChannel, 'unary'>;
+
 /** Calls one unary RPC of a backend with protobuf-es messages: for gateway routes that are not plain forwarding. */
 export async function callBackend<I extends DescMessage, O extends DescMessage>(
-  channel: BackendChannel,
+  channel: UnaryBackend,
   method: DescMethodUnary<I, O>,
   input: MessageInitShape<I>,
   options: { timeoutMs?: number; signal?: AbortSignal } = {},

@@ -7,8 +7,7 @@ import { mapConcurrently, MAX_BATCH } from '../../shared/batch.js';
 import { checkId, MAX_ID_LENGTH, MAX_MODE_LENGTH } from '../../shared/event-rules.js';
 import { quoted } from '../../shared/quote.js';
 import { eventTimeProblem } from '../../shared/retention.js';
-import { callBackend } from '../backend-call.js';
-import type { BackendChannel } from '../backend-channel.js';
+import { callBackend, type UnaryBackend } from '../backend-call.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
 import { MicroCache } from '../micro-cache.js';
 import { prepareErrorAnswer, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
@@ -36,7 +35,7 @@ type Popularity = Array<{ count: number; multiplayer_mode: string }>;
  * The original LILA mode-popularity system's routes (each with or without its trailing slash), answered by the
  * ingest and session services. Its framework answered bad input with 422 `{"detail": …}`; so do these.
  */
-export function modeRoutes(channels: { ingest: BackendChannel; session: BackendChannel }, maxBodyBytes: number): PlainRoute[] {
+export function modeRoutes(channels: { ingest: UnaryBackend; session: UnaryBackend }, maxBodyBytes: number): PlainRoute[] {
   const stats = new MicroCache<Popularity>(STATS_MAX_AGE_MS, STATS_AREAS_CACHED * 2, STATS_REFRESH_MS);
   const popularModes = async (areaCode: string, hours: number): Promise<Popularity> => {
     const answer = await callBackend(channels.session, SessionService.method.listPopularModes, {

@@ -1,0 +1,155 @@
+// The original mode routes (POST /events/, GET /stats/) on the real gateway HTTP server, against in-memory ingest and
+// session backends (test/e2e/modes.e2e.test.ts runs them against the real services): what is forwarded, how answers
+// are shaped, that one bad item refuses the whole request, and that a POST's areas are read afresh before it answers.
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
+import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { ListPopularModesResponseSchema, ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
+import { createLogger } from '../../shared/logger.js';
+import { testConfig } from '../../../test/support/env.js';
+import type { UnaryBackend } from '../backend-call.js';
+import { startGatewayServer, type RunningGateway } from '../http-server.js';
+import { modeRoutes } from '../compat/mode-routes.js';
+
+const ingestPath = `/${IngestService.typeName}/${IngestService.method.ingestEvents.name}`;
+const popularPath = `/${SessionService.typeName}/${SessionService.method.listPopularModes.name}`;
+
+/** Ingest: remembers each batch and answers every event with `outcome`. */
+const ingested: Event[][] = [];
+let outcome = EventOutcome.ACCEPTED;
+const ingest: UnaryBackend = {
+  unary: (path, bytes) => {
+    expect(path).toBe(ingestPath);
+    const { events } = fromBinary(IngestService.method.ingestEvents.input, bytes);
+    ingested.push(events);
+    const results = events.map((_, index) => ({
+      index,
+      eventId: `e${index}`,
+      outcome,
+      reason: outcome === EventOutcome.ACCEPTED ? '' : 'not stored; retry',
+    }));
+    const accepted = outcome === EventOutcome.ACCEPTED ? events.length : 0;
+    return Promise.resolve(
+      toBinary(IngestEventsResponseSchema, create(IngestEventsResponseSchema, { results, accepted, retryable: events.length - accepted })),
+    );
+  },
+};
+
+/** Session: answers the ranking of each area code from `ranking`, and counts the reads. */
+const ranking = new Map<string, Array<{ mode: string; players: number }>>();
+let reads = 0;
+const session: UnaryBackend = {
+  unary: (path, bytes) => {
+    expect(path).toBe(popularPath);
+    reads++;
+    const { areaCode } = fromBinary(SessionService.method.listPopularModes.input, bytes);
+    const modes = (ranking.get(areaCode) ?? []).map(({ mode, players }, i) => ({ rank: i + 1, mode, players: BigInt(players) }));
+    return Promise.resolve(toBinary(ListPopularModesResponseSchema, create(ListPopularModesResponseSchema, { modes })));
+  },
+};
+
+let gateway: RunningGateway;
+let base: string;
+
+beforeAll(async () => {
+  const limits = { ...testConfig().gateway, host: '127.0.0.1', port: 0 };
+  gateway = await startGatewayServer({
+    limits,
+    connectRoutes: () => {},
+    plainRoutes: modeRoutes({ ingest, session }, limits.maxBodyBytes),
+    logger: createLogger('test', 'silent'),
+  });
+  base = `http://127.0.0.1:${gateway.port}`;
+});
+
+afterAll(() => gateway?.close());
+
+beforeEach(() => {
+  ingested.length = 0;
+  ranking.clear();
+  outcome = EventOutcome.ACCEPTED;
+});
+
+const post = (path: string, body: unknown) =>
+  fetch(`${base}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+const item = (fields: Record<string, unknown> = {}) => ({
+  area_code: '111',
+  multiplayer_mode: 'Modes1',
+  user_id: 'User1',
+  events_name: 'LOGIN',
+  ...fields,
+});
+
+describe('POST /events/', () => {
+  it('forwards the items in order as mode events, with and without the trailing slash', async () => {
+    for (const path of ['/events/', '/events']) {
+      ingested.length = 0;
+      const response = await post(path, {
+        items: [item({ events_name: 'login', area_code: 222 }), item({ events_name: 'LogOut', epoch_timestamp: 1796300000.25 })],
+      });
+      expect(await response.json()).toEqual({ status: true, accepted: 2, duplicates: 0 });
+      expect(ingested).toHaveLength(1);
+      const modes = ingested[0].map((event) => (event.payload.case === 'mode' ? event.payload.value : undefined));
+      expect(modes.map((m) => [m?.areaCode, m?.mode, m?.userId, m?.action])).toEqual([
+        ['222', 'Modes1', 'User1', ModeAction.LOGIN],
+        ['111', 'Modes1', 'User1', ModeAction.LOGOUT],
+      ]);
+      expect(modes[1]?.ts).toMatchObject({ seconds: 1796300000n, nanos: 250_000_000 });
+    }
+  });
+
+  it('refuses the whole request with 422 naming the first bad item, and forwards nothing', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ items: [item(), item({ events_name: 'JUMP' })] }, /^items\[1\]\.events_name: must be LOGIN or LOGOUT/],
+      [{ items: [item({ area_code: '99' })] }, /^items\[0\]\.area_code: /],
+      [{ items: [item({ multiplayer_mode: 'm'.repeat(65) })] }, /^items\[0\]\.multiplayer_mode: /],
+      [{ items: [item({ user_id: '' })] }, /^items\[0\]\.user_id: /],
+      [{ items: [] }, /^items: must hold 1 to 500 events/],
+      ['not json', /^body: must be JSON/],
+    ];
+    for (const [body, detail] of cases) {
+      const response = await post('/events/', body);
+      expect(response.status, JSON.stringify(body)).toBe(422);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(detail);
+    }
+    expect(ingested).toHaveLength(0);
+  });
+
+  it('answers 503 when ingest could not store the events, so the caller retries', async () => {
+    outcome = EventOutcome.RETRYABLE;
+    const response = await post('/events/', { items: [item()] });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { detail: string }).detail).toMatch(/retry/);
+  });
+});
+
+describe('GET /stats/', () => {
+  it('lists the ranking of the area code as the original did, and {} when nobody is active', async () => {
+    ranking.set('333', [
+      { mode: 'Modes2', players: 3 },
+      { mode: 'Modes1', players: 1 },
+    ]);
+    expect(await (await fetch(`${base}/stats/?area_code=333`)).json()).toEqual({
+      '333': [
+        { count: 3, multiplayer_mode: 'Modes2' },
+        { count: 1, multiplayer_mode: 'Modes1' },
+      ],
+    });
+    expect(await (await fetch(`${base}/stats?area_code=444`)).json()).toEqual({});
+    for (const query of ['', '?area_code=abc', '?area_code=1000']) {
+      expect((await fetch(`${base}/stats/${query}`)).status, query).toBe(422);
+    }
+  });
+
+  it('shows a POST’s change at once: the areas it touched are read afresh before the POST answers', async () => {
+    ranking.set('555', []);
+    expect(await (await fetch(`${base}/stats/?area_code=555`)).json()).toEqual({});
+    ranking.set('555', [{ mode: 'Modes1', players: 1 }]);
+    const readsBefore = reads;
+    await post('/events/', { items: [item({ area_code: '555' })] });
+    expect(reads).toBe(readsBefore + 1);
+    expect(await (await fetch(`${base}/stats/?area_code=555`)).json()).toEqual({ '555': [{ count: 1, multiplayer_mode: 'Modes1' }] });
+    expect(reads).toBe(readsBefore + 1);
+  });
+});
