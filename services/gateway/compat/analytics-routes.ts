@@ -4,8 +4,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { EngagementKind, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
-import type { BackendChannel } from '../backend-channel.js';
-import { callBackend } from '../backend-call.js';
+import { callBackend, type UnaryBackend } from '../backend-call.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
 import { prepareErrorAnswer, queryOf, sendText, type PlainRoute } from '../plain-routes.js';
 import { quoted } from '../../shared/quote.js';
@@ -21,7 +20,7 @@ const kinds: Record<KindName, EngagementKind> = { click: EngagementKind.CLICK, i
  * The original engagement system's routes, exactly: POST a click or an impression (204, empty body), GET an hour's
  * counts as `unique_users,n\nclicks,n\nimpressions,n\n`. Bad input is a 400 with a one-line reason and stores nothing.
  */
-export function analyticsRoutes(channels: { ingest: BackendChannel; reaction: BackendChannel }): PlainRoute[] {
+export function analyticsRoutes(channels: { ingest: UnaryBackend; reaction: UnaryBackend }): PlainRoute[] {
   // Nearly every GET asks for the current hour: answering those from memory for 200 ms keeps the gateway from
   // crossing to the reaction service thousands of times a second. With the service's own cache (700 ms for the
   // open hour) an accepted event still shows within a second.

@@ -5,8 +5,7 @@ import { readGamesCsv } from '../../games/game-csv.js';
 import { readPlayersCsv, readUserApiPlayers, type ReadPlayer } from '../../games/player-formats.js';
 import { uploadGames, uploadPlayers, type ItemOutcome, type UploadTally } from '../../games/upload.js';
 import { quoted } from '../../shared/quote.js';
-import { callBackend } from '../backend-call.js';
-import type { BackendChannel } from '../backend-channel.js';
+import { callBackend, type UnaryBackend } from '../backend-call.js';
 import { BadRequest } from '../http-errors.js';
 import { MicroCache } from '../micro-cache.js';
 import { queryOf, sendJson, sendJsonText, type PlainRoute } from '../plain-routes.js';
@@ -38,7 +37,7 @@ const outcomeOfName: Record<string, PlayerOutcome> = { win: PlayerOutcome.WON, l
  * The Connect-4 analytics routes: imports of the original 98point6 files (games CSV, players as CSV or user-API
  * JSON) and its three questions, answered by the games service.
  */
-export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[] {
+export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] {
   const answers = new MicroCache<string>(ANSWER_MAX_AGE_MS, ANSWERS_CACHED, ANSWER_REFRESH_MS);
   const outcomesOf = (results: Array<{ stored: boolean; duplicate: boolean; reason: string; moveNumber: number }>): ItemOutcome[] =>
     results.map(({ stored, duplicate, reason, moveNumber }) => ({ stored, duplicate, reason, moveNumber }));
@@ -165,7 +164,7 @@ export function connect4Routes(channels: { games: BackendChannel }): PlainRoute[
 
 /** The whole list as CSV for the mailing tool, page by page as the service gives it. */
 async function streamSingleGameCsv(
-  games: BackendChannel,
+  games: UnaryBackend,
   outcome: PlayerOutcome,
   response: ServerResponse,
   signal: AbortSignal,

@@ -6,8 +6,7 @@ import { SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.
 import { MAX_BATCH } from '../../shared/batch.js';
 import { formatIsoMicros } from '../../shared/time.js';
 import { quoted } from '../../shared/quote.js';
-import type { BackendChannel } from '../backend-channel.js';
-import { callBackend } from '../backend-call.js';
+import { callBackend, type UnaryBackend } from '../backend-call.js';
 import { BadRequest, describeHttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
 import { prepareErrorAnswer, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
 import { parseEventsBody, readBody } from './request-body.js';
@@ -30,7 +29,7 @@ interface EventAnswer {
 }
 
 /** The original player-session system's HTTP routes, answered by the ingest and session services. */
-export function sessionRoutes(channels: { ingest: BackendChannel; session: BackendChannel }, maxBodyBytes: number): PlainRoute[] {
+export function sessionRoutes(channels: { ingest: UnaryBackend; session: UnaryBackend }, maxBodyBytes: number): PlainRoute[] {
   return [
     {
       method: 'POST',

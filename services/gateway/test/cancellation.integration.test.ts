@@ -3,12 +3,11 @@
 // is a real gRPC server that sleeps until its call ends (test/support/owner-harness.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendNames, type BackendName } from '../../shared/config.js';
-import { createLogger } from '../../shared/logger.js';
 import { OwnerHarness } from '../../../test/support/owner-harness.js';
 import { testConfig } from '../../../test/support/env.js';
+import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import { BackendChannel } from '../backend-channel.js';
 import { BackendHealthChecker } from '../health.js';
-import { startGatewayServer, type RunningGateway } from '../http-server.js';
 import { connectRoutes, plainRoutes } from '../routes.js';
 
 /** Long enough that an owner call ended by a caller who went away ends well before it. */
@@ -20,7 +19,7 @@ const PROMPTLY_MS = 1000;
  */
 const HOP_DRIFT_MS = 1000;
 const harness = new OwnerHarness();
-let gateway: RunningGateway;
+let gateway: InProcessGateway;
 let channels: BackendChannel[];
 let health: BackendHealthChecker;
 let base: string;
@@ -38,14 +37,12 @@ beforeAll(async () => {
   >;
   channels = Object.values(byName);
   health = new BackendHealthChecker(addresses);
-  const limits = { ...config.gateway, host: '127.0.0.1', port: 0, defaultDeadlineMs: DEFAULT_DEADLINE_MS };
-  gateway = await startGatewayServer({
-    limits,
+  gateway = await startInProcessGateway({
     connectRoutes: connectRoutes(byName),
-    plainRoutes: plainRoutes(health, byName, limits),
-    logger: createLogger('test', 'silent'),
+    plainRoutes: (limits) => plainRoutes(health, byName, limits),
+    overrides: { defaultDeadlineMs: DEFAULT_DEADLINE_MS },
   });
-  base = `http://127.0.0.1:${gateway.port}`;
+  base = gateway.base;
 });
 
 afterAll(async () => {

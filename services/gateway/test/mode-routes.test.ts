@@ -6,10 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
 import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ListPopularModesResponseSchema, ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
-import { createLogger } from '../../shared/logger.js';
-import { testConfig } from '../../../test/support/env.js';
+import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import type { UnaryBackend } from '../backend-call.js';
-import { startGatewayServer, type RunningGateway } from '../http-server.js';
 import { modeRoutes } from '../compat/mode-routes.js';
 
 const ingestPath = `/${IngestService.typeName}/${IngestService.method.ingestEvents.name}`;
@@ -49,18 +47,12 @@ const session: UnaryBackend = {
   },
 };
 
-let gateway: RunningGateway;
+let gateway: InProcessGateway;
 let base: string;
 
 beforeAll(async () => {
-  const limits = { ...testConfig().gateway, host: '127.0.0.1', port: 0 };
-  gateway = await startGatewayServer({
-    limits,
-    connectRoutes: () => {},
-    plainRoutes: modeRoutes({ ingest, session }, limits.maxBodyBytes),
-    logger: createLogger('test', 'silent'),
-  });
-  base = `http://127.0.0.1:${gateway.port}`;
+  gateway = await startInProcessGateway({ plainRoutes: (limits) => modeRoutes({ ingest, session }, limits.maxBodyBytes) });
+  base = gateway.base;
 });
 
 afterAll(() => gateway?.close());

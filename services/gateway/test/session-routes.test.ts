@@ -1,0 +1,84 @@
+// The original session route POST /event-handler on the real gateway HTTP server, against an in-memory ingest
+// (test/e2e/sessions.e2e.test.ts runs it against the real services): bad events are answered in place without being
+// forwarded, ingest's outcomes come back per event in request order, and a request of which nothing was stored but
+// some can be is a 503 with Retry-After.
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
+import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
+import type { UnaryBackend } from '../backend-call.js';
+import { sessionRoutes } from '../compat/session-routes.js';
+
+/** Ingest: remembers each batch; a player id names the outcome of its event (`dup…`, `retry…`, else accepted). */
+const ingested: Event[][] = [];
+const outcomeOf = (playerId: string) =>
+  playerId.startsWith('dup') ? EventOutcome.DUPLICATE : playerId.startsWith('retry') ? EventOutcome.RETRYABLE : EventOutcome.ACCEPTED;
+const ingest: UnaryBackend = {
+  unary: (_path, bytes) => {
+    const { events } = fromBinary(IngestService.method.ingestEvents.input, bytes);
+    ingested.push(events);
+    const results = events.map((event, index) => {
+      const playerId = event.payload.case === 'sessionStart' || event.payload.case === 'sessionEnd' ? event.payload.value.playerId : '';
+      const outcome = outcomeOf(playerId);
+      return { index, eventId: `id-${playerId}`, outcome, reason: outcome === EventOutcome.RETRYABLE ? 'not stored; retry' : '' };
+    });
+    return Promise.resolve(toBinary(IngestEventsResponseSchema, create(IngestEventsResponseSchema, { results })));
+  },
+};
+const unused: UnaryBackend = { unary: () => Promise.reject(new Error('not called by /event-handler')) };
+
+let gateway: InProcessGateway;
+let base: string;
+
+beforeAll(async () => {
+  gateway = await startInProcessGateway({ plainRoutes: (limits) => sessionRoutes({ ingest, session: unused }, limits.maxBodyBytes) });
+  base = gateway.base;
+});
+
+afterAll(() => gateway?.close());
+beforeEach(() => void (ingested.length = 0));
+
+const ts = new Date(Date.now() - 60_000).toISOString();
+const start = (player: string) => ({
+  event: 'start',
+  country: 'FI',
+  player_id: player,
+  session_id: '4a0c43c9-c43a-42ff-ba55-67563dfa35d4',
+  ts,
+});
+const post = (body: unknown) => fetch(`${base}/event-handler`, { method: 'POST', body: JSON.stringify(body) });
+
+describe('POST /event-handler', () => {
+  it('answers each event in request order: bad ones in place, the rest as ingest decided', async () => {
+    const response = await post([start('p1'), { ...start('p2'), event: 'jump' }, start('dup1'), start('retry1')]);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { results: Array<{ index: number; status: string; reason?: string }> };
+    expect(body.results.map((r) => [r.index, r.status])).toEqual([
+      [0, 'accepted'],
+      [1, 'rejected'],
+      [2, 'duplicate'],
+      [3, 'retry'],
+    ]);
+    expect(body.results[1].reason).toMatch(/^event: must be "start" or "end"/);
+    expect(body).toMatchObject({ accepted: 1, duplicates: 1, rejected: 1, retry: 1 });
+    expect(ingested).toHaveLength(1);
+    expect(ingested[0]).toHaveLength(3);
+  });
+
+  it('is a 503 with Retry-After when nothing was stored and some of it can be', async () => {
+    const response = await post([start('retry1'), { ...start('p2'), event: 'jump' }]);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(((await response.json()) as { retry: number }).retry).toBe(1);
+  });
+
+  it('forwards nothing when every event is bad, and refuses a body that is not events', async () => {
+    const response = await post([{ ...start('p2'), event: 'jump' }]);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { rejected: number }).rejected).toBe(1);
+    const junk = await fetch(`${base}/event-handler`, { method: 'POST', body: 'not json' });
+    expect(junk.status).toBe(400);
+    expect(ingested).toHaveLength(0);
+  });
+});
