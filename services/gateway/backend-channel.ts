@@ -1,6 +1,7 @@
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { boundedMessage } from '../shared/quote.js';
+import { callUnary, type UnaryMethod } from '../shared/grpc-client.js';
 import { RETRY_AFTER_SECONDS } from './http-errors.js';
 
 const passBytes = (bytes: Buffer): Buffer => bytes;
@@ -23,26 +24,16 @@ export class BackendChannel {
   }
 
   /** Sends one request and resolves with the response's bytes; failures become ConnectErrors with the same code. */
-  unary(path: string, request: Uint8Array, signal?: AbortSignal, timeoutMs = this.defaultDeadlineMs): Promise<Uint8Array> {
-    return new Promise((resolve, reject) => {
-      const cancel = () => call.cancel();
-      const call = this.client.makeUnaryRequest(
-        path,
-        passBytes,
-        passBytes,
-        Buffer.from(request.buffer, request.byteOffset, request.byteLength),
-        new Metadata(),
-        { deadline: new Date(Date.now() + timeoutMs) },
-        (error, response) => {
-          signal?.removeEventListener('abort', cancel);
-          // Cancelled on the caller's behalf: its own reason (connect-node's is deadline_exceeded when its timeout
-          // passed) says more than the CANCELLED of the call cut short here.
-          if (error) reject(signal?.aborted ? ConnectError.from(signal.reason) : toConnectError(error));
-          else resolve(response!);
-        },
-      );
-      signal?.addEventListener('abort', cancel, { once: true });
-    });
+  async unary(path: string, request: Uint8Array, signal?: AbortSignal, timeoutMs = this.defaultDeadlineMs): Promise<Uint8Array> {
+    const send: UnaryMethod<Buffer, Buffer> = (bytes, metadata, options, callback) =>
+      this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, metadata, options, (error, response) => callback(error, response!));
+    try {
+      return await callUnary(send, Buffer.from(request.buffer, request.byteOffset, request.byteLength), { signal, timeoutMs });
+    } catch (error) {
+      // Cancelled on the caller's behalf: its own reason (connect-node's is deadline_exceeded when its timeout
+      // passed) says more than the CANCELLED of the call cut short here.
+      throw signal?.aborted ? ConnectError.from(signal.reason) : toConnectError(error as ServiceError);
+    }
   }
 
   /**

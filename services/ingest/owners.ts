@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import type { Config } from '../shared/config.js';
-import { callUnary, type CallBounds } from '../shared/grpc-client.js';
+import { callUnary, type CallBounds, type UnaryMethod } from '../shared/grpc-client.js';
 import { retryWhileUnavailable } from '../shared/retry.js';
 import {
   RecordEngagementsRequest,
@@ -36,19 +36,19 @@ const RECONNECT_QUICKLY = { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_
 export function grpcEventOwners(services: Config['services']): EventOwners {
   const session = new SessionServiceClient(services.session.address, credentials.createInsecure(), RECONNECT_QUICKLY);
   const reaction = new ReactionServiceClient(services.reaction.address, credentials.createInsecure(), RECONNECT_QUICKLY);
-  const recordSessionEvents = session.recordSessionEvents.bind(session);
-  const recordModeEvents = session.recordModeEvents.bind(session);
-  const recordEngagements = reaction.recordEngagements.bind(reaction);
-  const recordReactions = reaction.recordReactions.bind(reaction);
   return {
-    // Every owner's writes are idempotent (keyed by event id), so a call that found its owner away is sent again.
-    recordSessionEvents: (request, bounds) => retryWhileUnavailable(() => callUnary(recordSessionEvents, request, bounds), bounds),
-    recordModeEvents: (request, bounds) => retryWhileUnavailable(() => callUnary(recordModeEvents, request, bounds), bounds),
-    recordEngagements: (request, bounds) => retryWhileUnavailable(() => callUnary(recordEngagements, request, bounds), bounds),
-    recordReactions: (request, bounds) => retryWhileUnavailable(() => callUnary(recordReactions, request, bounds), bounds),
+    recordSessionEvents: idempotent(session.recordSessionEvents.bind(session)),
+    recordModeEvents: idempotent(session.recordModeEvents.bind(session)),
+    recordEngagements: idempotent(reaction.recordEngagements.bind(reaction)),
+    recordReactions: idempotent(reaction.recordReactions.bind(reaction)),
     close: () => {
       session.close();
       reaction.close();
     },
   };
+}
+
+/** Every owner's writes are idempotent (keyed by event id), so a call that found its owner away is sent again. */
+function idempotent<Req, Res>(method: UnaryMethod<Req, Res>): (request: Req, bounds: CallBounds) => Promise<Res> {
+  return (request, bounds) => retryWhileUnavailable(() => callUnary(method, request, bounds), bounds);
 }

@@ -1,6 +1,7 @@
 import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 
-type UnaryMethod<Req, Res> = (
+/** A unary method of a grpc-js client, bound to it. */
+export type UnaryMethod<Req, Res> = (
   request: Req,
   metadata: Metadata,
   options: Partial<CallOptions>,

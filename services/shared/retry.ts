@@ -36,7 +36,7 @@ export async function retryWhileUnavailable<T>(
       const backoffMs = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const delayMs = backoffMs / 2 + (random() * backoffMs) / 2;
       if (bounds.deadline && Date.now() + delayMs >= bounds.deadline.getTime()) throw error;
-      if (bounds.signal?.aborted) throw error;
+      // Rejects at once if the caller has already cancelled.
       await sleep(delayMs, undefined, { signal: bounds.signal }).catch(() => {
         throw error;
       });
