@@ -76,4 +76,20 @@ describe("ingest's owner calls", () => {
     expect(outcome).toBe(EventOutcome.EVENT_OUTCOME_ACCEPTED);
     expect(Date.now() - started).toBeLessThan(3000);
   });
+
+  it('give up on an owner that stays away: the event is answered retryable, well within the deadline', async () => {
+    const [port] = await freePorts(1);
+    const ingestOfAbsentOwner = harness.ingestClient(await harness.startIngest(port));
+    const started = Date.now();
+    const answer = await new Promise<{ error: ServiceError | null; outcome?: EventOutcome; reason?: string }>((resolve) =>
+      ingestOfAbsentOwner.ingestEvents(loginOf('u1'), new Metadata(), { deadline: new Date(Date.now() + 8000) }, (error, response) =>
+        resolve({ error, outcome: response?.results[0]?.outcome, reason: response?.results[0]?.reason }),
+      ),
+    );
+    expect(answer.error).toBeNull();
+    expect(answer.outcome).toBe(EventOutcome.EVENT_OUTCOME_RETRYABLE);
+    expect(answer.reason).toMatch(/^not stored: the session service failed \(UNAVAILABLE\); retry/);
+    // Five tries with waits of at most 50 + 100 + 200 + 400 ms.
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
 });
