@@ -198,7 +198,7 @@ try {
       if (status !== 200) throw new Error(`HTTP ${status}`);
     });
     report.line(
-      `| GET ${path} | ${Math.round(perSecond)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${latencies.errors} |`,
+      `| GET ${path} | ${Math.round(perSecond)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${latencies.describeErrors()} |`,
     );
   }
   report.appendToDocs();

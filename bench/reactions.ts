@@ -53,7 +53,7 @@ try {
       });
       report.line(
         `| ${name} | ${connections} | ${Math.round(perSecond)} | ${latencies.percentile(50).toFixed(1)} ms | ` +
-          `${latencies.percentile(99).toFixed(1)} ms | ${latencies.errors} |`,
+          `${latencies.percentile(99).toFixed(1)} ms | ${latencies.describeErrors()} |`,
       );
     }
   }
@@ -66,7 +66,7 @@ try {
   });
   report.line(
     `| 95% GET / 5% POST, open loop at 2,000 requests/s | up to 64 | ${Math.round(fixedRate.count / (PHASE_SECONDS * 2))} | ` +
-      `${fixedRate.percentile(50).toFixed(1)} ms | ${fixedRate.percentile(99).toFixed(1)} ms | ${fixedRate.errors} |`,
+      `${fixedRate.percentile(50).toFixed(1)} ms | ${fixedRate.percentile(99).toFixed(1)} ms | ${fixedRate.describeErrors()} |`,
   );
 
   const ingest = new IngestServiceClient(`127.0.0.1:${stack.ports.ingest}`, credentials.createInsecure());

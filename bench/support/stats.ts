@@ -1,10 +1,26 @@
 /** Latency samples (ms) of one measured phase. */
 export class Latencies {
   private readonly samples: number[] = [];
-  errors = 0;
+  /** How many tasks failed, by error message (an HTTP status, a gRPC code): a figure with errors says which. */
+  private readonly failures = new Map<string, number>();
 
   add(ms: number): void {
     this.samples.push(ms);
+  }
+
+  fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.failures.set(message, (this.failures.get(message) ?? 0) + 1);
+  }
+
+  get errors(): number {
+    return [...this.failures.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  /** The errors, as `n` or `n (3 × HTTP 503, 1 × …)`. */
+  describeErrors(): string {
+    if (this.failures.size === 0) return '0';
+    return `${this.errors} (${[...this.failures].map(([message, n]) => `${n} × ${message.slice(0, 60)}`).join(', ')})`;
   }
 
   get count(): number {
@@ -19,7 +35,7 @@ export class Latencies {
 
   summary(): string {
     const f = (p: number) => this.percentile(p).toFixed(1);
-    return `p50 ${f(50)} ms, p90 ${f(90)} ms, p99 ${f(99)} ms (${this.count} samples, ${this.errors} errors)`;
+    return `p50 ${f(50)} ms, p90 ${f(90)} ms, p99 ${f(99)} ms (${this.count} samples, ${this.describeErrors()} errors)`;
   }
 }
 
@@ -39,8 +55,8 @@ export async function closedLoop(
         await task();
         latencies.add(performance.now() - started);
         done++;
-      } catch {
-        latencies.errors++;
+      } catch (error) {
+        latencies.fail(error);
       }
     }
   };
@@ -68,7 +84,7 @@ export async function openLoop(
     running.push(
       task().then(
         () => latencies.add(performance.now() - sent),
-        () => void latencies.errors++,
+        (error) => latencies.fail(error),
       ),
     );
   }

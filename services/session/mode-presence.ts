@@ -102,3 +102,39 @@ function newest(logouts: Record<string, Stamp>, max: number): Record<string, Sta
   if (entries.length <= max) return logouts;
   return Object.fromEntries(entries.sort((a, b) => b[1].tsUs - a[1].tsUs).slice(0, max));
 }
+
+/**
+ * Index rows carry a TTL rounded up to whole seconds, so a row may outlive its presence by up to a second: the history
+ * walked back reaches this much further, so that such rows are still seen and removed.
+ */
+const TTL_ROUNDING_MARGIN_US = 5_000_000;
+
+/**
+ * Whether, walking a user's events newest first, the event at `tsUs` (and every older one) can no longer put the user
+ * anywhere now: nothing follows it within the idle time (`newerUs`, the oldest event seen so far), and its own idle
+ * time is over. A LOGIN at or before it would be idle by now, so the walk stops there.
+ */
+export function endsLiveHistory(tsUs: number, newerUs: number | undefined, nowUs: number, idleUs: number): boolean {
+  const followed = newerUs !== undefined && newerUs - tsUs <= idleUs;
+  return !followed && tsUs + idleUs + TTL_ROUNDING_MARGIN_US < nowUs;
+}
+
+/** What a user's live history (their events back to where `endsLiveHistory` stops) says about them now. */
+export interface PresenceNow {
+  /** Where the user is now, if anywhere. */
+  here?: Presence;
+  /** Places of the history's LOGINs other than `here`: any of them may have been published by a writer that saw less. */
+  elsewhere: Place[];
+}
+
+export function presenceNow(history: ModeRow[], nowUs: number, idleUs: number): PresenceNow {
+  const state = history.reduce((merged, event) => mergeModeEvent(merged, event, idleUs), emptyPresenceState());
+  const presence = presenceOf(state, idleUs);
+  const here = presence && presence.untilUs > nowUs ? presence : undefined;
+  const places = new Map<string, Place>();
+  for (const event of history) {
+    if (event.action === 'login') places.set(placeKey(event), { areaCode: event.areaCode, mode: event.mode });
+  }
+  if (here) places.delete(placeKey(here));
+  return { ...(here ? { here } : {}), elsewhere: [...places.values()] };
+}

@@ -3,14 +3,7 @@ import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { shardOf } from '../shared/shard.js';
 import { DAY_MS, hourOf } from '../shared/time.js';
-import type { ModeRow, Place, PresenceState } from './mode-presence.js';
-
-/** A user's presence row: the merged state of their events, its version, and the place last published as theirs. */
-export interface PresenceRecord {
-  state: PresenceState;
-  version: number;
-  published?: Place;
-}
+import type { ModeActionName, ModeRow, Place } from './mode-presence.js';
 
 /** One LOGIN of a window's hour. */
 export interface LoginRow {
@@ -25,25 +18,25 @@ export interface LoginRow {
  */
 const ACTIVE_SHARDS = 1;
 const actionCodes = { login: 1, logout: 2 } as const;
+const actionNames: Record<number, ModeActionName> = { 1: 'login', 2: 'logout' };
+/** Rows of a user's day read per page while walking their history back. */
+const HISTORY_PAGE = 100;
 
 const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
-// A compare-and-set is not replayed blindly by the driver: the caller reads its outcome and decides.
-const compareAndSet = { prepare: true, isIdempotent: false };
 
 const long = (micros: number) => cassandra.types.Long.fromNumber(micros);
-const dayOf = (micros: number) => new Date(Math.floor(micros / 1000 / DAY_MS) * DAY_MS);
+/** The UTC day (ms) of a time in µs. */
+export const dayOf = (micros: number) => Math.floor(micros / 1000 / DAY_MS) * DAY_MS;
 
 const cql = {
   findEvent: 'SELECT event_id FROM mode_events_by_user_day WHERE user_id = ? AND day = ? AND ts_us = ? AND event_id = ?',
   writeEvent:
     'INSERT INTO mode_events_by_user_day (user_id, day, ts_us, event_id, area_code, mode, action) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
-  readPresence: 'SELECT state, version, area_code, mode FROM mode_presence_by_user WHERE user_id = ?',
-  insertPresence:
-    'INSERT INTO mode_presence_by_user (user_id, state, version, area_code, mode) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
-  replacePresence:
-    'UPDATE mode_presence_by_user USING TTL ? SET state = ?, version = ?, area_code = ?, mode = ? WHERE user_id = ? IF version = ?',
+  eventsOfDay:
+    'SELECT ts_us, event_id, area_code, mode, action FROM mode_events_by_user_day WHERE user_id = ? AND day = ? ' +
+    'ORDER BY ts_us DESC, event_id DESC',
   enterArea: 'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id) VALUES (?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?',
   leaveArea: 'DELETE FROM mode_active_users_by_area USING TIMESTAMP ? WHERE area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
   countActive: 'SELECT mode, COUNT(*) AS n FROM mode_active_users_by_area WHERE area_code = ? AND shard = 0 GROUP BY mode',
@@ -61,46 +54,55 @@ export class ModeStore {
   constructor(private readonly client: CassandraClient) {}
 
   async hasEvent(row: ModeRow): Promise<boolean> {
-    const params = [row.userId, dayOf(row.tsUs), long(row.tsUs), row.eventId];
+    const params = [row.userId, new Date(dayOf(row.tsUs)), long(row.tsUs), row.eventId];
     return (await this.client.execute(cql.findEvent, params, read)).rowLength > 0;
   }
 
   /** Records the event itself: from now on it is a duplicate. */
   async writeEvent(row: ModeRow, ttlSeconds: number): Promise<void> {
-    const params = [row.userId, dayOf(row.tsUs), long(row.tsUs), row.eventId, row.areaCode, row.mode, actionCodes[row.action], ttlSeconds];
+    const params = [
+      row.userId,
+      new Date(dayOf(row.tsUs)),
+      long(row.tsUs),
+      row.eventId,
+      row.areaCode,
+      row.mode,
+      actionCodes[row.action],
+      ttlSeconds,
+    ];
     await this.client.execute(cql.writeEvent, params, upsert);
   }
 
-  /** The user's presence row; `serial` reads it through Paxos, to see a compare-and-set that another writer won. */
-  async readPresence(userId: string, { serial = false } = {}): Promise<PresenceRecord | undefined> {
-    const options = serial ? { ...read, consistency: cassandra.types.consistencies.localSerial } : read;
-    const row = (await this.client.execute(cql.readPresence, [userId], options)).first();
-    if (!row) return undefined;
-    return {
-      state: JSON.parse(row.state as string) as PresenceState,
-      version: Number(row.version),
-      ...(row.area_code ? { published: { areaCode: row.area_code as string, mode: row.mode as string } } : {}),
-    };
+  /**
+   * The user's events of one UTC day, newest first, a page at a time: the caller stops reading once it has walked
+   * back far enough.
+   */
+  async *eventsOfDay(userId: string, dayMs: number): AsyncGenerator<ModeRow> {
+    let pageState: string | undefined;
+    do {
+      const page = await this.client.execute(cql.eventsOfDay, [userId, new Date(dayMs)], { ...read, fetchSize: HISTORY_PAGE, pageState });
+      for (const row of page.rows) {
+        yield {
+          eventId: row.event_id as string,
+          userId,
+          areaCode: row.area_code as string,
+          mode: row.mode as string,
+          action: actionNames[row.action as number],
+          tsUs: Number(row.ts_us),
+        };
+      }
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
   }
 
-  /** Replaces the user's presence row with `next` if it is still at `expectedVersion` (undefined: no row). */
-  async replacePresence(userId: string, expectedVersion: number | undefined, next: PresenceRecord, ttlSeconds: number): Promise<boolean> {
-    const values = [JSON.stringify(next.state), long(next.version), next.published?.areaCode ?? null, next.published?.mode ?? null];
-    const result =
-      expectedVersion === undefined
-        ? await this.client.execute(cql.insertPresence, [userId, ...values, ttlSeconds], compareAndSet)
-        : await this.client.execute(cql.replacePresence, [ttlSeconds, ...values, userId, long(expectedVersion)], compareAndSet);
-    return result.first().get('[applied]') === true;
-  }
-
-  /** The user is active in `place` as of `version` (a later leave or enter of theirs wins, whatever lands first). */
-  async enterArea(place: Place, userId: string, version: number, ttlSeconds: number): Promise<void> {
-    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(version), ttlSeconds];
+  /** The user is active in `place` as of `writeTimeUs` (a later leave or enter of theirs wins, whatever lands first). */
+  async enterArea(place: Place, userId: string, writeTimeUs: number, ttlSeconds: number): Promise<void> {
+    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(writeTimeUs), ttlSeconds];
     await this.client.execute(cql.enterArea, params, upsert);
   }
 
-  async leaveArea(place: Place, userId: string, version: number): Promise<void> {
-    const params = [long(version), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
+  async leaveArea(place: Place, userId: string, writeTimeUs: number): Promise<void> {
+    const params = [long(writeTimeUs), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
     await this.client.execute(cql.leaveArea, params, upsert);
   }
 

@@ -13,16 +13,13 @@ const transientCodes = new Set<number>([
   responseErrorCodes.writeFailure,
 ]);
 
-/** A compare-and-set lost to other writers of the same row every time it was tried: retrying later can succeed. */
-export class ContendedWriteError extends Error {}
-
 /** Writes that took longer than their caller's rules allow; what they left undone is finished later by recovery. */
 export class StorageTooSlowError extends Error {}
 
 /** Whether a driver error means the storage was unreachable or too slow, so that the same call can succeed later. */
 export function isStorageUnavailable(error: unknown): boolean {
   const { errors } = cassandra;
-  if (error instanceof ContendedWriteError || error instanceof StorageTooSlowError) return true;
+  if (error instanceof StorageTooSlowError) return true;
   if (error instanceof errors.NoHostAvailableError) return true;
   if (error instanceof errors.OperationTimedOutError) return true;
   if (error instanceof errors.BusyConnectionError) return true;

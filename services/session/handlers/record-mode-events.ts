@@ -1,33 +1,43 @@
 import { recordBatch } from '../../shared/batch.js';
-import { ttlSecondsFor } from '../../shared/retention.js';
+import { MAX_FUTURE_MS, ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
-import { ContendedWriteError } from '../../shared/storage-errors.js';
-import type { Clock } from '../../shared/time.js';
+import { DAY_MS, type Clock } from '../../shared/time.js';
 import type { RecordModeEventsRequest, RecordModeEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
-import { emptyPresenceState, mergeModeEvent, placeKey, presenceOf, type ModeRow, type Place, type Presence } from '../mode-presence.js';
-import type { ModeStore, PresenceRecord } from '../mode-store.js';
+import { endsLiveHistory, presenceNow, type ModeRow } from '../mode-presence.js';
+import { dayOf, type ModeStore } from '../mode-store.js';
 import { validateModeEvent } from '../mode-validation.js';
-
-/** Compare-and-set attempts on one user's presence before the event is answered retryable. */
-const MAX_PRESENCE_ATTEMPTS = 10;
+import { WriteClock } from '../write-clock.js';
 
 /**
- * Stores LOGIN / LOGOUT events and moves their users. Each user's presence row changes by compare-and-set on its
- * version, so replicas writing the same users at once take turns per user, and events merge in any order with the
- * same result (mode-presence.ts); the index of active users is then written with the new version as its write time,
- * so whichever lands last, the latest change stays. The event row is written last: an event whose call failed
- * halfway is not a duplicate, and its retry completes it.
+ * How far back a user's history is walked at most: a user whose events never pause for the idle time over more than
+ * this is judged by these last events only (a LOGIN before them no longer counts).
+ */
+const MAX_HISTORY_EVENTS = 500;
+
+/** What recording mode events needs of the store. */
+export type ModeEventsStore = Pick<ModeStore, 'hasEvent' | 'writeEvent' | 'writeLogin' | 'eventsOfDay' | 'enterArea' | 'leaveArea'>;
+
+/**
+ * Stores LOGIN / LOGOUT events and moves their users, with no read-modify-write of anything shared. The event is
+ * stored first; then the user's live history (their events back to the last pause of the idle time) is read and
+ * where it puts them now is published to the index of active users, removing them from every other place a LOGIN
+ * of that history named, all at a write time taken after the event was stored. Of writers racing on one user, the
+ * one with the latest write time read every event the others stored (each took its write time after storing), so
+ * its publication, which overrides theirs, is the right one (mode-presence.ts has the rules; merging is order-free).
+ * A resent event is answered duplicate and publishes again, so a call that failed halfway is completed by its retry.
  */
 export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsRequest, RecordModeEventsResponse> {
+  private readonly writeClock = new WriteClock();
+
   constructor(
-    private readonly store: ModeStore,
+    private readonly store: ModeEventsStore,
     private readonly idleSeconds: number,
     private readonly clock: Clock,
   ) {}
 
   async handle(request: RecordModeEventsRequest): Promise<RecordModeEventsResponse> {
     const now = this.clock();
-    // A user's events of one batch take turns: racing each other they would only lose compare-and-sets and retry.
+    // A user's events of one batch take turns, in request order: each publication then sees the ones before it.
     const turns = new Map<string, Promise<unknown>>();
     const inTurn = <T>(userId: string, task: () => Promise<T>): Promise<T> => {
       const mine = (turns.get(userId) ?? Promise.resolve()).catch(() => undefined).then(task);
@@ -43,54 +53,36 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
   }
 
   private async record(row: ModeRow, now: number): Promise<boolean> {
-    const [known, presence] = await Promise.all([this.store.hasEvent(row), this.store.readPresence(row.userId)]);
-    if (known) return false;
+    const known = await this.store.hasEvent(row);
     const ttl = ttlSecondsFor(row.tsUs / 1000, now);
-    await Promise.all([this.move(row, presence, now * 1000), row.action === 'login' ? this.store.writeLogin(row, ttl) : undefined]);
-    await this.store.writeEvent(row, ttl);
-    return true;
+    await Promise.all([this.store.writeEvent(row, ttl), row.action === 'login' ? this.store.writeLogin(row, ttl) : undefined]);
+    await this.publish(row.userId);
+    return !known;
   }
 
-  /**
-   * Merges the event into its user's presence (`current` as read; compare-and-set, retried on contention) and
-   * publishes the result.
-   */
-  private async move(row: ModeRow, current: PresenceRecord | undefined, nowUs: number): Promise<void> {
+  private async publish(userId: string): Promise<void> {
+    const writeTimeUs = this.writeClock.next();
+    const nowUs = this.clock() * 1000;
     const idleUs = this.idleSeconds * 1_000_000;
-    for (let attempt = 0; attempt < MAX_PRESENCE_ATTEMPTS; attempt++) {
-      const state = mergeModeEvent(current?.state ?? emptyPresenceState(), row, idleUs);
-      const keepUs = Math.max(...state.runs.map(([, last]) => last)) + 2 * idleUs - nowUs;
-      // Too old to put anyone anywhere now or later: nothing to keep.
-      if (keepUs <= 0) return;
-      const presence = presenceOf(state, idleUs);
-      const here = presence && presence.untilUs > nowUs ? presence : undefined;
-      if (current && JSON.stringify(state) === JSON.stringify(current.state)) {
-        // Merged before (a resent event, or a call that failed halfway): make sure the index says so.
-        return this.publish(row.userId, current.published, here, current.version, nowUs);
-      }
-      const version = Math.max(nowUs, (current?.version ?? 0) + 1);
-      const published = here ? { areaCode: here.areaCode, mode: here.mode } : undefined;
-      if (await this.store.replacePresence(row.userId, current?.version, { state, version, published }, seconds(keepUs))) {
-        return this.publish(row.userId, current?.published, here, version, nowUs);
-      }
-      current = await this.store.readPresence(row.userId, { serial: true });
-    }
-    throw new ContendedWriteError(`presence of ${row.userId} changed under every attempt`);
-  }
-
-  /** Moves the user in the index of active users from where it was published to where they are now. */
-  private async publish(
-    userId: string,
-    before: Place | undefined,
-    after: Presence | undefined,
-    version: number,
-    nowUs: number,
-  ): Promise<void> {
+    const { here, elsewhere } = presenceNow(await this.liveHistory(userId, nowUs, idleUs), nowUs, idleUs);
     await Promise.all([
-      before && (!after || placeKey(before) !== placeKey(after)) ? this.store.leaveArea(before, userId, version) : undefined,
-      after ? this.store.enterArea(after, userId, version, seconds(after.untilUs - nowUs)) : undefined,
+      ...elsewhere.map((place) => this.store.leaveArea(place, userId, writeTimeUs)),
+      here ? this.store.enterArea(here, userId, writeTimeUs, Math.max(1, Math.ceil((here.untilUs - nowUs) / 1_000_000))) : undefined,
     ]);
   }
-}
 
-const seconds = (micros: number) => Math.max(1, Math.ceil(micros / 1_000_000));
+  /** The user's events, newest first, back to the first that can no longer put them anywhere now. */
+  private async liveHistory(userId: string, nowUs: number, idleUs: number): Promise<ModeRow[]> {
+    const history: ModeRow[] = [];
+    const oldest = () => history.at(-1)?.tsUs;
+    for (let dayMs = dayOf(nowUs + MAX_FUTURE_MS * 1000); ; dayMs -= DAY_MS) {
+      for await (const event of this.store.eventsOfDay(userId, dayMs)) {
+        if (endsLiveHistory(event.tsUs, oldest(), nowUs, idleUs)) return history;
+        history.push(event);
+        if (history.length >= MAX_HISTORY_EVENTS) return history;
+      }
+      // Every earlier day's event is before this day began.
+      if (endsLiveHistory(dayMs * 1000 - 1, oldest(), nowUs, idleUs)) return history;
+    }
+  }
+}
