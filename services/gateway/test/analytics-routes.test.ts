@@ -1,0 +1,141 @@
+// The original engagement routes (POST and GET /analytics) on the real gateway HTTP server, against in-memory ingest
+// and reaction backends (test/e2e/reactions.e2e.test.ts runs them against the real services): what is forwarded,
+// the 204 / 400 / 503 answers of the original, and that the hour's counts are shared for a moment.
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { timestampMs } from '@bufbuild/protobuf/wkt';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
+import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { EngagementKind, GetHourlyEngagementResponseSchema, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
+import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
+import type { UnaryBackend } from '../backend-call.js';
+import { analyticsRoutes } from '../compat/analytics-routes.js';
+
+const HOUR_MS = 3_600_000;
+const ingestPath = `/${IngestService.typeName}/${IngestService.method.ingestEvents.name}`;
+const hourlyPath = `/${ReactionService.typeName}/${ReactionService.method.getHourlyEngagement.name}`;
+
+/** Ingest: remembers each event and answers it with `outcome` (and `reason` unless accepted). */
+const ingested: Event[] = [];
+let outcome = EventOutcome.ACCEPTED;
+let reason = '';
+const ingest: UnaryBackend = {
+  unary: (path, bytes) => {
+    expect(path).toBe(ingestPath);
+    const { events } = fromBinary(IngestService.method.ingestEvents.input, bytes);
+    ingested.push(...events);
+    const results = events.map((event, index) => ({ index, eventId: event.eventId, outcome, reason }));
+    return Promise.resolve(toBinary(IngestEventsResponseSchema, create(IngestEventsResponseSchema, { results })));
+  },
+};
+
+/** Reaction: answers each hour's counts from `hours` (by the hour's start, ms), and remembers which hours it read. */
+const hours = new Map<number, { uniqueUsers: number; clicks: number; impressions: number }>();
+const hoursRead: number[] = [];
+const reaction: UnaryBackend = {
+  unary: (path, bytes) => {
+    expect(path).toBe(hourlyPath);
+    const { timestamp } = fromBinary(ReactionService.method.getHourlyEngagement.input, bytes);
+    const hourMs = timestampMs(timestamp!);
+    hoursRead.push(hourMs);
+    const counts = hours.get(hourMs) ?? { uniqueUsers: 0, clicks: 0, impressions: 0 };
+    const answer = create(GetHourlyEngagementResponseSchema, {
+      uniqueUsers: BigInt(counts.uniqueUsers),
+      clicks: BigInt(counts.clicks),
+      impressions: BigInt(counts.impressions),
+    });
+    return Promise.resolve(toBinary(GetHourlyEngagementResponseSchema, answer));
+  },
+};
+
+let gateway: InProcessGateway;
+let base: string;
+
+beforeAll(async () => {
+  gateway = await startInProcessGateway({ plainRoutes: () => analyticsRoutes({ ingest, reaction }) });
+  base = gateway.base;
+});
+
+afterAll(() => gateway?.close());
+
+beforeEach(() => {
+  ingested.length = 0;
+  hoursRead.length = 0;
+  hours.clear();
+  outcome = EventOutcome.ACCEPTED;
+  reason = '';
+});
+
+const post = (pathAndQuery: string) => fetch(`${base}${pathAndQuery}`, { method: 'POST' });
+const engagement = (event: Event) => (event.payload.case === 'engagement' ? event.payload.value : undefined);
+
+describe('POST /analytics', () => {
+  it('forwards a click or an impression with its user, time and event id, and answers 204 with no body', async () => {
+    const ms = Date.UTC(2026, 11, 3, 10, 15, 30, 250);
+    for (const path of [
+      `/analytics?timestamp=${ms}&user=alice&click&event_id=e1`,
+      `/analytics?timestamp=${ms}&user=bob&event=impression`,
+      `/analytics/${ms}/carol/click`,
+    ]) {
+      const response = await post(path);
+      expect(response.status, path).toBe(204);
+      expect(await response.text()).toBe('');
+    }
+    expect(ingested.map((event) => [event.eventId, engagement(event)?.user, engagement(event)?.kind])).toEqual([
+      ['e1', 'alice', EngagementKind.CLICK],
+      ['', 'bob', EngagementKind.IMPRESSION],
+      ['', 'carol', EngagementKind.CLICK],
+    ]);
+    expect(ingested.map((event) => timestampMs(engagement(event)!.ts!))).toEqual([ms, ms, ms]);
+  });
+
+  it('refuses bad input with 400 and a reason naming the field, and forwards nothing', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['/analytics?user=alice&click', /^timestamp: is required/],
+      ['/analytics?timestamp=12ab&user=alice&click', /^timestamp: must be milliseconds since the epoch, got "12ab"/],
+      ['/analytics?timestamp=1&click', /^user: is required/],
+      ['/analytics?timestamp=1&user=alice', /^event: missing/],
+      ['/analytics?timestamp=1&user=alice&click&impression', /^event: send either click or impression/],
+      ['/analytics?timestamp=1&user=alice&click&event=impression', /^event: the click flag contradicts event=impression/],
+      ['/analytics?timestamp=1&user=alice&event=view', /^event: must be click or impression, got "view"/],
+      ['/analytics/1/alice/view', /^event: must be click or impression, got "view"/],
+    ];
+    for (const [path, expected] of cases) {
+      const response = await post(path);
+      expect(response.status, path).toBe(400);
+      expect(await response.text(), path).toMatch(expected);
+    }
+    expect(ingested).toHaveLength(0);
+  });
+
+  it('answers a rejected event 400 with its reason, and one that was not stored 503 with Retry-After', async () => {
+    [outcome, reason] = [EventOutcome.REJECTED, 'ts: is older than one year (365 days), the retention period'];
+    const rejected = await post('/analytics?timestamp=1&user=alice&click');
+    expect(rejected.status).toBe(400);
+    expect(await rejected.text()).toBe(`${reason}\n`);
+    [outcome, reason] = [EventOutcome.RETRYABLE, 'not stored: the reaction service did not answer; retry'];
+    const unstored = await post('/analytics?timestamp=1&user=alice&click');
+    expect(unstored.status).toBe(503);
+    expect(unstored.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await unstored.text()).toMatch(/retry/);
+  });
+});
+
+describe('GET /analytics', () => {
+  it('answers the UTC hour of the timestamp as the original CSV, read once for callers of the same moment', async () => {
+    const hourMs = Date.UTC(2026, 11, 3, 10);
+    hours.set(hourMs, { uniqueUsers: 2, clicks: 5, impressions: 7 });
+    const [first, second] = await Promise.all(
+      [hourMs + 60_000, hourMs + HOUR_MS - 1].map((ms) => fetch(`${base}/analytics?timestamp=${ms}`)),
+    );
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('unique_users,2\nclicks,5\nimpressions,7\n');
+    expect(await second.text()).toBe('unique_users,2\nclicks,5\nimpressions,7\n');
+    expect(hoursRead).toEqual([hourMs]);
+    expect(await (await fetch(`${base}/analytics?timestamp=${hourMs + HOUR_MS}`)).text()).toBe('unique_users,0\nclicks,0\nimpressions,0\n');
+    expect(hoursRead).toEqual([hourMs, hourMs + HOUR_MS]);
+    const bad = await fetch(`${base}/analytics?timestamp=soon`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/^timestamp: must be milliseconds since the epoch/);
+  });
+});
