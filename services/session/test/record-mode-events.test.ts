@@ -1,6 +1,7 @@
 // The mode recording rules against an in-memory store whose index keeps, per row, the write with the latest write
 // time (as Cassandra does); modes.integration.test.ts runs them on Cassandra. What these add: replicas racing on one
 // user in the worst order the network allows still leave the index where the user's events put them.
+import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import { ModeAction, type ModeEventEnvelope } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
@@ -39,6 +40,8 @@ class InMemoryModes {
 class ReplicaStore implements ModeEventsStore {
   private held?: { released: Promise<void>; reached: () => void };
   private release?: () => void;
+  /** Index writes left to fail as an unreachable Cassandra does. */
+  failIndexWrites = 0;
 
   constructor(private readonly tables: InMemoryModes) {}
 
@@ -70,6 +73,10 @@ class ReplicaStore implements ModeEventsStore {
   }
 
   async enterArea(place: Place, userId: string, writeTimeUs: number): Promise<void> {
+    if (this.failIndexWrites > 0) {
+      this.failIndexWrites--;
+      throw new cassandra.errors.NoHostAvailableError({});
+    }
     const held = this.held;
     this.held = undefined;
     if (held) {
@@ -145,6 +152,16 @@ describe('RecordModeEventsHandler', () => {
     });
     expect(tables.placesOf('u1')).toEqual([]);
     expect(await record(1, event)).toEqual([EventOutcome.EVENT_OUTCOME_DUPLICATE]);
+    expect(tables.placesOf('u1')).toEqual(['111/Modes1']);
+  });
+
+  it('answers an event retryable when the index cannot be written, and its resend completes it as a duplicate', async () => {
+    const { tables, stores, record } = twoReplicas();
+    const event = login('u1', '111', NOW_MS - 1000);
+    stores[0].failIndexWrites = 1;
+    expect(await record(0, event)).toEqual([EventOutcome.EVENT_OUTCOME_RETRYABLE]);
+    expect(tables.placesOf('u1')).toEqual([]);
+    expect(await record(0, event)).toEqual([EventOutcome.EVENT_OUTCOME_DUPLICATE]);
     expect(tables.placesOf('u1')).toEqual(['111/Modes1']);
   });
 });
