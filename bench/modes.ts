@@ -10,6 +10,7 @@ import { startIsolatedStack } from '../test/support/stack.js';
 import { HttpLoad } from './support/http-load.js';
 import { describeMachine } from './support/machine.js';
 import { BenchReport } from './support/report.js';
+import { CpuMeter, localCassandraPid } from './support/cpu.js';
 import { closedLoop, Latencies, openLoop } from './support/stats.js';
 
 const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -33,13 +34,20 @@ const item = () => ({
   events_name: Math.random() < 0.7 ? 'LOGIN' : 'LOGOUT',
 });
 
+/** Latencies of each kind of request of a phase, beside those of the phase as a whole. */
+const byKind = { GET: new Latencies(), POST: new Latencies() };
+
 async function originalRequest(postShare: number): Promise<void> {
+  const kind = Math.random() < postShare ? 'POST' : 'GET';
+  const sent = performance.now();
   const status =
-    Math.random() < postShare
+    kind === 'POST'
       ? await writers.send('POST', '/events/', JSON.stringify({ items: [item()] }))
       : await http.send('GET', `/stats/?area_code=${area()}`);
   if (status !== 200) throw new Error(`HTTP ${status}`);
+  byKind[kind].add(performance.now() - sent);
 }
+const p50p99 = (latencies: Latencies) => `${latencies.percentile(50).toFixed(1)} / ${latencies.percentile(99).toFixed(1)} ms`;
 
 try {
   report.line(`\n### Mode popularity — ${new Date().toISOString().slice(0, 10)}, ${describeMachine()}\n`);
@@ -77,34 +85,48 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 15_000));
   await openLoop(5, 500, () => originalRequest(0));
 
-  report.line('| workload through the gateway (original routes) | rate asked | requests/s done | p50 | p99 | errors |');
-  report.line('|---|---|---|---|---|---|');
+  const cpu = new CpuMeter(() => ({
+    gateway: stack.processes.gateway.pid,
+    ingest: stack.processes.ingest.pid,
+    session: stack.processes.session.pid,
+    cassandra: localCassandraPid(),
+    'load generator': process.pid,
+  }));
+  report.line(
+    '| workload through the gateway (original routes) | rate asked | requests/s done | p50 | p99 | GET p50 / p99 | POST p50 / p99 | errors | cores used |',
+  );
+  report.line('|---|---|---|---|---|---|---|---|---|');
   for (const [name, postShare, rates] of [
     ['GET /stats/ only', 0, [1000, 3000]],
     ['95% GET / 5% POST', 0.05, [1000, 2000, 3000]],
   ] as const) {
     for (const rate of rates) {
       report.progress(`${name}, open loop at ${rate}/s`);
+      byKind.GET = new Latencies();
+      byKind.POST = new Latencies();
+      cpu.start();
       const latencies = await openLoop(PHASE_SECONDS, rate, () => originalRequest(postShare));
       report.line(
         `| ${name} | ${rate}/s | ${Math.round(latencies.count / PHASE_SECONDS)} | ${latencies.percentile(50).toFixed(1)} ms | ` +
-          `${latencies.percentile(99).toFixed(1)} ms | ${latencies.describeErrors()} |`,
+          `${latencies.percentile(99).toFixed(1)} ms | ${p50p99(byKind.GET)} | ${postShare ? p50p99(byKind.POST) : '—'} | ` +
+          `${latencies.describeErrors()} | ${cpu.stop()} |`,
       );
     }
   }
 
-  report.line('\n| mode events through ingest (gRPC) | batch | in flight | events/s | batch p50 | batch p99 |');
-  report.line('|---|---|---|---|---|---|');
+  report.line('\n| mode events through ingest (gRPC) | batch | in flight | events/s | batch p50 | batch p99 | cores used |');
+  report.line('|---|---|---|---|---|---|---|');
   for (const [batch, inFlight] of [
     [10, 16],
     [100, 8],
   ] as const) {
     report.progress(`mode ingest, batches of ${batch}`);
+    cpu.start();
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
       await callUnary(ingest.ingestEvents.bind(ingest), { events: modeBatch(batch) });
     });
     report.line(
-      `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`,
+      `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${cpu.stop()} |`,
     );
   }
 
