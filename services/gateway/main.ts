@@ -1,8 +1,12 @@
+import { ResponseCache } from '../shared/cache.js';
 import { backendNames, loadConfig, type BackendName } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { stopOnSignals } from '../shared/process.js';
 import { BackendChannel } from './backend-channel.js';
+import { IngestEventsHandler } from '../ingest/handlers/ingest-events.js';
+import { grpcEventOwners } from '../ingest/owners.js';
 import { BackendHealthChecker } from './health.js';
+import { InProcessIngest } from './in-process-ingest.js';
 import { startGatewayServer } from './http-server.js';
 import { connectRoutes, plainRoutes } from './routes.js';
 
@@ -13,17 +17,25 @@ const channels = Object.fromEntries(
   backendNames.map((name) => [name, new BackendChannel(addresses[name], config.gateway.defaultDeadlineMs)]),
 ) as Record<BackendName, BackendChannel>;
 const health = new BackendHealthChecker(addresses);
+const owners = grpcEventOwners(config.services);
+const ingest = new InProcessIngest(new IngestEventsHandler(owners), config.gateway.defaultDeadlineMs);
+// Read only to learn which shared answers are still current (the services renew their generations).
+const generations = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
+const stopping = new AbortController();
 
 const gateway = await startGatewayServer({
   limits: config.gateway,
   connectRoutes: connectRoutes(channels),
-  plainRoutes: plainRoutes(health, channels, config.gateway),
+  plainRoutes: plainRoutes(health, channels, ingest, config.gateway, generations, stopping.signal),
   logger,
 });
 logger.info({ backends: addresses }, 'forwarding to backends');
 
 stopOnSignals(async () => {
+  stopping.abort();
   await gateway.close();
+  generations.close();
   for (const channel of Object.values(channels)) channel.close();
+  owners.close();
   health.close();
 }, logger);

@@ -1,9 +1,11 @@
 import type { ConnectRouter } from '@connectrpc/connect';
+import type { GenerationReads } from '../shared/cache.js';
 import type { BackendName, GatewayConfig } from '../shared/config.js';
 import { GamesService } from '../../gen/es/gamepulse/games/v1/games_pb.js';
 import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
 import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
+import type { UnaryBackend } from './backend-call.js';
 import type { BackendChannel } from './backend-channel.js';
 import { analyticsRoutes } from './compat/analytics-routes.js';
 import { connect4Routes } from './compat/connect4-routes.js';
@@ -23,16 +25,24 @@ export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
   };
 }
 
-/** Plain HTTP routes: the gateway's health, and the original systems' paths. */
+/**
+ * Plain HTTP routes: the gateway's health, and the original systems' paths. Their writes go through `ingest` (ingest's
+ * handler in this process); `generations` says which shared answers are still current; `stopping` ends the routes'
+ * background work.
+ */
 export function plainRoutes(
   health: BackendHealthChecker,
-  channels: Record<BackendName, BackendChannel>,
+  backends: Record<BackendName, UnaryBackend>,
+  ingest: UnaryBackend,
   limits: Pick<GatewayConfig, 'maxBodyBytes'>,
+  generations: GenerationReads,
+  stopping: AbortSignal,
 ): PlainRoute[] {
+  const channels = { ...backends, ingest };
   return [
     ...sessionRoutes(channels, limits.maxBodyBytes),
     ...analyticsRoutes(channels),
-    ...modeRoutes(channels, limits.maxBodyBytes),
+    ...modeRoutes(channels, generations, limits.maxBodyBytes, stopping),
     ...connect4Routes(channels),
     {
       method: 'GET',

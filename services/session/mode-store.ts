@@ -12,6 +12,12 @@ export interface LoginRow {
   tsUs: number;
 }
 
+/** An area's users active now, by mode, and when the first of them goes idle if that is known. */
+export interface ActiveCounts {
+  counts: Map<string, number>;
+  firstIdleUs: number | undefined;
+}
+
 /**
  * Active users of an area sit in one partition (shard 0): it holds only users active now, and a count over one
  * partition is twice as fast as over several (which Cassandra also logs a warning for, per query).
@@ -37,9 +43,13 @@ const cql = {
   eventsOfDay:
     'SELECT ts_us, event_id, area_code, mode, action FROM mode_events_by_user_day WHERE user_id = ? AND day = ? ' +
     'ORDER BY ts_us DESC, event_id DESC',
-  enterArea: 'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id) VALUES (?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?',
+  enterArea:
+    'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id, idle_at_us) VALUES (?, ?, ?, ?, ?) ' +
+    'USING TIMESTAMP ? AND TTL ?',
   leaveArea: 'DELETE FROM mode_active_users_by_area USING TIMESTAMP ? WHERE area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
-  countActive: 'SELECT mode, COUNT(*) AS n FROM mode_active_users_by_area WHERE area_code = ? AND shard = 0 GROUP BY mode',
+  countActive:
+    'SELECT mode, COUNT(*) AS n, MIN(idle_at_us) AS first_idle_us FROM mode_active_users_by_area ' +
+    'WHERE area_code = ? AND shard = 0 GROUP BY mode',
   writeLogin:
     'INSERT INTO mode_logins_by_area_hour (area_code, hour, mode, user_id, ts_us, event_id) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
   writeLoginHour: 'INSERT INTO mode_login_hours_by_area (area_code, hour) VALUES (?, ?) USING TTL ?',
@@ -95,9 +105,12 @@ export class ModeStore {
     } while (pageState);
   }
 
-  /** The user is active in `place` as of `writeTimeUs` (a later leave or enter of theirs wins, whatever lands first). */
-  async enterArea(place: Place, userId: string, writeTimeUs: number, ttlSeconds: number): Promise<void> {
-    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(writeTimeUs), ttlSeconds];
+  /**
+   * The user is active in `place` as of `writeTimeUs` (a later leave or enter of theirs wins, whatever lands first)
+   * until `idleAtUs`, when the row expires.
+   */
+  async enterArea(place: Place, userId: string, writeTimeUs: number, idleAtUs: number, ttlSeconds: number): Promise<void> {
+    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(idleAtUs), long(writeTimeUs), ttlSeconds];
     await this.client.execute(cql.enterArea, params, upsert);
   }
 
@@ -106,15 +119,21 @@ export class ModeStore {
     await this.client.execute(cql.leaveArea, params, upsert);
   }
 
-  /** Users active now in each mode of the area. */
-  async countActive(areaCode: string): Promise<Map<string, number>> {
+  /**
+   * Users active now in each mode of the area, and when the first of them goes idle (undefined when nobody is
+   * active, or when a row from before idle times were kept is among them).
+   */
+  async countActive(areaCode: string): Promise<ActiveCounts> {
     const result = await this.client.execute(cql.countActive, [areaCode], read);
     const counts = new Map<string, number>();
+    let firstIdleUs: number | undefined = Infinity;
     for (const row of result.rows) {
       const mode = row.mode as string;
       counts.set(mode, (counts.get(mode) ?? 0) + Number(row.n));
+      const idleUs = row.first_idle_us as cassandra.types.Long | null;
+      firstIdleUs = idleUs === null || firstIdleUs === undefined ? undefined : Math.min(firstIdleUs, idleUs.toNumber());
     }
-    return counts;
+    return { counts, firstIdleUs: firstIdleUs === Infinity ? undefined : firstIdleUs };
   }
 
   async writeLogin(row: ModeRow, ttlSeconds: number): Promise<void> {

@@ -16,13 +16,17 @@ export class PopularModes {
     private readonly clock: Clock,
   ) {}
 
-  /** Modes by users active in them now: one read of the area's index of active users. */
-  async active(areaCode: string, limit: number): Promise<ModePopularity[]> {
-    const counts = await this.store.countActive(areaCode);
-    return ranked(
+  /**
+   * Modes by users active in them now, and when the first of those users goes idle: one read of the area's index of
+   * active users.
+   */
+  async active(areaCode: string, limit: number): Promise<{ modes: ModePopularity[]; firstIdleUs: number | undefined }> {
+    const { counts, firstIdleUs } = await this.store.countActive(areaCode);
+    const modes = ranked(
       [...counts].map(([mode, players]) => ({ mode, players, logins: 0 })),
       limit,
     );
+    return { modes, firstIdleUs };
   }
 
   /** Modes by distinct users who logged in during [now − hours, now], exact to the event time. */

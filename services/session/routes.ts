@@ -22,7 +22,7 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
   const modes = new ModeStore(cassandra);
   const popular = new PopularModes(modes, cache, clock);
   const modesHub = new WatchHub<WatchPopularModesResponse>(
-    async (areaCode) => ({ modes: await popular.active(areaCode, MAX_MODES_LIMIT), computedAt: millisToTimestamp(clock()) }),
+    async (areaCode) => ({ modes: (await popular.active(areaCode, MAX_MODES_LIMIT)).modes, computedAt: millisToTimestamp(clock()) }),
     logger,
   );
   return {
@@ -33,7 +33,7 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
       countSessionStarts: unary(new CountSessionStartsHandler(store, cache, clock), logger),
       listSessionStarts: unary(new ListSessionStartsHandler(store, new TokenSigner(config.tokenSecret), clock), logger),
       listCompletedSessions: unary(new ListCompletedSessionsHandler(store), logger),
-      recordModeEvents: unary(new RecordModeEventsHandler(modes, config.modeIdleSeconds, clock), logger),
+      recordModeEvents: unary(new RecordModeEventsHandler(modes, cache, config.modeIdleSeconds, clock), logger),
       listPopularModes: unary(new ListPopularModesHandler(popular), logger),
       watchPopularModes: serverStream(new WatchPopularModesHandler(modesHub, stopping), logger),
     }),

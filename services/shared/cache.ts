@@ -8,6 +8,12 @@ const GENERATION_TTL_MS = 86_400_000;
 /** What a write handler needs of the cache: dropping the answers its writes made stale. */
 export type CacheInvalidation = Pick<ResponseCache, 'invalidate'>;
 
+/** What a writer needs to tell the readers of a family of answers that it changed. */
+export type GenerationRenewal = Pick<ResponseCache, 'renewGeneration'>;
+
+/** What a reader needs to learn whether answers it holds are still current. */
+export type GenerationReads = Pick<ResponseCache, 'currentGenerations'>;
+
 /**
  * A response cache in Redis. It only ever saves work: when Redis is down or slow, every call computes the answer
  * itself, so answers stay correct with the cache empty or gone. Failures are logged at most once per interval.
@@ -86,6 +92,20 @@ export class ResponseCache {
    */
   renewGeneration(name: string): void {
     this.write(this.namespace + name, randomUUID(), GENERATION_TTL_MS);
+  }
+
+  /**
+   * The current generations of `names` (null where none was started or it expired), in order, or undefined when
+   * Redis cannot say. Reads only: a generation is started by its first renewal.
+   */
+  async currentGenerations(names: string[]): Promise<Array<string | null> | undefined> {
+    if (!this.connected || names.length === 0) return undefined;
+    try {
+      return await this.redis.mget(...names.map((name) => this.namespace + name));
+    } catch (error) {
+      this.logFailure('redis read failed; computing the answer', error);
+      return undefined;
+    }
   }
 
   /** Whether Redis is connected right now (answers never depend on it). */

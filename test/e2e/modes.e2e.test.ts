@@ -6,7 +6,8 @@ import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
+import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { ModeAction, SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
 import type { RunningStack } from '../../scripts/launcher.js';
 import { grpcurl } from '../support/grpcurl.js';
 import { startIsolatedStack } from '../support/stack.js';
@@ -191,5 +192,20 @@ describe('the original mode routes', () => {
     }
     abort.abort();
     expect(updates).toEqual([['Arena:2'], ['Arena:1', 'Duel:1']]);
+  });
+
+  it('shows within a second a write that did not pass through this gateway’s routes, though the area was cached', async () => {
+    const area = '888';
+    expect(await (await fetch(`${gateway}/stats/?area_code=${area}`)).json()).toEqual({});
+    // Past the 900 ms a shared answer lives by time alone: it is still served only because its generation stayed.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(await (await fetch(`${gateway}/stats/?area_code=${area}`)).json()).toEqual({});
+    const ingest = createClient(IngestService, createConnectTransport({ baseUrl: gateway, httpVersion: '1.1' }));
+    const written = await ingest.ingestEvents({
+      events: [{ payload: { case: 'mode', value: { userId: 'Hal', areaCode: area, mode: 'Siege', action: ModeAction.LOGIN } } }],
+    });
+    expect(written.accepted).toBe(1);
+    const expected = { [area]: [{ count: 1, multiplayer_mode: 'Siege' }] };
+    expect(await statsWithinOneSecond(area, expected)).toEqual(expected);
   });
 });

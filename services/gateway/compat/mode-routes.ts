@@ -1,51 +1,58 @@
 import type { ServerResponse } from 'node:http';
 import type { MessageInitShape } from '@bufbuild/protobuf';
+import { timestampMs } from '@bufbuild/protobuf/wkt';
+import type { GenerationReads } from '../../shared/cache.js';
 import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
-import { mapConcurrently, MAX_BATCH } from '../../shared/batch.js';
+import { MAX_BATCH } from '../../shared/batch.js';
 import { checkId, MAX_ID_LENGTH, MAX_MODE_LENGTH } from '../../shared/event-rules.js';
 import { quoted } from '../../shared/quote.js';
 import { eventTimeProblem } from '../../shared/retention.js';
 import { callBackend, type UnaryBackend } from '../backend-call.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
 import { MicroCache } from '../micro-cache.js';
+import { ActiveRankings, type Popularity } from './active-rankings.js';
 import { prepareErrorAnswer, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
 import { readBody } from './request-body.js';
 
 const MAX_MODES_LISTED = 100;
 /**
- * `/stats/` answers are shared: refreshed in the background once 600 ms old, never served 900 ms after their read
- * began, so that an accepted event shows within a second and a few hundred busy area codes cost a few backend calls
- * each a second without a caller waiting for one.
+ * Rankings over a window of hours are shared: refreshed in the background once 600 ms old, never served 900 ms after
+ * their read began, so that an accepted event shows within a second.
  */
-const STATS_MAX_AGE_MS = 900;
-const STATS_REFRESH_MS = 600;
-const STATS_AREAS_CACHED = 1000;
-/** Areas a POST touched read afresh at once, before it answers. */
-const RELOAD_CONCURRENCY = 8;
+const WINDOW_MAX_AGE_MS = 900;
+const WINDOW_REFRESH_MS = 600;
+const WINDOWS_CACHED = 1000;
 /** What `POST /generate_data/` sends, as the original did: area codes 101–119, Modes1–10, User1–10. */
 const GENERATED_EVENTS = 100;
 
 type ModeEventInit = MessageInitShape<typeof EventSchema>;
-const activeKey = (areaCode: string) => `${areaCode}/active`;
-type Popularity = Array<{ count: number; multiplayer_mode: string }>;
 
 /**
  * The original LILA mode-popularity system's routes (each with or without its trailing slash), answered by the
- * ingest and session services. Its framework answered bad input with 422 `{"detail": …}`; so do these.
+ * ingest and session services. Its framework answered bad input with 422 `{"detail": …}`; so do these. Answers of
+ * who is active now are kept while the session service's ranking generations (in Redis) say they are current.
  */
-export function modeRoutes(channels: { ingest: UnaryBackend; session: UnaryBackend }, maxBodyBytes: number): PlainRoute[] {
-  const stats = new MicroCache<Popularity>(STATS_MAX_AGE_MS, STATS_AREAS_CACHED * 2, STATS_REFRESH_MS);
-  const popularModes = async (areaCode: string, hours: number): Promise<Popularity> => {
+export function modeRoutes(
+  channels: { ingest: UnaryBackend; session: UnaryBackend },
+  generations: GenerationReads,
+  maxBodyBytes: number,
+  stopping: AbortSignal,
+): PlainRoute[] {
+  const windows = new MicroCache<Popularity>(WINDOW_MAX_AGE_MS, WINDOWS_CACHED, WINDOW_REFRESH_MS);
+  const rankModes = async (areaCode: string, hours: number) => {
     const answer = await callBackend(channels.session, SessionService.method.listPopularModes, {
       areaCode,
       hours,
       limit: MAX_MODES_LISTED,
     });
-    return answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode }));
+    return {
+      modes: answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode })),
+      firstIdleMs: answer.firstIdleAt ? timestampMs(answer.firstIdleAt) : undefined,
+    };
   };
-  const activeModes = (areaCode: string) => popularModes(areaCode, 0);
+  const active = new ActiveRankings((areaCode) => rankModes(areaCode, 0), generations, stopping);
   const record = async (events: ModeEventInit[], signal: AbortSignal) => {
     const answer = await callBackend(channels.ingest, IngestService.method.ingestEvents, { events }, { signal });
     if (answer.accepted + answer.duplicates < events.length) {
@@ -63,13 +70,11 @@ export function modeRoutes(channels: { ingest: UnaryBackend; session: UnaryBacke
         answerInDetail(response, async () => {
           const events = parseModeEvents(await readBody(request, maxBodyBytes), Date.now());
           const answer = await record(events, signal);
-          // Who is active where changed in these areas: they are read afresh before the answer, so the caller's next
-          // /stats/ through this gateway shows its change while other callers keep being served without waiting (an
-          // area a user moved out of, and other gateways, catch up within the answers' age bound).
+          // Who is active where changed in these areas: their reads start now, and the caller's next /stats/ through
+          // this gateway waits for them, so it shows its own change (an area a user moved out of, and other gateways,
+          // catch up when the session service's generation of the area is renewed).
           const touched = new Set(events.flatMap((event) => (event.payload?.case === 'mode' ? [event.payload.value.areaCode!] : [])));
-          await mapConcurrently([...touched], RELOAD_CONCURRENCY, (areaCode) =>
-            stats.reload(activeKey(areaCode), () => activeModes(areaCode)),
-          );
+          for (const areaCode of touched) active.replace(areaCode);
           return { status: true, accepted: answer.accepted, duplicates: answer.duplicates };
         }),
     },
@@ -81,7 +86,9 @@ export function modeRoutes(channels: { ingest: UnaryBackend; session: UnaryBacke
           const query = queryOf(request);
           const areaCode = parseAreaCode(query.get('area_code'), 'area_code');
           const hours = query.has('hours') ? parseHours(query.get('hours')!) : 0;
-          const modes = await stats.get(hours ? `${areaCode}/${hours}` : activeKey(areaCode), () => popularModes(areaCode, hours));
+          const modes = hours
+            ? await windows.get(`${areaCode}/${hours}`, async () => (await rankModes(areaCode, hours)).modes)
+            : await active.get(areaCode);
           return modes.length ? { [areaCode]: modes } : {};
         }),
     },

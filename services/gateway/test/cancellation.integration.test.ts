@@ -1,13 +1,17 @@
-// End to end through the real gateway and the real ingest service: a caller's deadline bounds the owner call made on
-// its behalf, and a caller that goes away (an HTTP client that disconnects, a Connect call aborted) ends it. The owner
-// is a real gRPC server that sleeps until its call ends (test/support/owner-harness.ts).
+// End to end through the real gateway (its plain routes run ingest's handler in process; Connect calls go to the real
+// ingest service): a caller's deadline bounds the owner call made on its behalf, and a caller that goes away (an HTTP
+// client that disconnects, a Connect call aborted) ends it. The owner is a real gRPC server that sleeps until its call
+// ends (test/support/owner-harness.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendNames, type BackendName } from '../../shared/config.js';
 import { OwnerHarness } from '../../../test/support/owner-harness.js';
 import { testConfig } from '../../../test/support/env.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import { BackendChannel } from '../backend-channel.js';
+import { IngestEventsHandler } from '../../ingest/handlers/ingest-events.js';
+import { grpcEventOwners, type EventOwners } from '../../ingest/owners.js';
 import { BackendHealthChecker } from '../health.js';
+import { InProcessIngest } from '../in-process-ingest.js';
 import { connectRoutes, plainRoutes } from '../routes.js';
 
 /** Long enough that an owner call ended by a caller who went away ends well before it. */
@@ -22,7 +26,9 @@ const harness = new OwnerHarness();
 let gateway: InProcessGateway;
 let channels: BackendChannel[];
 let health: BackendHealthChecker;
+let owners: EventOwners;
 let base: string;
+const stopping = new AbortController();
 
 beforeAll(async () => {
   const owner = await harness.startOwner();
@@ -36,18 +42,31 @@ beforeAll(async () => {
     BackendChannel
   >;
   channels = Object.values(byName);
+  owners = grpcEventOwners({ ...config.services, session: { port: owner.port, address: `127.0.0.1:${owner.port}` } });
+  // No Redis: shared answers age by time alone.
+  const noRedis = { currentGenerations: () => Promise.resolve(undefined) };
   health = new BackendHealthChecker(addresses);
   gateway = await startInProcessGateway({
     connectRoutes: connectRoutes(byName),
-    plainRoutes: (limits) => plainRoutes(health, byName, limits),
+    plainRoutes: (limits) =>
+      plainRoutes(
+        health,
+        byName,
+        new InProcessIngest(new IngestEventsHandler(owners), DEFAULT_DEADLINE_MS),
+        limits,
+        noRedis,
+        stopping.signal,
+      ),
     overrides: { defaultDeadlineMs: DEFAULT_DEADLINE_MS },
   });
   base = gateway.base;
 });
 
 afterAll(async () => {
+  stopping.abort();
   await gateway?.close();
   for (const channel of channels ?? []) channel.close();
+  owners?.close();
   health?.close();
   await harness.stop();
 });

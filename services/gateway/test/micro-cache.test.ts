@@ -46,28 +46,18 @@ describe('MicroCache', () => {
     expect(await cache.get('k', load)).toBe(loadsBefore + 1);
   });
 
-  it('reloads a changed key: its caller reads the new answer after, others are served the old one meanwhile', async () => {
+  it('replaces a changed key: every caller after waits for the new answer; a failed load is forgotten', async () => {
     const cache = new MicroCache<number>(10_000);
     expect(await cache.get('k', async () => 1)).toBe(1);
-    let finishReload!: (value: number) => void;
-    const reloaded = cache.reload('k', () => new Promise<number>((resolve) => (finishReload = resolve)));
-    expect(await cache.get('k', async () => -1)).toBe(1);
-    finishReload(2);
-    await reloaded;
+    let finish!: (value: number) => void;
+    cache.replace('k', () => new Promise<number>((resolve) => (finish = resolve)));
+    const waiting = cache.get('k', async () => -1);
+    finish(2);
+    expect(await waiting).toBe(2);
     expect(await cache.get('k', async () => -1)).toBe(2);
-  });
-
-  it('forgets a key whose reload failed, and keeps a newer answer over an older reload', async () => {
-    const cache = new MicroCache<number>(10_000);
-    await cache.get('k', async () => 1);
-    await cache.reload('k', async () => Promise.reject(new Error('backend down')));
+    cache.replace('k', async () => Promise.reject(new Error('backend down')));
+    await expect(cache.get('k', async () => -1)).rejects.toThrow('backend down');
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(await cache.get('k', async () => 3)).toBe(3);
-    let finishSlow!: (value: number) => void;
-    const slow = cache.reload('k', () => new Promise<number>((resolve) => (finishSlow = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await cache.reload('k', async () => 5);
-    finishSlow(4);
-    await slow;
-    expect(await cache.get('k', async () => -1)).toBe(5);
   });
 });

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
 import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ListPopularModesResponseSchema, ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
+import { activeRankingGeneration } from '../../session/ranking-generation.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { modeRoutes } from '../compat/mode-routes.js';
 
@@ -34,8 +36,9 @@ const ingest: UnaryBackend = {
   },
 };
 
-/** Session: answers the ranking of each area code from `ranking`, and counts the reads. */
+/** Session: answers the ranking of each area code from `ranking` (first going idle at `firstIdle`), and counts reads. */
 const ranking = new Map<string, Array<{ mode: string; players: number }>>();
+const firstIdle = new Map<string, number>();
 let reads = 0;
 const session: UnaryBackend = {
   unary: (path, bytes) => {
@@ -43,23 +46,46 @@ const session: UnaryBackend = {
     reads++;
     const { areaCode } = fromBinary(SessionService.method.listPopularModes.input, bytes);
     const modes = (ranking.get(areaCode) ?? []).map(({ mode, players }, i) => ({ rank: i + 1, mode, players: BigInt(players) }));
-    return Promise.resolve(toBinary(ListPopularModesResponseSchema, create(ListPopularModesResponseSchema, { modes })));
+    const idleMs = firstIdle.get(areaCode) ?? (modes.length ? Date.now() + 3_600_000 : undefined);
+    const firstIdleAt = idleMs === undefined ? undefined : timestampFromMs(idleMs);
+    return Promise.resolve(toBinary(ListPopularModesResponseSchema, create(ListPopularModesResponseSchema, { modes, firstIdleAt })));
   },
 };
+
+/** The ranking generations in Redis, as the session service renews them; `reachable` false as when Redis is down. */
+const generations = {
+  current: new Map<string, string>(),
+  reachable: true,
+  currentGenerations(names: string[]) {
+    return Promise.resolve(this.reachable ? names.map((name) => this.current.get(name) ?? null) : undefined);
+  },
+  renew(areaCode: string) {
+    this.current.set(activeRankingGeneration(areaCode), String(Math.random()));
+  },
+};
+const stopping = new AbortController();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gateway: InProcessGateway;
 let base: string;
 
 beforeAll(async () => {
-  gateway = await startInProcessGateway({ plainRoutes: (limits) => modeRoutes({ ingest, session }, limits.maxBodyBytes) });
+  gateway = await startInProcessGateway({
+    plainRoutes: (limits) => modeRoutes({ ingest, session }, generations, limits.maxBodyBytes, stopping.signal),
+  });
   base = gateway.base;
 });
 
-afterAll(() => gateway?.close());
+afterAll(() => {
+  stopping.abort();
+  return gateway?.close();
+});
 
 beforeEach(() => {
   ingested.length = 0;
   ranking.clear();
+  firstIdle.clear();
+  generations.reachable = true;
   outcome = EventOutcome.ACCEPTED;
 });
 
@@ -134,14 +160,47 @@ describe('GET /stats/', () => {
     }
   });
 
-  it('shows a POST’s change at once: the areas it touched are read afresh before the POST answers', async () => {
+  it('shows a POST’s change at once: the areas it touched are read afresh, and the next GET waits for that read', async () => {
     ranking.set('555', []);
     expect(await (await fetch(`${base}/stats/?area_code=555`)).json()).toEqual({});
     ranking.set('555', [{ mode: 'Modes1', players: 1 }]);
     const readsBefore = reads;
-    await post('/events/', { items: [item({ area_code: '555' })] });
-    expect(reads).toBe(readsBefore + 1);
+    await post('/events/', { items: [item({ area_code: '555' }), item({ area_code: '555', user_id: 'User2' })] });
     expect(await (await fetch(`${base}/stats/?area_code=555`)).json()).toEqual({ '555': [{ count: 1, multiplayer_mode: 'Modes1' }] });
     expect(reads).toBe(readsBefore + 1);
+  });
+
+  const stats = async (areaCode: string) => (await fetch(`${base}/stats/?area_code=${areaCode}`)).json();
+
+  it('keeps an answer while its area’s generation stays, and reads the area again once the generation is renewed', async () => {
+    ranking.set('666', [{ mode: 'Modes1', players: 1 }]);
+    const readsBefore = reads;
+    expect(await stats('666')).toEqual({ '666': [{ count: 1, multiplayer_mode: 'Modes1' }] });
+    ranking.set('666', [{ mode: 'Modes1', players: 2 }]);
+    // Past the 900 ms an answer lives unconfirmed: the unchanged generation kept it, with no read.
+    await sleep(1200);
+    expect(await stats('666')).toEqual({ '666': [{ count: 1, multiplayer_mode: 'Modes1' }] });
+    expect(reads).toBe(readsBefore + 1);
+    generations.renew('666');
+    await sleep(1000);
+    expect(await stats('666')).toEqual({ '666': [{ count: 2, multiplayer_mode: 'Modes1' }] });
+  });
+
+  it('reads an area again once its first active user has gone idle, whatever its generation', async () => {
+    ranking.set('667', [{ mode: 'Modes1', players: 1 }]);
+    firstIdle.set('667', Date.now() + 200);
+    expect(await stats('667')).toEqual({ '667': [{ count: 1, multiplayer_mode: 'Modes1' }] });
+    ranking.set('667', []);
+    await sleep(1500);
+    expect(await stats('667')).toEqual({});
+  });
+
+  it('lets answers age by time alone while Redis cannot say which are current', async () => {
+    generations.reachable = false;
+    ranking.set('668', [{ mode: 'Modes1', players: 1 }]);
+    expect(await stats('668')).toEqual({ '668': [{ count: 1, multiplayer_mode: 'Modes1' }] });
+    ranking.set('668', [{ mode: 'Modes1', players: 2 }]);
+    await sleep(1000);
+    expect(await stats('668')).toEqual({ '668': [{ count: 2, multiplayer_mode: 'Modes1' }] });
   });
 });

@@ -6,6 +6,7 @@ import { MAX_AREA_CODE_LENGTH } from '../mode-validation.js';
 import type { PopularModes } from '../popular-modes.js';
 import { checkWindowHours } from './query-rules.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
+import { microsToTimestamp } from '../../shared/time.js';
 
 export const DEFAULT_MODES_LIMIT = 10;
 export const MAX_MODES_LIMIT = 100;
@@ -24,10 +25,8 @@ export class ListPopularModesHandler implements UnaryHandler<ListPopularModesReq
     checkAreaCode(request.areaCode);
     if (request.hours !== 0) checkWindowHours(request.hours);
     const limit = sizeOrDefault('limit', request.limit, DEFAULT_MODES_LIMIT, MAX_MODES_LIMIT);
-    const modes =
-      request.hours === 0
-        ? await this.popular.active(request.areaCode, limit)
-        : await this.popular.window(request.areaCode, request.hours, limit);
-    return { modes };
+    if (request.hours !== 0) return { modes: await this.popular.window(request.areaCode, request.hours, limit), firstIdleAt: undefined };
+    const { modes, firstIdleUs } = await this.popular.active(request.areaCode, limit);
+    return { modes, firstIdleAt: firstIdleUs === undefined ? undefined : microsToTimestamp(firstIdleUs) };
   }
 }

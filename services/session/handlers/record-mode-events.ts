@@ -1,4 +1,5 @@
 import { recordBatch } from '../../shared/batch.js';
+import type { GenerationRenewal } from '../../shared/cache.js';
 import { MAX_FUTURE_MS, ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/rpc.js';
 import { DAY_MS, type Clock } from '../../shared/time.js';
@@ -6,6 +7,7 @@ import type { RecordModeEventsRequest, RecordModeEventsResponse } from '../../..
 import { endsLiveHistory, presenceNow, type ModeRow } from '../mode-presence.js';
 import { dayOf, type ModeStore } from '../mode-store.js';
 import { validateModeEvent } from '../mode-validation.js';
+import { activeRankingGeneration } from '../ranking-generation.js';
 import { WriteClock } from '../write-clock.js';
 
 /**
@@ -25,12 +27,14 @@ export type ModeEventsStore = Pick<ModeStore, 'hasEvent' | 'writeEvent' | 'write
  * one with the latest write time read every event the others stored (each took its write time after storing), so
  * its publication, which overrides theirs, is the right one (mode-presence.ts has the rules; merging is order-free).
  * A resent event is answered duplicate and publishes again, so a call that failed halfway is completed by its retry.
+ * Each publication then renews the ranking generation of the areas it touched, so cached rankings of them are re-read.
  */
 export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsRequest, RecordModeEventsResponse> {
   private readonly writeClock = new WriteClock();
 
   constructor(
     private readonly store: ModeEventsStore,
+    private readonly rankings: GenerationRenewal,
     private readonly idleSeconds: number,
     private readonly clock: Clock,
   ) {}
@@ -67,8 +71,13 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
     const { here, elsewhere } = presenceNow(await this.liveHistory(userId, nowUs, idleUs), nowUs, idleUs);
     await Promise.all([
       ...elsewhere.map((place) => this.store.leaveArea(place, userId, writeTimeUs)),
-      here ? this.store.enterArea(here, userId, writeTimeUs, Math.max(1, Math.ceil((here.untilUs - nowUs) / 1_000_000))) : undefined,
+      here
+        ? this.store.enterArea(here, userId, writeTimeUs, here.untilUs, Math.max(1, Math.ceil((here.untilUs - nowUs) / 1_000_000)))
+        : undefined,
     ]);
+    // Only once the index holds the publication: a reader that sees the new generation then reads it.
+    const areas = new Set([...(here ? [here.areaCode] : []), ...elsewhere.map((place) => place.areaCode)]);
+    for (const areaCode of areas) this.rankings.renewGeneration(activeRankingGeneration(areaCode));
   }
 
   /** The user's events, newest first, back to the first that can no longer put them anywhere now. */

@@ -3,7 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { millisToTimestamp, systemClock } from '../../shared/time.js';
+import { ResponseCache } from '../../shared/cache.js';
+import { createLogger } from '../../shared/logger.js';
+import { millisToTimestamp, systemClock, timestampToMicros } from '../../shared/time.js';
+import { testConfig } from '../../../test/support/env.js';
+import { activeRankingGeneration } from '../ranking-generation.js';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import {
   ModeAction,
@@ -178,6 +182,37 @@ describe('mode presence', () => {
       for (const [mode, players] of Object.entries(await popular(area, 0, replica))) counted.set(`${area}/${mode}`, players);
     }
     expect(Object.fromEntries([...counted].sort())).toEqual(Object.fromEntries([...expected].sort()));
+  });
+
+  it('says when the area’s first active user goes idle, and renews its ranking generation in Redis after each write', async () => {
+    const area = newArea();
+    const [first, second] = [newUser(), newUser()];
+    const idleMs = testConfig().modeIdleSeconds * 1000;
+    const generations = new ResponseCache(redis.url, createLogger('test', 'silent'), `${keyspace.keyspace}:`, 2000);
+    for (let i = 0; i < 50 && !generations.connected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const generation = async () => (await generations.currentGenerations([activeRankingGeneration(area)]))?.[0];
+    const firstIdleMs = async () => {
+      const answer = await service.call<ListPopularModesRequest, ListPopularModesResponse>(service.client.listPopularModes, {
+        areaCode: area,
+        hours: 0,
+        limit: 0,
+      });
+      return answer.firstIdleAt && timestampToMicros(answer.firstIdleAt) / 1000;
+    };
+    try {
+      expect(await generation()).toBeNull();
+      expect(await firstIdleMs()).toBeUndefined();
+      const [earlier, later] = [Date.now() - 30_000, Date.now() - 10_000];
+      await record(service, modeEvent('login', first, area, 'Modes1', later), modeEvent('login', second, area, 'Modes2', earlier));
+      const afterLogins = await generation();
+      expect(afterLogins).toEqual(expect.any(String));
+      expect(await firstIdleMs()).toBe(earlier + idleMs);
+      await record(replica, modeEvent('logout', second, area, 'Modes2', later + 1));
+      expect(await generation()).not.toBe(afterLogins);
+      expect(await firstIdleMs()).toBe(later + idleMs);
+    } finally {
+      generations.close();
+    }
   });
 
   it('answers windows exactly with Redis stopped mid-test', async () => {

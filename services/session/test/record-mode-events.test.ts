@@ -102,13 +102,31 @@ const logout = (userId: string, areaCode: string, ms: number): ModeEventEnvelope
   event: { userId, areaCode, mode: 'Modes1', action: ModeAction.MODE_ACTION_LOGOUT, ts: millisToTimestamp(ms) },
 });
 
+/** The ranking generations renewed, by name, in order. */
+class RenewedGenerations {
+  readonly names: string[] = [];
+
+  renewGeneration(name: string): void {
+    this.names.push(name);
+  }
+
+  /** The area codes renewed, sorted, forgetting them. */
+  takeAreas(): string[] {
+    return this.names
+      .splice(0)
+      .map((name) => name.split(':').at(-1)!)
+      .sort();
+  }
+}
+
 function twoReplicas() {
   const tables = new InMemoryModes();
+  const generations = new RenewedGenerations();
   const stores = [new ReplicaStore(tables), new ReplicaStore(tables)] as const;
-  const handlers = stores.map((store) => new RecordModeEventsHandler(store, IDLE_SECONDS, () => NOW_MS));
+  const handlers = stores.map((store) => new RecordModeEventsHandler(store, generations, IDLE_SECONDS, () => NOW_MS));
   const record = (replica: 0 | 1, ...events: ModeEventEnvelope[]) =>
     handlers[replica].handle({ events }).then((answer) => answer.results.map((result) => result.outcome));
-  return { tables, stores, record };
+  return { tables, stores, record, generations };
 }
 
 describe('RecordModeEventsHandler', () => {
@@ -163,5 +181,18 @@ describe('RecordModeEventsHandler', () => {
     expect(tables.placesOf('u1')).toEqual([]);
     expect(await record(0, event)).toEqual([EventOutcome.EVENT_OUTCOME_DUPLICATE]);
     expect(tables.placesOf('u1')).toEqual(['111/Modes1']);
+  });
+
+  it('renews the ranking generation of every area a publication touched, once its index writes landed', async () => {
+    const { stores, record, generations } = twoReplicas();
+    await record(0, login('u1', '111', NOW_MS - 3000));
+    expect(generations.takeAreas()).toEqual(['111']);
+    await record(0, login('u1', '222', NOW_MS - 2000));
+    expect(generations.takeAreas()).toEqual(['111', '222']);
+    stores[0].failIndexWrites = 1;
+    await record(0, login('u1', '333', NOW_MS - 1000));
+    expect(generations.takeAreas()).toEqual([]);
+    await record(0, logout('u2', '444', NOW_MS - 1000));
+    expect(generations.takeAreas()).toEqual([]);
   });
 });
