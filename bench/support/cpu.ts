@@ -35,7 +35,10 @@ export class CpuMeter {
     this.started = { at: performance.now(), cpu: this.sample() };
   }
 
-  /** Cores used per process since `start()`, as `gateway 0.42 · session 0.31 · …`. */
+  /**
+   * Cores used per process since `start()`, as `gateway 0.42 · session 0.31 · …`; `?` for a process not found (a
+   * Cassandra this checkout did not start).
+   */
   stop(): string {
     const { at, cpu } = this.started!;
     const seconds = (performance.now() - at) / 1000;
@@ -43,8 +46,8 @@ export class CpuMeter {
     return [...now]
       .map(([name, ms]) => {
         const before = cpu.get(name);
-        const cores = ms === undefined || before === undefined ? NaN : (ms - before) / 1000 / seconds;
-        return `${name} ${cores.toFixed(2)}`;
+        if (ms === undefined || before === undefined) return `${name} ?`;
+        return `${name} ${((ms - before) / 1000 / seconds).toFixed(2)}`;
       })
       .join(' · ');
   }
