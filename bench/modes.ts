@@ -2,9 +2,8 @@
 // codes with a stream of LOGIN / LOGOUT on POST /events/, open loop at fixed rates; then the write path alone
 // (mode events through ingest), and how old a /stats/ answer can be. Prints the figures and appends them to
 // docs/benchmarks.md. Loopback only, bounded.
-import { credentials } from '@grpc/grpc-js';
-import { callUnary } from '../services/shared/grpc-client.js';
-import { IngestServiceClient, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { createServiceClient } from '../services/shared/grpc-client.js';
+import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { ModeAction } from '../gen/ts-proto/gamepulse/session/v1/session.js';
 import { startIsolatedStack } from '../test/support/stack.js';
 import { HttpLoad } from './support/http-load.js';
@@ -52,7 +51,7 @@ const p50p99 = (latencies: Latencies) => `${latencies.percentile(50).toFixed(1)}
 try {
   report.line(`\n### Mode popularity — ${new Date().toISOString().slice(0, 10)}, ${describeMachine()}\n`);
   report.progress(`seeding ${SEED_EVENTS} events of ${USERS} users over ${AREAS} area codes`);
-  const ingest = new IngestServiceClient(`127.0.0.1:${stack.ports.ingest}`, credentials.createInsecure());
+  const ingest = createServiceClient(IngestServiceDefinition, `127.0.0.1:${stack.ports.ingest}`);
   const modeBatch = (size: number): Event[] =>
     Array.from({ length: size }, () => ({
       eventId: '',
@@ -72,7 +71,7 @@ try {
   const seedStarted = performance.now();
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      while (batchesLeft-- > 0) await callUnary(ingest.ingestEvents.bind(ingest), { events: modeBatch(100) });
+      while (batchesLeft-- > 0) await ingest.ingestEvents({ events: modeBatch(100) });
     }),
   );
   const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -123,7 +122,7 @@ try {
     report.progress(`mode ingest, batches of ${batch}`);
     cpu.start();
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
-      await callUnary(ingest.ingestEvents.bind(ingest), { events: modeBatch(batch) });
+      await ingest.ingestEvents({ events: modeBatch(batch) });
     });
     report.line(
       `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${cpu.stop()} |`,

@@ -2,11 +2,10 @@
 // current hour; a 95% GET / 5% POST mix and a POST-heavy one), reaction ingest throughput, and the live feed's
 // delay from write to watcher. Prints the figures and appends them to docs/benchmarks.md. Loopback only, bounded.
 import { randomUUID } from 'node:crypto';
-import { credentials } from '@grpc/grpc-js';
-import { callUnary } from '../services/shared/grpc-client.js';
+import { createServiceClient } from '../services/shared/grpc-client.js';
 import { HOUR_MS, hourOf, millisToTimestamp } from '../services/shared/time.js';
-import { IngestServiceClient, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
-import { ReactionServiceClient, type WatchMatchReactionsResponse } from '../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { ReactionServiceDefinition } from '../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { startIsolatedStack } from '../test/support/stack.js';
 import { HttpLoad } from './support/http-load.js';
 import { describeMachine } from './support/machine.js';
@@ -69,7 +68,7 @@ try {
       `${fixedRate.percentile(50).toFixed(1)} ms | ${fixedRate.percentile(99).toFixed(1)} ms | ${fixedRate.describeErrors()} |`,
   );
 
-  const ingest = new IngestServiceClient(`127.0.0.1:${stack.ports.ingest}`, credentials.createInsecure());
+  const ingest = createServiceClient(IngestServiceDefinition, `127.0.0.1:${stack.ports.ingest}`);
   const matches = Array.from({ length: 20 }, () => `match-${randomUUID()}`);
   const reactionBatch = (size: number, matchId?: string): Event[] =>
     Array.from({ length: size }, () => ({
@@ -92,7 +91,7 @@ try {
   ] as const) {
     report.progress(`reaction ingest, batches of ${batch}`);
     const { perSecond, latencies } = await closedLoop(PHASE_SECONDS, inFlight, async () => {
-      await callUnary(ingest.ingestEvents.bind(ingest), { events: reactionBatch(batch) });
+      await ingest.ingestEvents({ events: reactionBatch(batch) });
     });
     report.line(
       `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms |`,
@@ -100,25 +99,26 @@ try {
   }
 
   report.progress('live feed delay');
-  const reactionClient = new ReactionServiceClient(`127.0.0.1:${stack.ports.reaction}`, credentials.createInsecure());
+  const reactionClient = createServiceClient(ReactionServiceDefinition, `127.0.0.1:${stack.ports.reaction}`);
   const liveMatch = `live-${randomUUID()}`;
-  const stream = reactionClient.watchMatchReactions({ matchId: liveMatch, intervalMs: 100 });
+  const watching = new AbortController();
   let seenTotal = 0;
   let notify: (() => void) | undefined;
-  stream.on('data', (update: WatchMatchReactionsResponse) => {
-    seenTotal = update.summary!.total;
-    notify?.();
-  });
-  stream.on('error', () => {});
+  void (async () => {
+    for await (const update of reactionClient.watchMatchReactions({ matchId: liveMatch, intervalMs: 100 }, { signal: watching.signal })) {
+      seenTotal = update.summary!.total;
+      notify?.();
+    }
+  })().catch(() => {});
   const delays = new Latencies();
   for (let i = 1; i <= 30; i++) {
     const written = performance.now();
-    await callUnary(ingest.ingestEvents.bind(ingest), { events: reactionBatch(1, liveMatch) });
+    await ingest.ingestEvents({ events: reactionBatch(1, liveMatch) });
     while (seenTotal < i) await new Promise<void>((resolve) => (notify = resolve));
     delays.add(performance.now() - written);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  stream.cancel();
+  watching.abort();
   reactionClient.close();
   ingest.close();
   report.line(`\nLive feed (interval 100 ms), write sent → update received: ${delays.summary()}.`);

@@ -2,16 +2,15 @@
 // limit for the same rows, and query latency while ingest runs. Prints the figures and appends them to
 // docs/benchmarks.md. Everything runs on this machine against loopback, in bounded phases.
 import { randomUUID } from 'node:crypto';
-import { credentials } from '@grpc/grpc-js';
 import { connectCassandra } from '../services/shared/cassandra.js';
 import { mapConcurrently } from '../services/shared/batch.js';
-import { callUnary } from '../services/shared/grpc-client.js';
+import { createServiceClient } from '../services/shared/grpc-client.js';
 import { createLogger } from '../services/shared/logger.js';
 import { ttlSecondsFor } from '../services/shared/retention.js';
 import { millisToTimestamp } from '../services/shared/time.js';
 import { countryCodes } from '../services/shared/countries.js';
 import { SessionStore } from '../services/session/store.js';
-import { IngestServiceClient, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { testConfig } from '../test/support/env.js';
 import { startIsolatedStack } from '../test/support/stack.js';
 import { closedLoop, Latencies, openLoop } from './support/stats.js';
@@ -74,8 +73,8 @@ const report = new BenchReport();
 console.log(`session benchmark: ${PHASE_SECONDS} s phases on ${describeMachine()}`);
 const stack = await startIsolatedStack('bench_sessions');
 const gateway = `http://127.0.0.1:${stack.ports.gateway}`;
-const ingest = new IngestServiceClient(`127.0.0.1:${stack.ports.ingest}`, credentials.createInsecure());
-const ingestGrpc = () => callUnary(ingest.ingestEvents.bind(ingest), { events: asGrpcEvents(batchOfTen()) }).then(() => undefined);
+const ingest = createServiceClient(IngestServiceDefinition, `127.0.0.1:${stack.ports.ingest}`);
+const ingestGrpc = () => ingest.ingestEvents({ events: asGrpcEvents(batchOfTen()) }).then(() => undefined);
 const ingestHttp = async () => {
   const response = await fetch(`${gateway}/event-handler`, { method: 'POST', body: asOriginalJson(batchOfTen()) });
   if (response.status !== 200) throw new Error(`HTTP ${response.status}`);

@@ -1,9 +1,9 @@
-import { unary } from '../shared/rpc.js';
-import type { HostedService } from '../shared/grpc-server.js';
+import { serve } from '../shared/handler.js';
+import { hosted, type HostedService } from '../shared/grpc-server.js';
 import type { ServiceContext } from '../shared/service.js';
 import { TokenSigner } from '../shared/signed-token.js';
 import { systemClock } from '../shared/time.js';
-import { GamesServiceService, protobufPackage } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
+import { GamesServiceDefinition } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
 import { Aggregates } from './aggregates.js';
 import { dayOf, GameImporter } from './game-import.js';
 import { CountGamesByNationalityHandler } from './handlers/count-games-by-nationality.js';
@@ -29,15 +29,11 @@ export function gamesRoutes({ config, cassandra, cache, logger, onClose }: Servi
   }, RECOVERY_INTERVAL_MS);
   recovery.unref();
   onClose(() => clearInterval(recovery));
-  return {
-    name: `${protobufPackage}.GamesService`,
-    definition: GamesServiceService,
-    implementation: {
-      importGames: unary(new ImportGamesHandler(importer, config.connect4Board), logger),
-      importPlayers: unary(new ImportPlayersHandler(new ProfileImporter(store, cache, clock)), logger),
-      getFirstMoveStats: unary(new GetFirstMoveStatsHandler(aggregates), logger),
-      countGamesByNationality: unary(new CountGamesByNationalityHandler(aggregates), logger),
-      listSingleGamePlayers: unary(new ListSingleGamePlayersHandler(store, new TokenSigner(config.tokenSecret), cache), logger),
-    },
-  };
+  return hosted(GamesServiceDefinition, {
+    importGames: serve(new ImportGamesHandler(importer, config.connect4Board)),
+    importPlayers: serve(new ImportPlayersHandler(new ProfileImporter(store, cache, clock))),
+    getFirstMoveStats: serve(new GetFirstMoveStatsHandler(aggregates)),
+    countGamesByNationality: serve(new CountGamesByNationalityHandler(aggregates)),
+    listSingleGamePlayers: serve(new ListSingleGamePlayersHandler(store, new TokenSigner(config.tokenSecret), cache)),
+  });
 }

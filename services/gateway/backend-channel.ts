@@ -1,7 +1,6 @@
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { boundedMessage } from '../shared/quote.js';
-import { callUnary, type UnaryMethod } from '../shared/grpc-client.js';
 import { RETRY_AFTER_SECONDS } from './http-errors.js';
 
 const passBytes = (bytes: Buffer): Buffer => bytes;
@@ -25,10 +24,19 @@ export class BackendChannel {
 
   /** Sends one request and resolves with the response's bytes; failures become ConnectErrors with the same code. */
   async unary(path: string, request: Uint8Array, signal?: AbortSignal, timeoutMs = this.defaultDeadlineMs): Promise<Uint8Array> {
-    const send: UnaryMethod<Buffer, Buffer> = (bytes, metadata, options, callback) =>
-      this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, metadata, options, (error, response) => callback(error, response!));
+    const bytes = Buffer.from(request.buffer, request.byteOffset, request.byteLength);
+    const deadline = new Date(Date.now() + timeoutMs);
     try {
-      return await callUnary(send, Buffer.from(request.buffer, request.byteOffset, request.byteLength), { signal, timeoutMs });
+      return await new Promise<Buffer>((resolve, reject) => {
+        const cancel = () => call.cancel();
+        const call = this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, new Metadata(), { deadline }, (error, response) => {
+          signal?.removeEventListener('abort', cancel);
+          if (error) reject(error);
+          else resolve(response!);
+        });
+        if (signal?.aborted) cancel();
+        else signal?.addEventListener('abort', cancel, { once: true });
+      });
     } catch (error) {
       // Cancelled on the caller's behalf: its own reason (connect-node's is deadline_exceeded when its timeout
       // passed) says more than the CANCELLED of the call cut short here.

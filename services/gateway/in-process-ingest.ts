@@ -1,7 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { status } from '@grpc/grpc-js';
+import { Status } from 'nice-grpc';
 import { toStatusError } from '../shared/errors.js';
-import type { UnaryHandler } from '../shared/rpc.js';
+import type { UnaryHandler } from '../shared/handler.js';
 import { IngestEventsRequest, IngestEventsResponse } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import type { UnaryBackend } from './backend-call.js';
@@ -42,7 +42,7 @@ export class InProcessIngest implements UnaryBackend {
     } catch (error) {
       if (error instanceof ConnectError) throw error;
       const { code, details } = toStatusError(error);
-      const headers = code === status.UNAVAILABLE ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;
+      const headers = code === Status.UNAVAILABLE ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;
       throw new ConnectError(details, code as number, headers);
     } finally {
       clearTimeout(timer);

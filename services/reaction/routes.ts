@@ -1,9 +1,9 @@
-import type { HostedService } from '../shared/grpc-server.js';
-import { serverStream, unary, withUnimplemented } from '../shared/rpc.js';
+import { hosted, type HostedService } from '../shared/grpc-server.js';
+import { serve } from '../shared/handler.js';
 import type { ServiceContext } from '../shared/service.js';
 import { systemClock } from '../shared/time.js';
 import { WatchHub } from '../shared/watch-hub.js';
-import { ReactionServiceService, protobufPackage, type MatchReactionSummary } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { ReactionServiceDefinition, type MatchReactionSummary } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { GetHourlyEngagementHandler } from './handlers/get-hourly-engagement.js';
 import { GetMatchReactionsHandler } from './handlers/get-match-reactions.js';
 import { RecordEngagementsHandler } from './handlers/record-engagements.js';
@@ -22,14 +22,12 @@ export function reactionRoutes(
   const watchHub = new WatchHub<MatchReactionSummary>((matchId) => summaries.summarize(matchId), logger);
   return {
     hub: watchHub,
-    name: `${protobufPackage}.ReactionService`,
-    definition: ReactionServiceService,
-    implementation: withUnimplemented(ReactionServiceService, {
-      recordEngagements: unary(new RecordEngagementsHandler(store, cache, clock), logger),
-      getHourlyEngagement: unary(new GetHourlyEngagementHandler(store, cache, clock), logger),
-      recordReactions: unary(new RecordReactionsHandler(store, cache, clock), logger),
-      getMatchReactions: unary(new GetMatchReactionsHandler(summaries), logger),
-      watchMatchReactions: serverStream(new WatchMatchReactionsHandler(watchHub, stopping), logger),
+    ...hosted(ReactionServiceDefinition, {
+      recordEngagements: serve(new RecordEngagementsHandler(store, cache, clock)),
+      getHourlyEngagement: serve(new GetHourlyEngagementHandler(store, cache, clock)),
+      recordReactions: serve(new RecordReactionsHandler(store, cache, clock)),
+      getMatchReactions: serve(new GetMatchReactionsHandler(summaries)),
+      watchMatchReactions: serve(new WatchMatchReactionsHandler(watchHub, stopping)),
     }),
   };
 }

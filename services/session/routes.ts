@@ -1,10 +1,10 @@
-import { serverStream, unary, withUnimplemented } from '../shared/rpc.js';
-import type { HostedService } from '../shared/grpc-server.js';
+import { serve } from '../shared/handler.js';
+import { hosted, type HostedService } from '../shared/grpc-server.js';
 import type { ServiceContext } from '../shared/service.js';
 import { TokenSigner } from '../shared/signed-token.js';
 import { millisToTimestamp, systemClock } from '../shared/time.js';
 import { WatchHub } from '../shared/watch-hub.js';
-import { SessionServiceService, protobufPackage, type WatchPopularModesResponse } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { SessionServiceDefinition, type WatchPopularModesResponse } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { CountSessionStartsHandler } from './handlers/count-session-starts.js';
 import { ListCompletedSessionsHandler } from './handlers/list-completed-sessions.js';
 import { ListPopularModesHandler, MAX_MODES_LIMIT } from './handlers/list-popular-modes.js';
@@ -25,17 +25,13 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
     async (areaCode) => ({ modes: (await popular.active(areaCode, MAX_MODES_LIMIT)).modes, computedAt: millisToTimestamp(clock()) }),
     logger,
   );
-  return {
-    name: `${protobufPackage}.SessionService`,
-    definition: SessionServiceService,
-    implementation: withUnimplemented(SessionServiceService, {
-      recordSessionEvents: unary(new RecordSessionEventsHandler(store, cache, clock), logger),
-      countSessionStarts: unary(new CountSessionStartsHandler(store, cache, clock), logger),
-      listSessionStarts: unary(new ListSessionStartsHandler(store, new TokenSigner(config.tokenSecret), clock), logger),
-      listCompletedSessions: unary(new ListCompletedSessionsHandler(store), logger),
-      recordModeEvents: unary(new RecordModeEventsHandler(modes, cache, config.modeIdleSeconds, clock), logger),
-      listPopularModes: unary(new ListPopularModesHandler(popular), logger),
-      watchPopularModes: serverStream(new WatchPopularModesHandler(modesHub, stopping), logger),
-    }),
-  };
+  return hosted(SessionServiceDefinition, {
+    recordSessionEvents: serve(new RecordSessionEventsHandler(store, cache, clock)),
+    countSessionStarts: serve(new CountSessionStartsHandler(store, cache, clock)),
+    listSessionStarts: serve(new ListSessionStartsHandler(store, new TokenSigner(config.tokenSecret), clock)),
+    listCompletedSessions: serve(new ListCompletedSessionsHandler(store)),
+    recordModeEvents: serve(new RecordModeEventsHandler(modes, cache, config.modeIdleSeconds, clock)),
+    listPopularModes: serve(new ListPopularModesHandler(popular)),
+    watchPopularModes: serve(new WatchPopularModesHandler(modesHub, stopping)),
+  });
 }

@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { Status } from 'nice-grpc';
 import { boundedMessage } from './quote.js';
 import { isStorageUnavailable } from './storage-errors.js';
 
@@ -21,16 +21,8 @@ export class NotFoundError extends Error {
   }
 }
 
-/** An RPC whose issue has not landed yet: becomes UNIMPLEMENTED. */
-export class NotImplementedError extends Error {
-  constructor(method: string) {
-    super(`${method} is not implemented yet`);
-    this.name = 'NotImplementedError';
-  }
-}
-
 export interface StatusError {
-  code: status;
+  code: Status;
   details: string;
 }
 
@@ -39,9 +31,8 @@ export interface StatusError {
  * as UNAVAILABLE (retry), our failures without internals.
  */
 export function toStatusError(error: unknown): StatusError {
-  if (error instanceof ValidationError) return { code: status.INVALID_ARGUMENT, details: boundedMessage(error.message) };
-  if (isStorageUnavailable(error)) return { code: status.UNAVAILABLE, details: 'the storage is unavailable; retry' };
-  if (error instanceof NotFoundError) return { code: status.NOT_FOUND, details: error.message };
-  if (error instanceof NotImplementedError) return { code: status.UNIMPLEMENTED, details: error.message };
-  return { code: status.INTERNAL, details: 'internal error' };
+  if (error instanceof ValidationError) return { code: Status.INVALID_ARGUMENT, details: boundedMessage(error.message) };
+  if (isStorageUnavailable(error)) return { code: Status.UNAVAILABLE, details: 'the storage is unavailable; retry' };
+  if (error instanceof NotFoundError) return { code: Status.NOT_FOUND, details: error.message };
+  return { code: Status.INTERNAL, details: 'internal error' };
 }

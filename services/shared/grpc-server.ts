@@ -1,25 +1,26 @@
-import {
-  Server,
-  ServerCredentials,
-  ServerInterceptingCall,
-  status,
-  type ServerInterceptor,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
+import { createServer, type Server, type ServiceImplementation, type TsProtoServiceDefinition } from 'nice-grpc';
+import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
+import type { CallContext } from './handler.js';
 import type { Logger } from './logger.js';
-import { addReflection } from './reflection.js';
+import { serviceDescriptors } from './reflection.js';
+import { callHandling, exposeDeadline } from './server-middleware.js';
 
 /** The health-check service name that answers SERVING while the process runs, whatever its storage does. */
 export const LIVENESS_SERVICE = 'liveness';
 
-/** One gRPC service hosted by a process. */
+/** One gRPC service hosted by a process: its generated definition and its handlers, which see a CallContext. */
 export interface HostedService {
-  /** Full protobuf name, e.g. `gamepulse.session.v1.SessionService` (the name health checks use). */
-  name: string;
-  definition: ServiceDefinition;
-  implementation: UntypedServiceImplementation;
+  definition: TsProtoServiceDefinition;
+  implementation: ServiceImplementation<TsProtoServiceDefinition, Pick<CallContext, 'deadline'>>;
+}
+
+/** Pairs a generated definition with its implementation, checking one against the other. */
+export function hosted<D extends TsProtoServiceDefinition>(
+  definition: D,
+  implementation: ServiceImplementation<D, Pick<CallContext, 'deadline'>>,
+): HostedService {
+  return { definition, implementation };
 }
 
 export interface GrpcServerOptions {
@@ -42,45 +43,41 @@ export interface RunningGrpcServer {
 }
 
 /**
- * Starts a @grpc/grpc-js server with the services plus grpc.health.v1, server reflection and request logging.
- * The process's overall health ("") and each service's are SERVING until shutdown begins.
+ * Starts a nice-grpc server with the services plus grpc.health.v1 and server reflection; every call is logged, its
+ * errors mapped to statuses and its deadline handed to the handler (server-middleware.ts). The process's overall
+ * health ("") and each service's are SERVING until shutdown begins.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const { logger } = options;
-  const server = new Server({ interceptors: [requestLogging(logger)] });
-  for (const service of options.services) server.addService(service.definition, service.implementation);
+  const names = options.services.map((service) => service.definition.fullName);
+  const server = createServer({ interceptors: [exposeDeadline] }).use(callHandling(logger));
+  for (const service of options.services) server.add(service.definition, service.implementation);
 
   // "" and each service: ready to serve (readiness). LIVENESS_SERVICE: the process runs and answers (liveness), so
   // that an orchestrator does not restart replicas whose storage is down.
-  const health = new HealthImplementation({ '': 'SERVING', [LIVENESS_SERVICE]: 'SERVING' });
-  for (const service of options.services) health.setStatus(service.name, 'SERVING');
-  health.addToServer(server);
-
-  addReflection(server, [
-    ...options.services.map((service) => service.name),
-    'grpc.health.v1.Health',
-    'grpc.reflection.v1.ServerReflection',
-  ]);
-
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
+  const health = HealthState();
+  for (const name of [LIVENESS_SERVICE, ...names]) health.setStatus('healthy', name);
+  server.add(HealthDefinition, HealthServiceImpl(health));
+  server.add(
+    ServerReflectionService,
+    ServerReflection(serviceDescriptors(), [...names, HealthDefinition.fullName, 'grpc.reflection.v1.ServerReflection']),
   );
-  logger.info({ port, services: options.services.map((s) => s.name) }, 'gRPC server listening');
+
+  const port = await server.listen(`${options.host}:${options.port}`);
+  logger.info({ port, services: names }, 'gRPC server listening');
 
   let shuttingDown: Promise<void> | undefined;
-  const setReadiness = (status: 'SERVING' | 'NOT_SERVING') => {
-    health.setStatus('', status);
-    for (const service of options.services) health.setStatus(service.name, status);
+  const setReadiness = (status: 'healthy' | 'unhealthy') => {
+    health.setStatus(status);
+    for (const name of names) health.setStatus(status, name);
   };
   const setServing = (serving: boolean) => {
-    if (!shuttingDown) setReadiness(serving ? 'SERVING' : 'NOT_SERVING');
+    if (!shuttingDown) setReadiness(serving ? 'healthy' : 'unhealthy');
   };
   const shutdown = (graceMs = 10_000): Promise<void> => {
     shuttingDown ??= (async () => {
-      setReadiness('NOT_SERVING');
-      health.setStatus(LIVENESS_SERVICE, 'NOT_SERVING');
+      setReadiness('unhealthy');
+      health.setStatus('unhealthy', LIVENESS_SERVICE);
       options.stopping?.abort();
       await drain(server, graceMs, logger);
       for (const close of options.onClose ?? []) await close();
@@ -98,25 +95,10 @@ function drain(server: Server, graceMs: number, logger: Logger): Promise<void> {
       server.forceShutdown();
       resolve();
     }, graceMs);
-    server.tryShutdown(() => {
+    const drained = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    server.shutdown().then(drained, drained);
   });
-}
-
-/** Logs every call once it ends: method, status and duration. Failed calls at warn level. */
-function requestLogging(logger: Logger): ServerInterceptor {
-  return (method, call) => {
-    const started = process.hrtime.bigint();
-    return new ServerInterceptingCall(call, {
-      sendStatus: (callStatus, next) => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const entry = { method: method.path, code: status[callStatus.code], ms: Math.round(ms * 10) / 10 };
-        if (callStatus.code === status.OK) logger.debug(entry, 'rpc');
-        else logger.warn({ ...entry, details: callStatus.details }, 'rpc');
-        next(callStatus);
-      },
-    });
-  };
 }

@@ -1,13 +1,6 @@
-import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
-
-const HealthClient = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
-
-type HealthCheckCall = (
-  request: { service: string },
-  options: { deadline: Date },
-  callback: (error: Error | null, response?: { status: string }) => void,
-) => void;
+import { HealthCheckResponse_ServingStatus as ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health.js';
+import { HealthDefinition } from 'nice-grpc-server-health';
+import { createServiceClient, type ServiceClient } from './grpc-client.js';
 
 export interface HealthReport {
   address: string;
@@ -18,20 +11,19 @@ export interface HealthReport {
 
 /** Asks one gRPC server's grpc.health.v1 service about its overall health (service ""). */
 export class HealthProbe {
-  private readonly client: Client;
+  private readonly client: ServiceClient<typeof HealthDefinition>;
 
   constructor(readonly address: string) {
-    this.client = new HealthClient(address, credentials.createInsecure());
+    this.client = createServiceClient(HealthDefinition, address);
   }
 
-  check(timeoutMs = 1000): Promise<HealthReport> {
-    const call = (this.client as unknown as { Check: HealthCheckCall }).Check.bind(this.client);
-    return new Promise((resolve) => {
-      call({ service: '' }, { deadline: new Date(Date.now() + timeoutMs) }, (error, response) => {
-        if (error) resolve({ address: this.address, status: 'UNREACHABLE', error: error.message });
-        else resolve({ address: this.address, status: response!.status });
-      });
-    });
+  async check(timeoutMs = 1000): Promise<HealthReport> {
+    try {
+      const response = await this.client.check({ service: '' }, { deadline: timeoutMs });
+      return { address: this.address, status: ServingStatus[response.status] };
+    } catch (error) {
+      return { address: this.address, status: 'UNREACHABLE', error: (error as Error).message };
+    }
   }
 
   close(): void {

@@ -1,11 +1,12 @@
 // The stack as users meet it: every service and the gateway as processes, called through grpcurl (reflection),
 // Connect JSON over plain HTTP, and a generated gRPC client through the gateway's h2c port.
-import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Status } from 'nice-grpc';
 import { Code, createClient } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
-import { ListCompletedSessionsRequest, SessionServiceClient } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { SessionServiceDefinition } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { createServiceClient } from '../../services/shared/grpc-client.js';
 import { startStack, type RunningStack } from '../../scripts/launcher.js';
 import { freePorts, testKeyspace } from '../support/env.js';
 import { grpcurl } from '../support/grpcurl.js';
@@ -76,17 +77,17 @@ describe('gateway', () => {
   });
 
   it('serves gRPC over h2c on the same port, for generated clients', async () => {
-    const client = new SessionServiceClient(`127.0.0.1:${stack.ports.gateway}`, credentials.createInsecure());
-    const answer = (request: ListCompletedSessionsRequest) =>
-      new Promise<{ error: ServiceError | null; sessions?: unknown[] }>((resolve) =>
-        client.listCompletedSessions(request, (error, response) => resolve({ error, sessions: response?.sessions })),
-      );
-    const nobody = await answer(ListCompletedSessionsRequest.fromPartial({ playerId: `nobody-${Date.now()}` }));
-    const invalid = await answer(ListCompletedSessionsRequest.fromPartial({ playerId: 'p1', limit: 1000 }));
-    client.close();
-    expect(nobody).toEqual({ error: null, sessions: [] });
-    expect(invalid.error?.code).toBe(status.INVALID_ARGUMENT);
-    expect(invalid.error?.details).toMatch(/^limit: /);
+    const client = createServiceClient(SessionServiceDefinition, `127.0.0.1:${stack.ports.gateway}`);
+    try {
+      const nobody = await client.listCompletedSessions({ playerId: `nobody-${Date.now()}` });
+      expect(nobody.sessions).toEqual([]);
+      await expect(client.listCompletedSessions({ playerId: 'p1', limit: 1000 })).rejects.toMatchObject({
+        code: Status.INVALID_ARGUMENT,
+        details: expect.stringMatching(/^limit: /),
+      });
+    } finally {
+      client.close();
+    }
   });
 
   it('serves gRPC-Web for browser clients', async () => {

@@ -1,13 +1,13 @@
 // The requests and connection patterns that once crashed, stalled or bloated the gateway, sent as an attacker or an
 // unlucky client would, against the processes: each must be answered as specified and leave the stack serving.
 import { request as httpRequest, Agent } from 'node:http';
-import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Status, type ClientError } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callUnary } from '../../services/shared/grpc-client.js';
+import { createServiceClient } from '../../services/shared/grpc-client.js';
 import { EventOutcome } from '../../gen/ts-proto/gamepulse/common/v1/event_result.js';
-import { IngestServiceClient } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
-import { ReactionServiceClient } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
-import { SessionServiceClient } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { IngestServiceDefinition } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { ReactionServiceDefinition } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { SessionServiceDefinition } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { spawnService, type RunningStack, type ServiceProcess } from '../../scripts/launcher.js';
 import { freePorts } from '../support/env.js';
 import { closedByServer, openSocket, rssBytes, untilAnswering } from '../support/raw-http.js';
@@ -101,12 +101,12 @@ describe('echoed input', () => {
   });
 
   it('bounds the message over gRPC straight to the service too', async () => {
-    const client = new SessionServiceClient(`127.0.0.1:${stack.ports.session}`, credentials.createInsecure());
+    const client = createServiceClient(SessionServiceDefinition, `127.0.0.1:${stack.ports.session}`);
     try {
-      const error = (await callUnary(client.listSessionStarts.bind(client), { country: huge, hours: 1, pageSize: 0, pageToken: '' }).catch(
-        (e: unknown) => e,
-      )) as ServiceError;
-      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      const error = (await client
+        .listSessionStarts({ country: huge, hours: 1, pageSize: 0, pageToken: '' })
+        .catch((e: unknown) => e)) as ClientError;
+      expect(error.code).toBe(Status.INVALID_ARGUMENT);
       expect(error.details.length).toBeLessThan(200);
     } finally {
       client.close();
@@ -205,12 +205,10 @@ describe('client mistakes are 4xx, never 500', () => {
   });
 
   it('a Timestamp with seconds = 1e15 is INVALID_ARGUMENT naming the field', async () => {
-    const client = new ReactionServiceClient(`127.0.0.1:${stack.ports.reaction}`, credentials.createInsecure());
+    const client = createServiceClient(ReactionServiceDefinition, `127.0.0.1:${stack.ports.reaction}`);
     try {
-      const error = (await callUnary(client.getHourlyEngagement.bind(client), { timestamp: { seconds: 1e15, nanos: 0 } }).catch(
-        (e: unknown) => e,
-      )) as ServiceError;
-      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      const error = (await client.getHourlyEngagement({ timestamp: { seconds: 1e15, nanos: 0 } }).catch((e: unknown) => e)) as ClientError;
+      expect(error.code).toBe(Status.INVALID_ARGUMENT);
       expect(error.details).toMatch(/^timestamp: /);
     } finally {
       client.close();
@@ -276,10 +274,10 @@ describe('retryable failures say so', () => {
   });
 
   it('ingest answers RETRYABLE per event, apart from rejections, when an owner is down', async () => {
-    const client = new IngestServiceClient(`127.0.0.1:${ports[0]}`, credentials.createInsecure());
+    const client = createServiceClient(IngestServiceDefinition, `127.0.0.1:${ports[0]}`);
     try {
       const now = { seconds: Math.floor(Date.now() / 1000), nanos: 0 };
-      const answer = await callUnary(client.ingestEvents.bind(client), {
+      const answer = await client.ingestEvents({
         events: [
           { eventId: 'r1', payload: { $case: 'reaction', value: { userId: 'u', matchId: 'm', emoticon: 1, ts: now } } },
           { eventId: 'x'.repeat(200), payload: { $case: 'reaction', value: { userId: 'u', matchId: 'm', emoticon: 1, ts: now } } },

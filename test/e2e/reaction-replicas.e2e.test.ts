@@ -2,11 +2,11 @@
 // events (some retried with the same id on another replica), one is restarted in the middle, and every replica's
 // answers must equal an independent count.
 import { randomUUID } from 'node:crypto';
-import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Status, type ClientError } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callUnary } from '../../services/shared/grpc-client.js';
+import { createServiceClient, type ServiceClient } from '../../services/shared/grpc-client.js';
 import { HOUR_MS, hourOf, millisToTimestamp } from '../../services/shared/time.js';
-import { EngagementKind, ReactionServiceClient, type EngagementEnvelope } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { EngagementKind, ReactionServiceDefinition, type EngagementEnvelope } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { spawnService, type ServiceProcess } from '../../scripts/launcher.js';
 import { freePorts } from '../support/env.js';
 import { createIsolatedKeyspace } from '../support/stack.js';
@@ -15,7 +15,7 @@ const REPLICAS = 3;
 let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
 let ports: number[];
 const processes: ServiceProcess[] = [];
-const clients: ReactionServiceClient[] = [];
+const clients: Array<ServiceClient<typeof ReactionServiceDefinition>> = [];
 
 const startReplica = async (i: number) => {
   processes[i] = spawnService(
@@ -30,7 +30,7 @@ beforeAll(async () => {
   keyspace = await createIsolatedKeyspace('replicas');
   ports = await freePorts(REPLICAS);
   for (let i = 0; i < REPLICAS; i++) await startReplica(i);
-  for (const port of ports) clients.push(new ReactionServiceClient(`127.0.0.1:${port}`, credentials.createInsecure()));
+  for (const port of ports) clients.push(createServiceClient(ReactionServiceDefinition, `127.0.0.1:${port}`));
 }, 120_000);
 
 afterAll(async () => {
@@ -44,11 +44,11 @@ async function sendWithRetry(batch: EngagementEnvelope[], start: number): Promis
   for (let attempt = 0; attempt < 30; attempt++) {
     const client = clients[(start + attempt) % REPLICAS];
     try {
-      await callUnary(client.recordEngagements.bind(client), { events: batch }, { timeoutMs: 5000 });
+      await client.recordEngagements({ events: batch }, { deadline: 5000 });
       return;
     } catch (error) {
-      const code = (error as ServiceError).code;
-      if (code !== status.UNAVAILABLE && code !== status.DEADLINE_EXCEEDED && code !== status.CANCELLED) throw error;
+      const code = (error as ClientError).code;
+      if (code !== Status.UNAVAILABLE && code !== Status.DEADLINE_EXCEEDED && code !== Status.CANCELLED) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -104,7 +104,7 @@ describe('hourly engagement with three replicas', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the open hour's answer may be a second old
     for (const hour of hours) {
       for (const client of clients) {
-        const answer = await callUnary(client.getHourlyEngagement.bind(client), { timestamp: millisToTimestamp(hour + 1) });
+        const answer = await client.getHourlyEngagement({ timestamp: millisToTimestamp(hour + 1) });
         expect({ uniqueUsers: answer.uniqueUsers, clicks: answer.clicks, impressions: answer.impressions }).toEqual(expected(hour));
       }
     }

@@ -1,16 +1,17 @@
-import { credentials } from '@grpc/grpc-js';
 import { expect } from 'vitest';
-import { IngestServiceClient } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { IngestServiceDefinition } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import {
-  SessionServiceService,
+  SessionServiceDefinition,
   type RecordModeEventsRequest,
   type RecordModeEventsResponse,
 } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { ingestRoutes } from '../../services/ingest/routes.js';
 import { accepted } from '../../services/shared/batch.js';
-import { startGrpcServer, type RunningGrpcServer } from '../../services/shared/grpc-server.js';
+import { createServiceClient, type ServiceClient } from '../../services/shared/grpc-client.js';
+import { hosted, startGrpcServer, type RunningGrpcServer } from '../../services/shared/grpc-server.js';
 import { createLogger } from '../../services/shared/logger.js';
-import { unary, withUnimplemented, type CallContext } from '../../services/shared/rpc.js';
+import { serve, type CallContext } from '../../services/shared/handler.js';
+import { unimplemented } from './unimplemented.js';
 import { testConfig } from './env.js';
 
 const logger = createLogger('test', 'silent');
@@ -30,7 +31,7 @@ export interface OwnerCall {
 export class OwnerHarness {
   readonly calls: OwnerCall[] = [];
   private readonly servers: RunningGrpcServer[] = [];
-  private readonly clients: IngestServiceClient[] = [];
+  private readonly clients: Array<ServiceClient<typeof IngestServiceDefinition>> = [];
 
   async startOwner(port = 0): Promise<RunningGrpcServer> {
     const calls = this.calls;
@@ -55,13 +56,7 @@ export class OwnerHarness {
       host: '127.0.0.1',
       port,
       logger,
-      services: [
-        {
-          name: 'gamepulse.session.v1.SessionService',
-          definition: SessionServiceService,
-          implementation: withUnimplemented(SessionServiceService, { recordModeEvents: unary(handler, logger) }),
-        },
-      ],
+      services: [hosted(SessionServiceDefinition, { ...unimplemented(SessionServiceDefinition), recordModeEvents: serve(handler) })],
     });
     this.servers.push(owner);
     return owner;
@@ -89,8 +84,8 @@ export class OwnerHarness {
     return ingest;
   }
 
-  ingestClient(ingest: RunningGrpcServer): IngestServiceClient {
-    const client = new IngestServiceClient(`127.0.0.1:${ingest.port}`, credentials.createInsecure());
+  ingestClient(ingest: RunningGrpcServer): ServiceClient<typeof IngestServiceDefinition> {
+    const client = createServiceClient(IngestServiceDefinition, `127.0.0.1:${ingest.port}`);
     this.clients.push(client);
     return client;
   }

@@ -44,11 +44,3 @@ export async function startInProcess<S extends HostedService>(
   });
   return { address: `127.0.0.1:${server.port}`, service, cassandra, stop: () => server.shutdown(1000) };
 }
-
-/** Calls a callback-style unary method of a generated client as a promise. */
-export function callOf(client: object) {
-  return <Req, Res>(method: (req: Req, cb: (error: Error | null, res: Res) => void) => unknown, request: Req) =>
-    new Promise<Res>((resolve, reject) =>
-      method.call(client, request, (error: Error | null, response: Res) => (error ? reject(error) : resolve(response))),
-    );
-}

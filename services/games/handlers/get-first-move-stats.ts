@@ -1,4 +1,4 @@
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import type { GetFirstMoveStatsRequest, GetFirstMoveStatsResponse } from '../../../gen/ts-proto/gamepulse/games/v1/games.js';
 import type { Aggregates } from '../aggregates.js';
 import { firstMoveAnswer } from '../totals.js';

@@ -1,4 +1,4 @@
-import type { CallContext, UnaryHandler } from '../../shared/rpc.js';
+import type { CallContext, UnaryHandler } from '../../shared/handler.js';
 import { ValidationError } from '../../shared/errors.js';
 import {
   GameResult,

@@ -1,4 +1,4 @@
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
 import { normalizeCountry } from '../../shared/countries.js';

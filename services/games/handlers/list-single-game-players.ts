@@ -1,5 +1,5 @@
 import type { ResponseCache } from '../../shared/cache.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { ValidationError } from '../../shared/errors.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
 import type { TokenSigner } from '../../shared/signed-token.js';

@@ -3,7 +3,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors.js';
-import type { CallContext } from '../../shared/rpc.js';
+import type { CallContext } from '../../shared/handler.js';
 import { IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { InProcessIngest } from '../in-process-ingest.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { Status, type ClientError } from 'nice-grpc';
 import { checkBatchSize, fateOfRepeat, rejected, retryable } from '../../shared/batch.js';
 import { arrivalTime } from '../../shared/event-rules.js';
-import type { CallContext, UnaryHandler } from '../../shared/rpc.js';
+import type { CallContext, UnaryHandler } from '../../shared/handler.js';
 import { systemClock, type Clock } from '../../shared/time.js';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
@@ -85,7 +85,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         results[index] = { ...result, index, eventId: id, ...renamedField(result, payloadName(payload)) };
       });
     } catch (error) {
-      const failure = ownerFailure(share.owner, error as ServiceError);
+      const failure = ownerFailure(share.owner, error as ClientError);
       for (const { index, id, payload } of share.events) {
         results[index] = failure.retry ? retryable(index, id, failure.reason) : rejected(index, id, payloadName(payload), failure.reason);
       }
@@ -196,12 +196,12 @@ function renamedField(result: EventResult, name: PayloadName): Pick<EventResult,
  * What a failed owner call means for its events: the owner refusing them (not supported, bad batch) is final; the
  * owner unreachable, slow or failing is not, and every owner's writes are idempotent, so a retry is safe.
  */
-function ownerFailure(owner: string, error: ServiceError): { retry: boolean; reason: string } {
-  if (error.code === status.UNIMPLEMENTED) {
+function ownerFailure(owner: string, error: ClientError): { retry: boolean; reason: string } {
+  if (error.code === Status.UNIMPLEMENTED) {
     return { retry: false, reason: `this kind of event is not supported yet by the ${owner} service` };
   }
-  if (error.code === status.INVALID_ARGUMENT) return { retry: false, reason: error.details };
-  return { retry: true, reason: `not stored: the ${owner} service failed (${status[error.code] ?? 'UNKNOWN'}); retry the event` };
+  if (error.code === Status.INVALID_ARGUMENT) return { retry: false, reason: error.details };
+  return { retry: true, reason: `not stored: the ${owner} service failed (${Status[error.code] ?? 'UNKNOWN'}); retry the event` };
 }
 
 function count(results: EventResult[], outcome: EventOutcome): number {

@@ -1,15 +1,14 @@
 // The ingest fan-out's rules, against in-memory owners (the integration and end-to-end tests run the real ones):
 // each owner gets its share, answers come back per event in request order, repeats share the first one's fate,
 // and an owner that fails makes only its own events retryable or rejected.
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { ClientError, Status } from 'nice-grpc';
 import { describe, expect, it } from 'vitest';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { EngagementKind } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { ModeAction } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { accepted } from '../../shared/batch.js';
-import type { CallBounds } from '../../shared/grpc-client.js';
-import type { CallContext } from '../../shared/rpc.js';
+import type { CallContext } from '../../shared/handler.js';
 import { IngestEventsHandler } from '../handlers/ingest-events.js';
 import type { EventOwners } from '../owners.js';
 
@@ -20,11 +19,11 @@ const context: CallContext = { signal: new AbortController().signal, deadline: n
 type OwnerMethod = Exclude<keyof EventOwners, 'close'>;
 
 /** Owners that accept everything (or fail as told) and remember what they were sent, and within which bounds. */
-function fakeOwners(failing: Partial<Record<OwnerMethod, ServiceError>> = {}) {
-  const sent: Array<{ method: OwnerMethod; eventIds: string[]; bounds: CallBounds }> = [];
+function fakeOwners(failing: Partial<Record<OwnerMethod, ClientError>> = {}) {
+  const sent: Array<{ method: OwnerMethod; eventIds: string[]; bounds: CallContext }> = [];
   const answer =
     (method: OwnerMethod) =>
-    (request: { events: Array<{ eventId: string }> }, bounds: CallBounds): Promise<{ results: EventResult[] }> => {
+    (request: { events: Array<{ eventId: string }> }, bounds: CallContext): Promise<{ results: EventResult[] }> => {
       sent.push({ method, eventIds: request.events.map((e) => e.eventId), bounds });
       const failure = failing[method];
       if (failure) return Promise.reject(failure);
@@ -40,8 +39,8 @@ function fakeOwners(failing: Partial<Record<OwnerMethod, ServiceError>> = {}) {
   return { owners, sent };
 }
 
-function grpcError(code: status, details: string): ServiceError {
-  return Object.assign(new Error(details), { code, details, metadata: new Metadata() });
+function grpcError(code: Status, details: string): ClientError {
+  return new ClientError('/gamepulse.test.v1.Owner/Record', code, details);
 }
 
 const start = (eventId: string, playerId: string): Event => ({
@@ -86,7 +85,7 @@ describe('IngestEventsHandler', () => {
   });
 
   it("makes only the failing owner's events retryable when it is unavailable, and rejects them when it refuses them", async () => {
-    const unavailable = fakeOwners({ recordEngagements: grpcError(status.UNAVAILABLE, 'connection refused') });
+    const unavailable = fakeOwners({ recordEngagements: grpcError(Status.UNAVAILABLE, 'connection refused') });
     const answer = await new IngestEventsHandler(unavailable.owners, () => NOW_MS).handle(
       { events: [start('a', 'p1'), engagement('b')] },
       context,
@@ -95,7 +94,7 @@ describe('IngestEventsHandler', () => {
     expect(answer.results[1].reason).toMatch(/^not stored: the reaction service failed \(UNAVAILABLE\); retry/);
     expect(answer.retryable).toBe(1);
 
-    const refusing = fakeOwners({ recordEngagements: grpcError(status.INVALID_ARGUMENT, 'events: must hold 1 to 500 events') });
+    const refusing = fakeOwners({ recordEngagements: grpcError(Status.INVALID_ARGUMENT, 'events: must hold 1 to 500 events') });
     const refused = await new IngestEventsHandler(refusing.owners, () => NOW_MS).handle({ events: [engagement('b')] }, context);
     expect(refused.results[0]).toMatchObject({
       outcome: EventOutcome.EVENT_OUTCOME_REJECTED,

@@ -2,16 +2,18 @@
 // caller that cancels cancels the owner calls it started, and a call that finds its owner away (UNAVAILABLE: a
 // replica restarting) is sent again within that deadline. The owner here is a real gRPC server whose handler sleeps
 // until its call ends (user "sleepy"), so that the test sees when (and whether) that happens, or answers at once.
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { isAbortError } from 'abort-controller-x';
+import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
-import type { IngestEventsRequest, IngestServiceClient } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import type { IngestEventsRequest, IngestServiceDefinition } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { ModeAction } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { ServiceClient } from '../../shared/grpc-client.js';
 import { freePorts } from '../../../test/support/env.js';
 import { OwnerHarness } from '../../../test/support/owner-harness.js';
 
 const harness = new OwnerHarness();
-let client: IngestServiceClient;
+let client: ServiceClient<typeof IngestServiceDefinition>;
 
 beforeAll(async () => {
   const owner = await harness.startOwner();
@@ -34,11 +36,9 @@ describe("ingest's owner calls", () => {
   it("end at the caller's deadline: DEADLINE_EXCEEDED comes quickly, and the owner call stops with it", async () => {
     const deadline = new Date(Date.now() + 300);
     const started = Date.now();
-    const error = await new Promise<ServiceError | null>((resolve) =>
-      client.ingestEvents(oneModeEvent, new Metadata(), { deadline }, (e) => resolve(e)),
-    );
+    const error = await client.ingestEvents(oneModeEvent, { deadline }).catch((e: ClientError) => e);
     const answeredAfter = Date.now() - started;
-    expect(error?.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(error).toMatchObject({ code: Status.DEADLINE_EXCEEDED });
     expect(answeredAfter).toBeLessThan(1000);
     const seen = await harness.received(1);
     // The owner was given the caller's deadline, not ingest's own 10 s: each hop counts the time left from when the
@@ -50,30 +50,24 @@ describe("ingest's owner calls", () => {
 
   it('are cancelled when the caller cancels: no owner call is left running', async () => {
     const before = harness.calls.length;
-    let answer: ServiceError | null | undefined;
-    const call = client.ingestEvents(oneModeEvent, new Metadata(), { deadline: new Date(Date.now() + 8000) }, (e) => (answer = e));
+    const caller = new AbortController();
+    const answer = client.ingestEvents(oneModeEvent, { deadline: 8000, signal: caller.signal }).catch((e: unknown) => e);
     const seen = await harness.received(before + 1);
     expect(seen.endedAt).toBeUndefined();
     const cancelledAt = Date.now();
-    call.cancel();
+    caller.abort();
     expect((await harness.ended(seen)) - cancelledAt).toBeLessThan(1000);
-    expect(answer?.code).toBe(status.CANCELLED);
+    expect(isAbortError(await answer)).toBe(true);
   });
 
   it('are sent again while the owner is away, and the event is stored once it is back', async () => {
     const [port] = await freePorts(1);
     const ingestOfAbsentOwner = harness.ingestClient(await harness.startIngest(port));
     const started = Date.now();
-    const answer = new Promise<{ error: ServiceError | null; outcome?: EventOutcome }>((resolve) =>
-      ingestOfAbsentOwner.ingestEvents(loginOf('u1'), new Metadata(), { deadline: new Date(Date.now() + 3000) }, (error, response) =>
-        resolve({ error, outcome: response?.results[0]?.outcome }),
-      ),
-    );
+    const answer = ingestOfAbsentOwner.ingestEvents(loginOf('u1'), { deadline: 3000 });
     await new Promise((resolve) => setTimeout(resolve, 150));
     await harness.startOwner(port);
-    const { error, outcome } = await answer;
-    expect(error).toBeNull();
-    expect(outcome).toBe(EventOutcome.EVENT_OUTCOME_ACCEPTED);
+    expect((await answer).results[0]?.outcome).toBe(EventOutcome.EVENT_OUTCOME_ACCEPTED);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -81,12 +75,7 @@ describe("ingest's owner calls", () => {
     const [port] = await freePorts(1);
     const ingestOfAbsentOwner = harness.ingestClient(await harness.startIngest(port));
     const started = Date.now();
-    const answer = await new Promise<{ error: ServiceError | null; outcome?: EventOutcome; reason?: string }>((resolve) =>
-      ingestOfAbsentOwner.ingestEvents(loginOf('u1'), new Metadata(), { deadline: new Date(Date.now() + 8000) }, (error, response) =>
-        resolve({ error, outcome: response?.results[0]?.outcome, reason: response?.results[0]?.reason }),
-      ),
-    );
-    expect(answer.error).toBeNull();
+    const [answer] = (await ingestOfAbsentOwner.ingestEvents(loginOf('u1'), { deadline: 8000 })).results;
     expect(answer.outcome).toBe(EventOutcome.EVENT_OUTCOME_RETRYABLE);
     expect(answer.reason).toMatch(/^not stored: the session service failed \(UNAVAILABLE\); retry/);
     // Five tries with waits of at most 50 + 100 + 200 + 400 ms.

@@ -1,7 +1,7 @@
 import type { ResponseCache } from '../../shared/cache.js';
 import { ValidationError } from '../../shared/errors.js';
 import { timestampProblem } from '../../shared/event-rules.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { HOUR_MS, hourOf, millisToTimestamp, timestampToMicros, type Clock } from '../../shared/time.js';
 import type { GetHourlyEngagementRequest, GetHourlyEngagementResponse } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import type { HourEngagement, ReactionStore } from '../store.js';

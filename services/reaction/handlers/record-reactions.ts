@@ -1,7 +1,7 @@
 import { recordBatch } from '../../shared/batch.js';
 import type { CacheInvalidation } from '../../shared/cache.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
 import type { RecordReactionsRequest, RecordReactionsResponse } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { matchHourKey } from '../match-summary.js';

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
-import type { CallContext, StreamHandler } from '../../shared/rpc.js';
+import type { CallContext, StreamHandler } from '../../shared/handler.js';
 import type {
   MatchReactionSummary,
   WatchMatchReactionsRequest,

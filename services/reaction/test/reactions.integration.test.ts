@@ -1,32 +1,25 @@
 // The reaction service over the real Cassandra and Redis through a real gRPC channel, on a keyspace of this run's
 // own, at a fixed "now".
 import { randomUUID } from 'node:crypto';
-import { credentials, status } from '@grpc/grpc-js';
+import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, millisToTimestamp } from '../../shared/time.js';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import {
   Emoticon,
   EngagementKind,
-  ReactionServiceClient,
-  type GetHourlyEngagementRequest,
+  ReactionServiceDefinition,
   type GetHourlyEngagementResponse,
-  type GetMatchReactionsRequest,
-  type RecordEngagementsRequest,
-  type RecordReactionsRequest,
-  type GetMatchReactionsResponse,
-  type RecordEngagementsResponse,
-  type RecordReactionsResponse,
-  type WatchMatchReactionsResponse,
 } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
-import { callOf, startInProcess, type InProcessService } from '../../../test/support/service-harness.js';
+import { createServiceClient, type ServiceClient } from '../../shared/grpc-client.js';
+import { startInProcess, type InProcessService } from '../../../test/support/service-harness.js';
+import { watchStream } from '../../../test/support/watch-stream.js';
 import { createIsolatedKeyspace } from '../../../test/support/stack.js';
 import { reactionRoutes } from '../routes.js';
 
 let now = 0;
 let running: InProcessService<ReturnType<typeof reactionRoutes>>;
-let client: ReactionServiceClient;
-let call: ReturnType<typeof callOf>;
+let client: ServiceClient<typeof ReactionServiceDefinition>;
 let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
 
 /** 00:30 UTC of a random day 30 to 300 days ago: every test's hours are its own. */
@@ -40,8 +33,7 @@ beforeAll(async () => {
   freshNow();
   keyspace = await createIsolatedKeyspace('reactions_it');
   running = await startInProcess((context) => reactionRoutes(context, () => now), { keyspace: keyspace.keyspace });
-  client = new ReactionServiceClient(running.address, credentials.createInsecure());
-  call = callOf(client);
+  client = createServiceClient(ReactionServiceDefinition, running.address);
 });
 afterAll(async () => {
   client?.close();
@@ -69,12 +61,9 @@ const outcomes = (response: { results: Array<{ outcome: EventOutcome; reason: st
         ? 'duplicate'
         : r.reason,
   );
-const recordEngagements = async (...events: ReturnType<typeof engagement>[]) =>
-  outcomes(await call<RecordEngagementsRequest, RecordEngagementsResponse>(client.recordEngagements, { events }));
-const recordReactions = async (...events: ReturnType<typeof reaction>[]) =>
-  outcomes(await call<RecordReactionsRequest, RecordReactionsResponse>(client.recordReactions, { events }));
-const hourly = (ms: number) =>
-  call<GetHourlyEngagementRequest, GetHourlyEngagementResponse>(client.getHourlyEngagement, { timestamp: millisToTimestamp(ms) });
+const recordEngagements = async (...events: ReturnType<typeof engagement>[]) => outcomes(await client.recordEngagements({ events }));
+const recordReactions = async (...events: ReturnType<typeof reaction>[]) => outcomes(await client.recordReactions({ events }));
+const hourly = (ms: number) => client.getHourlyEngagement({ timestamp: millisToTimestamp(ms) });
 const counts = (r: GetHourlyEngagementResponse) => [r.uniqueUsers, r.clicks, r.impressions];
 
 describe('hourly engagement', () => {
@@ -117,13 +106,12 @@ describe('hourly engagement', () => {
     freshNow();
     const [old] = await recordEngagements(engagement('ivy', 'click', now - 366 * DAY_MS));
     expect(old).toMatch(/^event\.ts: is older than one year/);
-    await expect(call(client.getHourlyEngagement, { timestamp: undefined })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(client.getHourlyEngagement({ timestamp: undefined })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT });
   });
 });
 
 describe('match reactions', () => {
-  const summary = async (matchId: string) =>
-    (await call<GetMatchReactionsRequest, GetMatchReactionsResponse>(client.getMatchReactions, { matchId })).summary!;
+  const summary = async (matchId: string) => (await client.getMatchReactions({ matchId })).summary!;
 
   it("counts per emoticon with intensity ceil(count / 1000), the total and the last minute's rate", async () => {
     freshNow();
@@ -149,28 +137,24 @@ describe('match reactions', () => {
   it('streams the summary now and again when reactions arrive, and ends when the watcher leaves', async () => {
     now = Date.now();
     const match = `live-${randomUUID()}`;
-    const stream = client.watchMatchReactions({ matchId: match, intervalMs: 100 });
-    const updates: WatchMatchReactionsResponse[] = [];
-    const ended = new Promise<void>((resolve) => {
-      stream.on('data', (update: WatchMatchReactionsResponse) => updates.push(update));
-      stream.on('error', () => resolve());
-      stream.on('end', () => resolve());
-    });
+    const stream = watchStream((signal) => client.watchMatchReactions({ matchId: match, intervalMs: 100 }, { signal }));
+    const { updates } = stream;
     await until(() => updates.length === 1);
     expect(updates[0].summary!.total).toBe(0);
     now = Date.now();
     await recordReactions(reaction(match, Emoticon.EMOTICON_FIRE, now - 10), reaction(match, Emoticon.EMOTICON_FIRE, now - 5));
     await until(() => updates.some((u) => u.summary!.total === 2));
     expect(running.service.hub.activeGroups).toBeGreaterThan(0);
-    stream.cancel();
-    await ended;
+    stream.stop();
+    await stream.ended;
     await until(() => running.service.hub.activeGroups === 0);
   });
 
   it('rejects a watch with an interval out of range', async () => {
-    const stream = client.watchMatchReactions({ matchId: 'm', intervalMs: 5 });
-    const error = await new Promise<{ code: number; details: string }>((resolve) => stream.on('error', resolve));
-    expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/^interval_ms: /) });
+    const stream = watchStream((signal) => client.watchMatchReactions({ matchId: 'm', intervalMs: 5 }, { signal }));
+    await stream.ended;
+    expect(stream.updates).toEqual([]);
+    expect(stream.error).toMatchObject({ code: Status.INVALID_ARGUMENT, details: expect.stringMatching(/^interval_ms: /) });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { ResponseCache } from '../../shared/cache.js';
 import { addCounts } from '../../shared/counts.js';
 import { mapConcurrently } from '../../shared/batch.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { HOUR_MS, hourOf, millisToTimestamp, type Clock } from '../../shared/time.js';
 import type { CountSessionStartsRequest, CountSessionStartsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionStore } from '../store.js';

@@ -1,4 +1,4 @@
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { microsToTimestamp } from '../../shared/time.js';
 import type { ListCompletedSessionsRequest, ListCompletedSessionsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionStore } from '../store.js';

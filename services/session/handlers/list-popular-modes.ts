@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import type { ListPopularModesRequest, ListPopularModesResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { MAX_AREA_CODE_LENGTH } from '../mode-validation.js';
 import type { PopularModes } from '../popular-modes.js';

@@ -1,4 +1,4 @@
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import type { TokenSigner } from '../../shared/signed-token.js';
 import { HOUR_MS, hourOf, microsToTimestamp, type Clock } from '../../shared/time.js';
 import type {

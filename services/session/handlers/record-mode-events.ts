@@ -1,7 +1,7 @@
 import { recordBatch } from '../../shared/batch.js';
 import type { GenerationRenewal } from '../../shared/cache.js';
 import { MAX_FUTURE_MS, ttlSecondsFor } from '../../shared/retention.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { DAY_MS, type Clock } from '../../shared/time.js';
 import type { RecordModeEventsRequest, RecordModeEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { endsLiveHistory, presenceNow, type ModeRow } from '../mode-presence.js';

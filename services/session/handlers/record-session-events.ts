@@ -1,7 +1,7 @@
 import type { CacheInvalidation } from '../../shared/cache.js';
 import { recordBatch } from '../../shared/batch.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
-import type { UnaryHandler } from '../../shared/rpc.js';
+import type { UnaryHandler } from '../../shared/handler.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
 import type { RecordSessionEventsRequest, RecordSessionEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionHalf, SessionParts, SessionStore } from '../store.js';

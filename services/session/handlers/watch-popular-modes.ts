@@ -1,4 +1,4 @@
-import type { CallContext, StreamHandler } from '../../shared/rpc.js';
+import type { CallContext, StreamHandler } from '../../shared/handler.js';
 import { feedInterval, type WatchHub } from '../../shared/watch-hub.js';
 import type { WatchPopularModesRequest, WatchPopularModesResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { sizeOrDefault } from '../../shared/page-size.js';

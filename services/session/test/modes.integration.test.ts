@@ -1,7 +1,7 @@
 // Mode presence over the real Cassandra and Redis, through a real gRPC channel. Every test uses area codes and users
 // of its own, so its counts hold only its events; times are real (presence expires by Cassandra TTL).
 import { randomUUID } from 'node:crypto';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseCache } from '../../shared/cache.js';
 import { createLogger } from '../../shared/logger.js';
@@ -243,8 +243,8 @@ describe('mode presence', () => {
       [{ areaCode: area, hours: 9000, limit: 0 }, 'hours'],
       [{ areaCode: area, hours: 0, limit: 101 }, 'limit'],
     ] as const) {
-      const error = (await service.call(service.client.listPopularModes, request).catch((e: ServiceError) => e)) as ServiceError;
-      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      const error = (await service.call(service.client.listPopularModes, request).catch((e: ClientError) => e)) as ClientError;
+      expect(error.code).toBe(Status.INVALID_ARGUMENT);
       expect(error.details).toContain(field);
     }
   });
@@ -255,32 +255,32 @@ describe('mode presence', () => {
       [{ areaCode: newArea(), limit: 0, intervalMs: 50 }, 'interval_ms'],
       [{ areaCode: newArea(), limit: 500, intervalMs: 0 }, 'limit'],
     ] as const) {
-      const error = await new Promise<ServiceError>((resolve) => {
-        const stream = service.client.watchPopularModes(request);
-        stream.on('data', () => {});
-        stream.on('error', resolve);
-      });
-      expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain(field);
+      const error = await (async () => {
+        try {
+          for await (const update of service.client.watchPopularModes(request)) expect.unreachable(`an update: ${JSON.stringify(update)}`);
+        } catch (e) {
+          return e as ClientError;
+        }
+      })();
+      expect(error?.code).toBe(Status.INVALID_ARGUMENT);
+      expect(error?.details).toContain(field);
     }
   });
 
   it('streams the ranking at once, then when it changes', async () => {
     const area = newArea();
     await record(service, modeEvent('login', newUser(), area, 'Modes1'));
-    const stream = service.client.watchPopularModes({ areaCode: area, limit: 0, intervalMs: 100 });
     const updates: WatchPopularModesResponse[] = [];
-    const two = new Promise<void>((resolve) =>
-      stream.on('data', (update: WatchPopularModesResponse) => {
+    const two = (async () => {
+      // Leaving the loop cancels the call.
+      for await (const update of service.client.watchPopularModes({ areaCode: area, limit: 0, intervalMs: 100 })) {
         updates.push(update);
-        if (updates.length === 2) resolve();
-      }),
-    );
-    stream.on('error', () => {});
+        if (updates.length === 2) break;
+      }
+    })();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await record(service, modeEvent('login', newUser(), area, 'Modes2'));
     await two;
-    stream.cancel();
     expect(updates.map((u) => u.modes.map((m) => `${m.mode}:${m.players}`))).toEqual([['Modes1:1'], ['Modes1:1', 'Modes2:1']]);
   });
 });

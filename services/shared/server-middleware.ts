@@ -1,0 +1,66 @@
+import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
+import { toStatusError } from './errors.js';
+import type { CallContext } from './handler.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Where the server puts the caller's deadline for the handlers (milliseconds since the epoch). @grpc/grpc-js reads
+ * the caller's `grpc-timeout` and drops it from the metadata, and nice-grpc does not pass the deadline on, so this
+ * interceptor writes it back under a name of ours (replacing any value a caller sent) for `callHandling` to read.
+ */
+const DEADLINE_METADATA = 'gamepulse-deadline-ms';
+
+/** A @grpc/grpc-js interceptor (nice-grpc's server runs on one) that exposes each call's deadline as metadata. */
+export const exposeDeadline: ServerInterceptor = (_method, call) =>
+  new ServerInterceptingCall(call, {
+    start: (next) =>
+      next({
+        onReceiveMetadata: (metadata, receive) => {
+          metadata.remove(DEADLINE_METADATA);
+          const deadline = call.getDeadline();
+          const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+          if (Number.isFinite(ms)) metadata.set(DEADLINE_METADATA, String(ms));
+          receive(metadata);
+        },
+      }),
+  });
+
+/**
+ * Every call, in one middleware (each one more is a generator on every call's path): hands the handler its caller's
+ * deadline (`context.deadline`), turns what the handler throws into the status its caller gets (errors.ts: the
+ * caller's own mistakes in full, storage trouble as UNAVAILABLE, our failures as INTERNAL without internals, and
+ * logged; a call its caller abandoned ends as nice-grpc ends it, CANCELLED), and logs the call once it ended:
+ * method, status and duration, failures at warn level.
+ */
+export function callHandling(logger: Logger): ServerMiddleware<Pick<CallContext, 'deadline'>> {
+  return async function* (call, context) {
+    const started = process.hrtime.bigint();
+    const log = (code: Status, details?: string) => {
+      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+      const entry = { method: call.method.path, code: Status[code], ms };
+      if (code === Status.OK) logger.debug(entry, 'rpc');
+      else logger.warn({ ...entry, details }, 'rpc');
+    };
+    const deadlineMs = Number(context.metadata.get(DEADLINE_METADATA));
+    try {
+      const result = yield* call.next(call.request, { ...context, deadline: deadlineMs > 0 ? new Date(deadlineMs) : undefined });
+      log(Status.OK);
+      return result;
+    } catch (error) {
+      if (context.signal.aborted) {
+        log(Status.CANCELLED);
+        throw error;
+      }
+      const failure = error instanceof ServerError ? error : asServerError(error, call.method.path, logger);
+      log(failure.code, failure.details);
+      throw failure;
+    }
+  };
+}
+
+function asServerError(error: unknown, path: string, logger: Logger): ServerError {
+  const { code, details } = toStatusError(error);
+  if (code === Status.INTERNAL) logger.error({ err: error, path }, 'rpc failed');
+  return new ServerError(code, details);
+}
