@@ -49,12 +49,16 @@ async function run(what: string, file: string, upload: (onProgress: (tally: Uplo
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 const lines = (file: string) => csvLines(createReadStream(file));
 
-if (values.players) {
-  const file = values.players;
-  const players = file.endsWith('.json') ? readUserApiPlayers(JSON.parse(readFileSync(file, 'utf8'))) : readPlayersCsv(lines(file));
-  await run('players', file, (onProgress) => uploadPlayers(players, client.importPlayers, { onProgress }));
-}
-if (values.games) {
-  const file = values.games;
-  await run('games', file, (onProgress) => uploadGames(readGamesCsv(lines(file)), client.importGames, { onProgress }));
+try {
+  if (values.players) {
+    const file = values.players;
+    const players = file.endsWith('.json') ? readUserApiPlayers(JSON.parse(readFileSync(file, 'utf8'))) : readPlayersCsv(lines(file));
+    await run('players', file, (onProgress) => uploadPlayers(players, client.importPlayers, { onProgress }));
+  }
+  if (values.games) {
+    const file = values.games;
+    await run('games', file, (onProgress) => uploadGames(readGamesCsv(lines(file)), client.importGames, { onProgress }));
+  }
+} finally {
+  client.close();
 }

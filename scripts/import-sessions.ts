@@ -7,14 +7,13 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import { createClient, Code, ConnectError } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
-import { EventOutcome } from '../gen/es/gamepulse/common/v1/event_result_pb.js';
-import { IngestService, type EventSchema } from '../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { ClientError, Status } from 'nice-grpc';
+import { EventOutcome } from '../gen/ts-proto/gamepulse/common/v1/event_result.js';
+import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { convertSessionEvent } from '../services/gateway/compat/session-events.js';
 import { MAX_BATCH } from '../services/shared/batch.js';
 import { loadConfig } from '../services/shared/config.js';
+import { createServiceClient } from '../services/shared/grpc-client.js';
 import { ImportTally } from './sessions/import-tally.js';
 
 const { values, positionals } = parseArgs({
@@ -33,22 +32,22 @@ if (!file || !existsSync(file)) {
 const batchSize = Math.min(MAX_BATCH, Math.max(1, Number(values.batch)));
 const concurrency = Math.max(1, Number(values.concurrency));
 
-const ingest = createClient(IngestService, createGrpcTransport({ baseUrl: `http://${values.ingest}` }));
+const ingest = createServiceClient(IngestServiceDefinition, values.ingest);
 const tally = new ImportTally();
 
 /** Sends one batch, retrying while ingest is unreachable; every event in it ends up counted. */
-async function send(batch: Array<MessageInitShape<typeof EventSchema>>): Promise<void> {
+async function send(batch: Event[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const { results } = await ingest.ingestEvents({ events: batch }, { timeoutMs: 60_000 });
+      const { results } = await ingest.ingestEvents({ events: batch }, { deadline: 60_000 });
       for (const result of results) {
-        if (result.outcome === EventOutcome.ACCEPTED) tally.accepted++;
-        else if (result.outcome === EventOutcome.DUPLICATE) tally.duplicates++;
+        if (result.outcome === EventOutcome.EVENT_OUTCOME_ACCEPTED) tally.accepted++;
+        else if (result.outcome === EventOutcome.EVENT_OUTCOME_DUPLICATE) tally.duplicates++;
         else tally.reject(result.reason);
       }
       return;
     } catch (error) {
-      const retriable = error instanceof ConnectError && [Code.Unavailable, Code.DeadlineExceeded].includes(error.code);
+      const retriable = error instanceof ClientError && [Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED].includes(error.code);
       if (!retriable || attempt >= 6) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
     }
@@ -65,7 +64,7 @@ function open(path: string): Readable {
 }
 
 const inFlight = new Set<Promise<void>>();
-let batch: Array<MessageInitShape<typeof EventSchema>> = [];
+let batch: Event[] = [];
 const flush = async () => {
   const sending = send(batch).finally(() => inFlight.delete(sending));
   inFlight.add(sending);
@@ -99,5 +98,6 @@ try {
   await Promise.all(inFlight);
 } finally {
   clearInterval(progress);
+  ingest.close();
 }
 console.log(tally.summary());

@@ -1,6 +1,5 @@
-import { createClient, type Client } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
-import { GamesService } from '../../gen/es/gamepulse/games/v1/games_pb.js';
+import { GamesServiceDefinition } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
+import { createServiceClient, type ServiceClient } from '../../services/shared/grpc-client.js';
 import type { GameMessage, ItemOutcome } from '../../services/games/upload.js';
 import type { PlayerFields } from '../../services/games/player-formats.js';
 
@@ -8,20 +7,19 @@ const CALL_DEADLINE_MS = 60_000;
 
 /** The games service over gRPC, for the Connect-4 scripts (upload.ts retries a batch it could not take). */
 export class GamesClient {
-  readonly rpc: Client<typeof GamesService>;
+  readonly rpc: ServiceClient<typeof GamesServiceDefinition>;
 
   constructor(address: string) {
-    this.rpc = createClient(GamesService, createGrpcTransport({ baseUrl: `http://${address}` }));
+    this.rpc = createServiceClient(GamesServiceDefinition, address);
   }
 
   importGames = async (games: GameMessage[]): Promise<ItemOutcome[]> =>
-    (
-      await this.rpc.importGames(
-        { games: games.map((game) => ({ ...game, result: Number(game.result) })) },
-        { timeoutMs: CALL_DEADLINE_MS },
-      )
-    ).results;
+    (await this.rpc.importGames({ games }, { deadline: CALL_DEADLINE_MS })).results;
 
   importPlayers = async (players: PlayerFields[]): Promise<ItemOutcome[]> =>
-    (await this.rpc.importPlayers({ players }, { timeoutMs: CALL_DEADLINE_MS })).results;
+    (await this.rpc.importPlayers({ players }, { deadline: CALL_DEADLINE_MS })).results;
+
+  close(): void {
+    this.rpc.close();
+  }
 }

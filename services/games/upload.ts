@@ -1,4 +1,5 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { ConnectError } from '@connectrpc/connect';
+import { ClientError, Status } from 'nice-grpc';
 import { GameResult } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
 import type { CsvGame } from './game-csv.js';
 import type { PlayerFields, ReadPlayer } from './player-formats.js';
@@ -42,7 +43,7 @@ export interface UploadTally {
   rejections: Rejection[];
 }
 
-/** A game as the ImportGames request carries it, in either message runtime's shape. */
+/** A game as the ImportGames request carries it. */
 export interface GameMessage {
   gameId: string;
   moves: Array<{ playerId: string; moveNumber: number; column: number }>;
@@ -154,7 +155,9 @@ async function withRetries<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      const retryable = error instanceof ConnectError && (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded);
+      // The gateway's calls fail with ConnectErrors, the CLI's (nice-grpc) with ClientErrors; both carry the gRPC code.
+      const code = error instanceof ConnectError || error instanceof ClientError ? (error.code as number) : undefined;
+      const retryable = code === Status.UNAVAILABLE || code === Status.DEADLINE_EXCEEDED;
       if (!retryable || attempt >= UPLOAD_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS * 2 ** (attempt - 1)));
     }

@@ -6,6 +6,7 @@ import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
 import { SessionService } from '../../gen/es/gamepulse/session/v1/session_pb.js';
 import type { UnaryBackend } from './backend-call.js';
+import type { EventIngest } from './in-process-ingest.js';
 import type { BackendChannel } from './backend-channel.js';
 import { analyticsRoutes } from './compat/analytics-routes.js';
 import { connect4Routes } from './compat/connect4-routes.js';
@@ -33,7 +34,7 @@ export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
 export function plainRoutes(
   health: BackendHealthChecker,
   backends: Record<BackendName, UnaryBackend>,
-  ingest: UnaryBackend,
+  ingest: EventIngest,
   limits: Pick<GatewayConfig, 'maxBodyBytes'>,
   generations: GenerationReads,
   stopping: AbortSignal,

@@ -2,7 +2,7 @@
 // retried uploads, a writer that died between claiming games and counting them, per-item validation; after each,
 // the answers agree with an oracle computed from the CSV and the audit finds no difference.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { ClientError, Status } from 'nice-grpc';
 import { GamesClient } from '../../../scripts/connect4/games-client.js';
 import { ResponseCache } from '../../shared/cache.js';
 import { createLogger } from '../../shared/logger.js';
@@ -45,6 +45,7 @@ beforeAll(async () => {
   audit = new GameAudit(store, new GameImporter(store, cache, clock, logger), cache, clock);
 }, 120_000);
 afterAll(async () => {
+  for (const client of clients) client.close();
   cache?.close();
   await Promise.all(replicas.map((replica) => replica.stop()));
   await keyspace?.drop();
@@ -183,6 +184,7 @@ describe('the single-game list on two replicas sharing one cache', () => {
       expect(await entryOf(client, 'redis-solo')).toBeUndefined();
       expect(await entryOf(client, 'redis-other')).toBeDefined();
     } finally {
+      client.close();
       await cached.stop();
       await redis.stop();
     }
@@ -192,9 +194,9 @@ describe('the single-game list on two replicas sharing one cache', () => {
 describe('validation over gRPC', () => {
   it('refuses an empty or oversized call as INVALID_ARGUMENT, and bad items one by one', async () => {
     const error = await clients[0].rpc.importGames({ games: [] }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectError);
-    expect((error as ConnectError).code).toBe(Code.InvalidArgument);
-    expect((error as ConnectError).rawMessage).toBe('games: must hold 1 to 1000 games, got 0');
+    expect(error).toBeInstanceOf(ClientError);
+    expect((error as ClientError).code).toBe(Status.INVALID_ARGUMENT);
+    expect((error as ClientError).details).toBe('games: must hold 1 to 1000 games, got 0');
     const players = await clients[0].importPlayers([
       { playerId: 'v-1', nationality: 'XX', name: '', email: '', gender: '' },
       { playerId: 'v-2', nationality: 'ie', name: 'A', email: 'not-an-address', gender: '' },

@@ -1,26 +1,28 @@
 import type { ServerResponse } from 'node:http';
-import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
-import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
-import { EngagementKind, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
+import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
+import { EngagementKind, ReactionServiceDefinition } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { callBackend, type UnaryBackend } from '../backend-call.js';
+import type { EventIngest } from '../in-process-ingest.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
 import { prepareErrorAnswer, queryOf, sendText, type PlainRoute } from '../plain-routes.js';
 import { quoted } from '../../shared/quote.js';
-import { hourOf } from '../../shared/time.js';
+import { hourOf, millisToTimestamp } from '../../shared/time.js';
 import { MicroCache } from '../micro-cache.js';
 
 const GATEWAY_ANSWER_TTL_MS = 200;
 
 type KindName = 'click' | 'impression';
-const kinds: Record<KindName, EngagementKind> = { click: EngagementKind.CLICK, impression: EngagementKind.IMPRESSION };
+const kinds: Record<KindName, EngagementKind> = {
+  click: EngagementKind.ENGAGEMENT_KIND_CLICK,
+  impression: EngagementKind.ENGAGEMENT_KIND_IMPRESSION,
+};
 
 /**
  * The original engagement system's routes, exactly: POST a click or an impression (204, empty body), GET an hour's
  * counts as `unique_users,n\nclicks,n\nimpressions,n\n`. Bad input is a 400 with a one-line reason and stores nothing.
  */
-export function analyticsRoutes(channels: { ingest: UnaryBackend; reaction: UnaryBackend }): PlainRoute[] {
+export function analyticsRoutes(channels: { ingest: EventIngest; reaction: UnaryBackend }): PlainRoute[] {
   // Nearly every GET asks for the current hour: answering those from memory for 200 ms keeps the gateway from
   // crossing to the reaction service thousands of times a second. With the service's own cache (700 ms for the
   // open hour) an accepted event still shows within a second.
@@ -32,25 +34,13 @@ export function analyticsRoutes(channels: { ingest: UnaryBackend; reaction: Unar
   ) => {
     const millis = millisOf(timestamp);
     if (!user) throw new BadRequest('user: is required');
-    const { results } = await callBackend(
-      channels.ingest,
-      IngestService.method.ingestEvents,
-      {
-        events: [
-          {
-            eventId,
-            payload: {
-              case: 'engagement',
-              value: { user, kind: kinds[kind], ts: timestampFromMs(millis) },
-            },
-          },
-        ],
-      },
+    const { results } = await channels.ingest.ingestEvents(
+      { events: [{ eventId, payload: { $case: 'engagement', value: { user, kind: kinds[kind], ts: millisToTimestamp(millis) } } }] },
       { signal },
     );
     const result = results[0];
-    if (result?.outcome === EventOutcome.REJECTED) throw new BadRequest(result.reason);
-    if (result?.outcome === EventOutcome.RETRYABLE) throw new ConnectError(result.reason, Code.Unavailable);
+    if (result?.outcome === EventOutcome.EVENT_OUTCOME_REJECTED) throw new BadRequest(result.reason);
+    if (result?.outcome === EventOutcome.EVENT_OUTCOME_RETRYABLE) throw new ConnectError(result.reason, Code.Unavailable);
     response.writeHead(204).end();
   };
 
@@ -94,9 +84,14 @@ export function analyticsRoutes(channels: { ingest: UnaryBackend; reaction: Unar
           const millis = millisOf(queryOf(request).get('timestamp') ?? '');
           const hourMs = hourOf(millis);
           const body = await hourBodies.get(String(hourMs), async () => {
-            const counts = await callBackend(channels.reaction, ReactionService.method.getHourlyEngagement, {
-              timestamp: timestampFromMs(hourMs),
-            });
+            const counts = await callBackend(
+              channels.reaction,
+              ReactionServiceDefinition,
+              ReactionServiceDefinition.methods.getHourlyEngagement,
+              {
+                timestamp: millisToTimestamp(hourMs),
+              },
+            );
             return `unique_users,${counts.uniqueUsers}\nclicks,${counts.clicks}\nimpressions,${counts.impressions}\n`;
           });
           sendText(response, 200, body);

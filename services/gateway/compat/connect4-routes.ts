@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GamesService, PlayerOutcome } from '../../../gen/es/gamepulse/games/v1/games_pb.js';
+import { GamesServiceDefinition, PlayerOutcome } from '../../../gen/ts-proto/gamepulse/games/v1/games.js';
 import { csvLines, CsvHeaderError } from '../../games/csv-lines.js';
 import { readGamesCsv } from '../../games/game-csv.js';
 import { readPlayersCsv, readUserApiPlayers, type ReadPlayer } from '../../games/player-formats.js';
@@ -27,11 +27,15 @@ const ANSWERS_CACHED = 1000;
 const CSV_PAGE = 1000;
 
 const outcomeNames: Record<number, string> = {
-  [PlayerOutcome.WON]: 'win',
-  [PlayerOutcome.LOST]: 'lose',
-  [PlayerOutcome.DRAW]: 'draw',
+  [PlayerOutcome.PLAYER_OUTCOME_WON]: 'win',
+  [PlayerOutcome.PLAYER_OUTCOME_LOST]: 'lose',
+  [PlayerOutcome.PLAYER_OUTCOME_DRAW]: 'draw',
 };
-const outcomeOfName: Record<string, PlayerOutcome> = { win: PlayerOutcome.WON, lose: PlayerOutcome.LOST, draw: PlayerOutcome.DRAW };
+const outcomeOfName: Record<string, PlayerOutcome> = {
+  win: PlayerOutcome.PLAYER_OUTCOME_WON,
+  lose: PlayerOutcome.PLAYER_OUTCOME_LOST,
+  draw: PlayerOutcome.PLAYER_OUTCOME_DRAW,
+};
 
 /**
  * The Connect-4 analytics routes: imports of the original 98point6 files (games CSV, players as CSV or user-API
@@ -53,14 +57,8 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
         const tally = await readingCsv(() =>
           uploadGames(readGamesCsv(csvLines(capped(request, MAX_IMPORT_BYTES))), async (games) =>
             outcomesOf(
-              (
-                await callBackend(
-                  channels.games,
-                  GamesService.method.importGames,
-                  { games: games.map((game) => ({ ...game, result: Number(game.result) })) },
-                  importCall,
-                )
-              ).results,
+              (await callBackend(channels.games, GamesServiceDefinition, GamesServiceDefinition.methods.importGames, { games }, importCall))
+                .results,
             ),
           ),
         ).finally(imported);
@@ -80,7 +78,17 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
               ? userApiPlayers(await readBody(request, MAX_PLAYERS_JSON_BYTES))
               : readPlayersCsv(csvLines(capped(request, MAX_IMPORT_BYTES)));
           return uploadPlayers(players, async (batch) =>
-            outcomesOf((await callBackend(channels.games, GamesService.method.importPlayers, { players: batch }, importCall)).results),
+            outcomesOf(
+              (
+                await callBackend(
+                  channels.games,
+                  GamesServiceDefinition,
+                  GamesServiceDefinition.methods.importPlayers,
+                  { players: batch },
+                  importCall,
+                )
+              ).results,
+            ),
           );
         }).finally(imported);
         sendJson(response, 200, tallyAnswer('players', 'player_id', tally));
@@ -94,14 +102,14 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
           response,
           200,
           await answers.get('first-move', async () => {
-            const answer = await callBackend(channels.games, GamesService.method.getFirstMoveStats, {});
+            const answer = await callBackend(channels.games, GamesServiceDefinition, GamesServiceDefinition.methods.getFirstMoveStats, {});
             return JSON.stringify({
               columns: answer.columns.map((column) => ({
                 column: column.column,
-                games: Number(column.games),
-                first_player_wins: Number(column.firstPlayerWins),
-                first_player_losses: Number(column.firstPlayerLosses),
-                draws: Number(column.draws),
+                games: column.games,
+                first_player_wins: column.firstPlayerWins,
+                first_player_losses: column.firstPlayerLosses,
+                draws: column.draws,
                 win_rate: column.winRate,
                 percentile_rank: column.percentileRank,
               })),
@@ -119,12 +127,17 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
           response,
           200,
           await answers.get('nationality', async () => {
-            const answer = await callBackend(channels.games, GamesService.method.countGamesByNationality, {});
+            const answer = await callBackend(
+              channels.games,
+              GamesServiceDefinition,
+              GamesServiceDefinition.methods.countGamesByNationality,
+              {},
+            );
             return JSON.stringify({
               nationalities: answer.nationalities.map((entry) => ({
                 nationality: entry.nationality,
-                games: Number(entry.games),
-                appearances: Number(entry.appearances),
+                games: entry.games,
+                appearances: entry.appearances,
               })),
             });
           }),
@@ -143,7 +156,11 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
         const pageSize = query.has('page_size') ? parsePageSize(query.get('page_size')!) : 0;
         const pageToken = query.get('page_token') ?? '';
         const answer = await answers.get(`single/${pageSize}/${outcome}/${pageToken}`, async () => {
-          const page = await callBackend(channels.games, GamesService.method.listSingleGamePlayers, { pageSize, pageToken, outcome });
+          const page = await callBackend(channels.games, GamesServiceDefinition, GamesServiceDefinition.methods.listSingleGamePlayers, {
+            pageSize,
+            pageToken,
+            outcome,
+          });
           return JSON.stringify({
             players: page.players.map((entry) => ({
               player_id: entry.player?.playerId ?? '',
@@ -174,7 +191,8 @@ async function streamSingleGameCsv(
   do {
     const page = await callBackend(
       games,
-      GamesService.method.listSingleGamePlayers,
+      GamesServiceDefinition,
+      GamesServiceDefinition.methods.listSingleGamePlayers,
       { pageSize: CSV_PAGE, pageToken, outcome },
       { signal },
     );
@@ -256,7 +274,7 @@ async function* capped(request: IncomingMessage, maxBytes: number): AsyncGenerat
 }
 
 function parseOutcome(value: string | null): PlayerOutcome {
-  if (value === null || value === '') return PlayerOutcome.UNSPECIFIED;
+  if (value === null || value === '') return PlayerOutcome.PLAYER_OUTCOME_UNSPECIFIED;
   const outcome = outcomeOfName[value.toLowerCase()];
   if (outcome === undefined) throw new BadRequest(`outcome: must be win, lose or draw, got ${quoted(value)}`);
   return outcome;

@@ -1,15 +1,15 @@
 import type { ServerResponse } from 'node:http';
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import { timestampMs } from '@bufbuild/protobuf/wkt';
 import type { GenerationReads } from '../../shared/cache.js';
-import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
-import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
-import { ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
+import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { ModeAction, SessionServiceDefinition } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { Timestamp } from '../../../gen/ts-proto/google/protobuf/timestamp.js';
 import { MAX_BATCH } from '../../shared/batch.js';
 import { checkId, MAX_ID_LENGTH, MAX_MODE_LENGTH } from '../../shared/event-rules.js';
 import { quoted } from '../../shared/quote.js';
 import { eventTimeProblem } from '../../shared/retention.js';
+import { timestampToMicros } from '../../shared/time.js';
 import { callBackend, type UnaryBackend } from '../backend-call.js';
+import type { EventIngest } from '../in-process-ingest.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
 import { MicroCache } from '../micro-cache.js';
 import { ActiveRankings, type Popularity } from './active-rankings.js';
@@ -27,34 +27,32 @@ const WINDOWS_CACHED = 1000;
 /** What `POST /generate_data/` sends, as the original did: area codes 101–119, Modes1–10, User1–10. */
 const GENERATED_EVENTS = 100;
 
-type ModeEventInit = MessageInitShape<typeof EventSchema>;
-
 /**
  * The original LILA mode-popularity system's routes (each with or without its trailing slash), answered by the
  * ingest and session services. Its framework answered bad input with 422 `{"detail": …}`; so do these. Answers of
  * who is active now are kept while the session service's ranking generations (in Redis) say they are current.
  */
 export function modeRoutes(
-  channels: { ingest: UnaryBackend; session: UnaryBackend },
+  channels: { ingest: EventIngest; session: UnaryBackend },
   generations: GenerationReads,
   maxBodyBytes: number,
   stopping: AbortSignal,
 ): PlainRoute[] {
   const windows = new MicroCache<Popularity>(WINDOW_MAX_AGE_MS, WINDOWS_CACHED, WINDOW_REFRESH_MS);
   const rankModes = async (areaCode: string, hours: number) => {
-    const answer = await callBackend(channels.session, SessionService.method.listPopularModes, {
+    const answer = await callBackend(channels.session, SessionServiceDefinition, SessionServiceDefinition.methods.listPopularModes, {
       areaCode,
       hours,
       limit: MAX_MODES_LISTED,
     });
     return {
-      modes: answer.modes.map((mode) => ({ count: Number(mode.players), multiplayer_mode: mode.mode })),
-      firstIdleMs: answer.firstIdleAt ? timestampMs(answer.firstIdleAt) : undefined,
+      modes: answer.modes.map((mode) => ({ count: mode.players, multiplayer_mode: mode.mode })),
+      firstIdleMs: answer.firstIdleAt ? Math.floor(timestampToMicros(answer.firstIdleAt) / 1000) : undefined,
     };
   };
   const active = new ActiveRankings((areaCode) => rankModes(areaCode, 0), generations, stopping);
-  const record = async (events: ModeEventInit[], signal: AbortSignal) => {
-    const answer = await callBackend(channels.ingest, IngestService.method.ingestEvents, { events }, { signal });
+  const record = async (events: Event[], signal: AbortSignal) => {
+    const answer = await channels.ingest.ingestEvents({ events }, { signal });
     if (answer.accepted + answer.duplicates < events.length) {
       const unstored = answer.results.find((result) => result.reason);
       // Validated here first, so only a retryable failure is left: nothing of a retry is stored twice.
@@ -73,7 +71,7 @@ export function modeRoutes(
           // Who is active where changed in these areas: their reads start now, and the caller's next /stats/ through
           // this gateway waits for them, so it shows its own change (an area a user moved out of, and other gateways,
           // catch up when the session service's generation of the area is renewed).
-          const touched = new Set(events.flatMap((event) => (event.payload?.case === 'mode' ? [event.payload.value.areaCode!] : [])));
+          const touched = new Set(events.flatMap((event) => (event.payload?.$case === 'mode' ? [event.payload.value.areaCode] : [])));
           for (const areaCode of touched) active.replace(areaCode);
           return { status: true, accepted: answer.accepted, duplicates: answer.duplicates };
         }),
@@ -108,7 +106,7 @@ export function modeRoutes(
  * The items of a `POST /events/` body as ingest events, all of them valid, or a 422 naming the first bad one:
  * nothing of a request with a bad item is stored.
  */
-export function parseModeEvents(body: string, nowMs: number): ModeEventInit[] {
+export function parseModeEvents(body: string, nowMs: number): Event[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -123,7 +121,7 @@ export function parseModeEvents(body: string, nowMs: number): ModeEventInit[] {
   return items.map((item, index) => parseItem(item, `items[${index}]`, nowMs));
 }
 
-function parseItem(item: unknown, path: string, nowMs: number): ModeEventInit {
+function parseItem(item: unknown, path: string, nowMs: number): Event {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new BadRequest(`${path}: must be an object`, 422);
   const raw = item as Record<string, unknown>;
   const areaCode = parseAreaCode(raw.area_code, `${path}.area_code`);
@@ -135,8 +133,8 @@ function parseItem(item: unknown, path: string, nowMs: number): ModeEventInit {
     raw.epoch_timestamp === undefined || raw.epoch_timestamp === null
       ? undefined
       : epochTime(raw.epoch_timestamp, `${path}.epoch_timestamp`, nowMs);
-  const action = name === 'LOGIN' ? ModeAction.LOGIN : ModeAction.LOGOUT;
-  return { payload: { case: 'mode', value: { userId, areaCode, mode, action, ...(ts ? { ts } : {}) } } };
+  const action = name === 'LOGIN' ? ModeAction.MODE_ACTION_LOGIN : ModeAction.MODE_ACTION_LOGOUT;
+  return { eventId: '', payload: { $case: 'mode', value: { userId, areaCode, mode, action, ts } } };
 }
 
 /** An area code as the original took it: an integer from 100 to 999, as a number or a string. */
@@ -163,24 +161,26 @@ function requiredText(value: unknown, field: string, max: number): string {
 }
 
 /** Seconds since the epoch (fractions allowed) as a Timestamp, within the retention bounds. */
-function epochTime(value: unknown, field: string, nowMs: number): { seconds: bigint; nanos: number } {
+function epochTime(value: unknown, field: string, nowMs: number): Timestamp {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new BadRequest(`${field}: must be seconds since the epoch`, 422);
   const problem = eventTimeProblem(value * 1000, nowMs);
   if (problem) throw new BadRequest(`${field}: ${problem}`, 422);
   const seconds = Math.floor(value);
-  return { seconds: BigInt(seconds), nanos: Math.round((value - seconds) * 1e6) * 1000 };
+  return { seconds, nanos: Math.round((value - seconds) * 1e6) * 1000 };
 }
 
-function generatedEvents(count: number): ModeEventInit[] {
+function generatedEvents(count: number): Event[] {
   const pick = (prefix: string, from: number, to: number) => `${prefix}${from + Math.floor(Math.random() * (to - from + 1))}`;
   return Array.from({ length: count }, () => ({
+    eventId: '',
     payload: {
-      case: 'mode' as const,
+      $case: 'mode' as const,
       value: {
         userId: pick('User', 1, 10),
         areaCode: pick('', 101, 119),
         mode: pick('Modes', 1, 10),
-        action: Math.random() < 0.5 ? ModeAction.LOGIN : ModeAction.LOGOUT,
+        action: Math.random() < 0.5 ? ModeAction.MODE_ACTION_LOGIN : ModeAction.MODE_ACTION_LOGOUT,
+        ts: undefined,
       },
     },
   }));

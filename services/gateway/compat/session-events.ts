@@ -1,11 +1,9 @@
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { EventSchema } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { quoted } from '../../shared/quote.js';
 import { parseIsoTimestamp } from '../../shared/time.js';
 
 /** An event of the original system's format, converted for ingest, or why it could not be converted. */
-export type ConvertedEvent =
-  { event: MessageInitShape<typeof EventSchema>; eventId: string } | { problem: { field: string; rule: string }; eventId: string };
+export type ConvertedEvent = { event: Event; eventId: string } | { problem: { field: string; rule: string }; eventId: string };
 
 /**
  * Converts one event of the original session system's format —
@@ -38,11 +36,11 @@ export function convertSessionEvent(value: unknown): ConvertedEvent {
   const common = {
     playerId: (raw.player_id as string | undefined) ?? '',
     sessionId: (raw.session_id as string | undefined) ?? '',
-    ts: { seconds: BigInt(ts.seconds), nanos: ts.nanos },
+    ts,
   };
   const payload =
     raw.event === 'start'
-      ? { case: 'sessionStart' as const, value: { ...common, country: (raw.country as string | undefined) ?? '' } }
-      : { case: 'sessionEnd' as const, value: common };
+      ? { $case: 'sessionStart' as const, value: { ...common, country: (raw.country as string | undefined) ?? '' } }
+      : { $case: 'sessionEnd' as const, value: common };
   return { event: { eventId, payload }, eventId };
 }

@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import type { Timestamp } from '@bufbuild/protobuf/wkt';
-import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
-import { IngestService } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
-import { SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
+import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
+import { SessionServiceDefinition } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import type { Timestamp } from '../../../gen/ts-proto/google/protobuf/timestamp.js';
 import { MAX_BATCH } from '../../shared/batch.js';
-import { formatIsoMicros } from '../../shared/time.js';
+import { formatIsoMicros, timestampToMicros } from '../../shared/time.js';
 import { quoted } from '../../shared/quote.js';
 import { callBackend, type UnaryBackend } from '../backend-call.js';
+import type { EventIngest } from '../in-process-ingest.js';
 import { BadRequest, describeHttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
 import { prepareErrorAnswer, queryOf, sendJson, type PlainRoute } from '../plain-routes.js';
 import { parseEventsBody, readBody } from './request-body.js';
@@ -15,10 +15,10 @@ import { convertSessionEvent } from './session-events.js';
 /** The original session system allowed arrays of up to 10 events per request. */
 const MAX_ARRAY_EVENTS = 10;
 const outcomeNames: Record<number, string> = {
-  [EventOutcome.ACCEPTED]: 'accepted',
-  [EventOutcome.DUPLICATE]: 'duplicate',
-  [EventOutcome.REJECTED]: 'rejected',
-  [EventOutcome.RETRYABLE]: 'retry',
+  [EventOutcome.EVENT_OUTCOME_ACCEPTED]: 'accepted',
+  [EventOutcome.EVENT_OUTCOME_DUPLICATE]: 'duplicate',
+  [EventOutcome.EVENT_OUTCOME_REJECTED]: 'rejected',
+  [EventOutcome.EVENT_OUTCOME_RETRYABLE]: 'retry',
 };
 
 interface EventAnswer {
@@ -29,7 +29,7 @@ interface EventAnswer {
 }
 
 /** The original player-session system's HTTP routes, answered by the ingest and session services. */
-export function sessionRoutes(channels: { ingest: UnaryBackend; session: UnaryBackend }, maxBodyBytes: number): PlainRoute[] {
+export function sessionRoutes(channels: { ingest: EventIngest; session: UnaryBackend }, maxBodyBytes: number): PlainRoute[] {
   return [
     {
       method: 'POST',
@@ -40,7 +40,7 @@ export function sessionRoutes(channels: { ingest: UnaryBackend; session: UnaryBa
           const converted = values.map(convertSessionEvent);
           const forwarded = converted.flatMap((c, index) => ('event' in c ? [{ index, event: c.event }] : []));
           const answerOfIngest = forwarded.length
-            ? await callBackend(channels.ingest, IngestService.method.ingestEvents, { events: forwarded.map((f) => f.event) }, { signal })
+            ? await channels.ingest.ingestEvents({ events: forwarded.map((f) => f.event) }, { signal })
             : { results: [] };
           const results: Array<EventAnswer | undefined> = converted.map((c, index) =>
             'problem' in c
@@ -79,7 +79,8 @@ export function sessionRoutes(channels: { ingest: UnaryBackend; session: UnaryBa
           const limit = query.has('limit') ? wholeNumber('limit', query.get('limit')!) : 1000;
           const page = await callBackend(
             channels.session,
-            SessionService.method.listSessionStarts,
+            SessionServiceDefinition,
+            SessionServiceDefinition.methods.listSessionStarts,
             { country: params.country, hours, pageSize: limit, pageToken: query.get('page_token') ?? '' },
             { signal },
           );
@@ -102,7 +103,8 @@ export function sessionRoutes(channels: { ingest: UnaryBackend; session: UnaryBa
         answer(response, async () => {
           const { sessions } = await callBackend(
             channels.session,
-            SessionService.method.listCompletedSessions,
+            SessionServiceDefinition,
+            SessionServiceDefinition.methods.listCompletedSessions,
             { playerId: params.player, limit: 20 },
             { signal },
           );
@@ -149,5 +151,5 @@ function wholeNumber(field: string, text: string): number {
 }
 
 function iso(ts: Timestamp | undefined): string {
-  return ts ? formatIsoMicros(Number(ts.seconds) * 1_000_000 + Math.floor(ts.nanos / 1000)) : '';
+  return ts ? formatIsoMicros(timestampToMicros(ts)) : '';
 }

@@ -1,31 +1,34 @@
 // The original engagement routes (POST and GET /analytics) on the real gateway HTTP server, against in-memory ingest
 // and reaction backends (test/e2e/reactions.e2e.test.ts runs them against the real services): what is forwarded,
 // the 204 / 400 / 503 answers of the original, and that the hour's counts are shared for a moment.
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
-import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
-import { EngagementKind, GetHourlyEngagementResponseSchema, ReactionService } from '../../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
+import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
+import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import {
+  EngagementKind,
+  GetHourlyEngagementRequest,
+  GetHourlyEngagementResponse,
+  ReactionServiceDefinition,
+} from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
+import { timestampToMicros } from '../../shared/time.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { analyticsRoutes } from '../compat/analytics-routes.js';
+import type { EventIngest } from '../in-process-ingest.js';
 
 const HOUR_MS = 3_600_000;
-const ingestPath = `/${IngestService.typeName}/${IngestService.method.ingestEvents.name}`;
-const hourlyPath = `/${ReactionService.typeName}/${ReactionService.method.getHourlyEngagement.name}`;
+const hourlyPath = `/${ReactionServiceDefinition.fullName}/${ReactionServiceDefinition.methods.getHourlyEngagement.name}`;
+const msOf = (ts: Parameters<typeof timestampToMicros>[0]) => timestampToMicros(ts) / 1000;
 
 /** Ingest: remembers each event and answers it with `outcome` (and `reason` unless accepted). */
 const ingested: Event[] = [];
-let outcome = EventOutcome.ACCEPTED;
+let outcome = EventOutcome.EVENT_OUTCOME_ACCEPTED;
 let reason = '';
-const ingest: UnaryBackend = {
-  unary: (path, bytes) => {
-    expect(path).toBe(ingestPath);
-    const { events } = fromBinary(IngestService.method.ingestEvents.input, bytes);
+const ingest: EventIngest = {
+  ingestEvents: ({ events }) => {
     ingested.push(...events);
-    const results = events.map((event, index) => ({ index, eventId: event.eventId, outcome, reason }));
-    return Promise.resolve(toBinary(IngestEventsResponseSchema, create(IngestEventsResponseSchema, { results })));
+    const results = events.map((event, index) => ({ index, eventId: event.eventId, outcome, reason, field: '' }));
+    return Promise.resolve({ results, accepted: 0, duplicates: 0, rejected: 0, retryable: 0 });
   },
 };
 
@@ -35,16 +38,11 @@ const hoursRead: number[] = [];
 const reaction: UnaryBackend = {
   unary: (path, bytes) => {
     expect(path).toBe(hourlyPath);
-    const { timestamp } = fromBinary(ReactionService.method.getHourlyEngagement.input, bytes);
-    const hourMs = timestampMs(timestamp!);
+    const { timestamp } = GetHourlyEngagementRequest.decode(bytes);
+    const hourMs = msOf(timestamp!);
     hoursRead.push(hourMs);
     const counts = hours.get(hourMs) ?? { uniqueUsers: 0, clicks: 0, impressions: 0 };
-    const answer = create(GetHourlyEngagementResponseSchema, {
-      uniqueUsers: BigInt(counts.uniqueUsers),
-      clicks: BigInt(counts.clicks),
-      impressions: BigInt(counts.impressions),
-    });
-    return Promise.resolve(toBinary(GetHourlyEngagementResponseSchema, answer));
+    return Promise.resolve(GetHourlyEngagementResponse.encode(GetHourlyEngagementResponse.fromPartial(counts)).finish());
   },
 };
 
@@ -62,12 +60,12 @@ beforeEach(() => {
   ingested.length = 0;
   hoursRead.length = 0;
   hours.clear();
-  outcome = EventOutcome.ACCEPTED;
+  outcome = EventOutcome.EVENT_OUTCOME_ACCEPTED;
   reason = '';
 });
 
 const post = (pathAndQuery: string) => fetch(`${base}${pathAndQuery}`, { method: 'POST' });
-const engagement = (event: Event) => (event.payload.case === 'engagement' ? event.payload.value : undefined);
+const engagement = (event: Event) => (event.payload?.$case === 'engagement' ? event.payload.value : undefined);
 
 describe('POST /analytics', () => {
   it('forwards a click or an impression with its user, time and event id, and answers 204 with no body', async () => {
@@ -82,11 +80,11 @@ describe('POST /analytics', () => {
       expect(await response.text()).toBe('');
     }
     expect(ingested.map((event) => [event.eventId, engagement(event)?.user, engagement(event)?.kind])).toEqual([
-      ['e1', 'alice', EngagementKind.CLICK],
-      ['', 'bob', EngagementKind.IMPRESSION],
-      ['', 'carol', EngagementKind.CLICK],
+      ['e1', 'alice', EngagementKind.ENGAGEMENT_KIND_CLICK],
+      ['', 'bob', EngagementKind.ENGAGEMENT_KIND_IMPRESSION],
+      ['', 'carol', EngagementKind.ENGAGEMENT_KIND_CLICK],
     ]);
-    expect(ingested.map((event) => timestampMs(engagement(event)!.ts!))).toEqual([ms, ms, ms]);
+    expect(ingested.map((event) => msOf(engagement(event)!.ts!))).toEqual([ms, ms, ms]);
   });
 
   it('refuses bad input with 400 and a reason naming the field, and forwards nothing', async () => {
@@ -109,11 +107,11 @@ describe('POST /analytics', () => {
   });
 
   it('answers a rejected event 400 with its reason, and one that was not stored 503 with Retry-After', async () => {
-    [outcome, reason] = [EventOutcome.REJECTED, 'ts: is older than one year (365 days), the retention period'];
+    [outcome, reason] = [EventOutcome.EVENT_OUTCOME_REJECTED, 'ts: is older than one year (365 days), the retention period'];
     const rejected = await post('/analytics?timestamp=1&user=alice&click');
     expect(rejected.status).toBe(400);
     expect(await rejected.text()).toBe(`${reason}\n`);
-    [outcome, reason] = [EventOutcome.RETRYABLE, 'not stored: the reaction service did not answer; retry'];
+    [outcome, reason] = [EventOutcome.EVENT_OUTCOME_RETRYABLE, 'not stored: the reaction service did not answer; retry'];
     const unstored = await post('/analytics?timestamp=1&user=alice&click');
     expect(unstored.status).toBe(503);
     expect(unstored.headers.get('retry-after')).toMatch(/^\d+$/);

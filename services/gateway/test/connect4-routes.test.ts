@@ -2,20 +2,22 @@
 // (test/e2e/connect4.e2e.test.ts runs them against the real one with the original data): how the questions are
 // asked and answered, the single-game list as JSON pages and as one CSV, bad queries refused before any backend
 // call, and an import dropping the shared answers so its caller reads its own import.
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  GamesService,
-  GetFirstMoveStatsResponseSchema,
-  ImportGamesResponseSchema,
-  ListSingleGamePlayersResponseSchema,
+  GamesServiceDefinition,
+  GetFirstMoveStatsResponse,
+  ImportGamesRequest,
+  ImportGamesResponse,
+  ListSingleGamePlayersRequest,
+  ListSingleGamePlayersResponse,
   PlayerOutcome,
-} from '../../../gen/es/gamepulse/games/v1/games_pb.js';
+} from '../../../gen/ts-proto/gamepulse/games/v1/games.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { connect4Routes } from '../compat/connect4-routes.js';
 
-const methodPath = (name: string) => `/${GamesService.typeName}/${name}`;
+const { methods } = GamesServiceDefinition;
+const methodPath = (name: string) => `/${GamesServiceDefinition.fullName}/${name}`;
 const single = (playerId: string, name: string, gameId: string, outcome: PlayerOutcome) => ({
   player: { playerId, name, email: `${playerId}@example.com`, nationality: 'FI' },
   gameId,
@@ -29,40 +31,40 @@ let column1Wins = 0;
 const calls: Array<{ method: string; request: Record<string, unknown> }> = [];
 const games: UnaryBackend = {
   unary: (path, bytes) => {
-    if (path === methodPath(GamesService.method.listSingleGamePlayers.name)) {
-      const request = fromBinary(GamesService.method.listSingleGamePlayers.input, bytes);
+    if (path === methodPath(methods.listSingleGamePlayers.name)) {
+      const request = ListSingleGamePlayersRequest.decode(bytes);
       calls.push({ method: 'listSingleGamePlayers', request: { ...request } });
       const from = Number(request.pageToken || 0);
       const size = request.pageSize || 2;
       const page = singles.filter((s) => !request.outcome || s.outcome === request.outcome).slice(from, from + size);
       const nextPageToken = from + size < singles.length ? String(from + size) : '';
       return Promise.resolve(
-        toBinary(ListSingleGamePlayersResponseSchema, create(ListSingleGamePlayersResponseSchema, { players: page, nextPageToken })),
+        ListSingleGamePlayersResponse.encode(ListSingleGamePlayersResponse.fromPartial({ players: page, nextPageToken })).finish(),
       );
     }
-    if (path === methodPath(GamesService.method.getFirstMoveStats.name)) {
+    if (path === methodPath(methods.getFirstMoveStats.name)) {
       calls.push({ method: 'getFirstMoveStats', request: {} });
-      const answer = create(GetFirstMoveStatsResponseSchema, {
+      const answer = GetFirstMoveStatsResponse.fromPartial({
         columns: [
           {
             column: 1,
-            games: 10n,
-            firstPlayerWins: BigInt(column1Wins),
-            firstPlayerLosses: 3n,
-            draws: 1n,
+            games: 10,
+            firstPlayerWins: column1Wins,
+            firstPlayerLosses: 3,
+            draws: 1,
             winRate: 0.6,
             percentileRank: 100,
           },
         ],
         bestColumn: 1,
       });
-      return Promise.resolve(toBinary(GetFirstMoveStatsResponseSchema, answer));
+      return Promise.resolve(GetFirstMoveStatsResponse.encode(answer).finish());
     }
-    if (path === methodPath(GamesService.method.importGames.name)) {
-      const request = fromBinary(GamesService.method.importGames.input, bytes);
+    if (path === methodPath(methods.importGames.name)) {
+      const request = ImportGamesRequest.decode(bytes);
       calls.push({ method: 'importGames', request: { games: request.games.map((game) => game.gameId) } });
       const results = request.games.map((game) => ({ id: game.gameId, stored: true }));
-      return Promise.resolve(toBinary(ImportGamesResponseSchema, create(ImportGamesResponseSchema, { results })));
+      return Promise.resolve(ImportGamesResponse.encode(ImportGamesResponse.fromPartial({ results })).finish());
     }
     return Promise.reject(new Error(`unexpected call ${path}`));
   },
@@ -87,9 +89,9 @@ beforeEach(() => {
 describe('GET /connect4/single-game-players', () => {
   it('answers a JSON page with the query forwarded, and its next page token', async () => {
     singles = [
-      single('1', 'Ann', 'g1', PlayerOutcome.WON),
-      single('2', 'Bo', 'g2', PlayerOutcome.LOST),
-      single('3', 'Cy', 'g3', PlayerOutcome.WON),
+      single('1', 'Ann', 'g1', PlayerOutcome.PLAYER_OUTCOME_WON),
+      single('2', 'Bo', 'g2', PlayerOutcome.PLAYER_OUTCOME_LOST),
+      single('3', 'Cy', 'g3', PlayerOutcome.PLAYER_OUTCOME_WON),
     ];
     const answer = (await (await fetch(`${base}/connect4/single-game-players?outcome=WIN&page_size=1`)).json()) as Record<string, unknown>;
     expect(answer).toEqual({
@@ -97,12 +99,17 @@ describe('GET /connect4/single-game-players', () => {
       next_page_token: '1',
     });
     expect(calls).toEqual([
-      { method: 'listSingleGamePlayers', request: expect.objectContaining({ pageSize: 1, pageToken: '', outcome: PlayerOutcome.WON }) },
+      {
+        method: 'listSingleGamePlayers',
+        request: expect.objectContaining({ pageSize: 1, pageToken: '', outcome: PlayerOutcome.PLAYER_OUTCOME_WON }),
+      },
     ]);
   });
 
   it('streams the whole list as one CSV, page after page, quoting fields as RFC 4180 says', async () => {
-    singles = Array.from({ length: 1500 }, (_, i) => single(String(i), i === 7 ? 'Doe, "J"' : `P${i}`, `g${i}`, PlayerOutcome.DRAW));
+    singles = Array.from({ length: 1500 }, (_, i) =>
+      single(String(i), i === 7 ? 'Doe, "J"' : `P${i}`, `g${i}`, PlayerOutcome.PLAYER_OUTCOME_DRAW),
+    );
     const response = await fetch(`${base}/connect4/single-game-players?format=csv`);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await response.text()).trimEnd().split('\n');

@@ -1,38 +1,39 @@
 // The original mode routes (POST /events/, GET /stats/) on the real gateway HTTP server, against in-memory ingest and
 // session backends (test/e2e/modes.e2e.test.ts runs them against the real services): what is forwarded, how answers
 // are shaped, that one bad item refuses the whole request, and that a POST's areas are read afresh before it answers.
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
-import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
-import { ListPopularModesResponseSchema, ModeAction, SessionService } from '../../../gen/es/gamepulse/session/v1/session_pb.js';
-import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
+import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import {
+  ListPopularModesRequest,
+  ListPopularModesResponse,
+  ModeAction,
+  SessionServiceDefinition,
+} from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import { activeRankingGeneration } from '../../session/ranking-generation.js';
+import { millisToTimestamp } from '../../shared/time.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { modeRoutes } from '../compat/mode-routes.js';
+import type { EventIngest } from '../in-process-ingest.js';
 
-const ingestPath = `/${IngestService.typeName}/${IngestService.method.ingestEvents.name}`;
-const popularPath = `/${SessionService.typeName}/${SessionService.method.listPopularModes.name}`;
+const popularPath = `/${SessionServiceDefinition.fullName}/${SessionServiceDefinition.methods.listPopularModes.name}`;
 
 /** Ingest: remembers each batch and answers every event with `outcome`. */
 const ingested: Event[][] = [];
-let outcome = EventOutcome.ACCEPTED;
-const ingest: UnaryBackend = {
-  unary: (path, bytes) => {
-    expect(path).toBe(ingestPath);
-    const { events } = fromBinary(IngestService.method.ingestEvents.input, bytes);
+let outcome = EventOutcome.EVENT_OUTCOME_ACCEPTED;
+const ingest: EventIngest = {
+  ingestEvents: ({ events }) => {
     ingested.push(events);
     const results = events.map((_, index) => ({
       index,
       eventId: `e${index}`,
       outcome,
-      reason: outcome === EventOutcome.ACCEPTED ? '' : 'not stored; retry',
+      field: '',
+      reason: outcome === EventOutcome.EVENT_OUTCOME_ACCEPTED ? '' : 'not stored; retry',
     }));
-    const accepted = outcome === EventOutcome.ACCEPTED ? events.length : 0;
-    return Promise.resolve(
-      toBinary(IngestEventsResponseSchema, create(IngestEventsResponseSchema, { results, accepted, retryable: events.length - accepted })),
-    );
+    const accepted = outcome === EventOutcome.EVENT_OUTCOME_ACCEPTED ? events.length : 0;
+    return Promise.resolve({ results, accepted, duplicates: 0, rejected: 0, retryable: events.length - accepted });
   },
 };
 
@@ -44,11 +45,11 @@ const session: UnaryBackend = {
   unary: (path, bytes) => {
     expect(path).toBe(popularPath);
     reads++;
-    const { areaCode } = fromBinary(SessionService.method.listPopularModes.input, bytes);
-    const modes = (ranking.get(areaCode) ?? []).map(({ mode, players }, i) => ({ rank: i + 1, mode, players: BigInt(players) }));
+    const { areaCode } = ListPopularModesRequest.decode(bytes);
+    const modes = (ranking.get(areaCode) ?? []).map(({ mode, players }, i) => ({ rank: i + 1, mode, players }));
     const idleMs = firstIdle.get(areaCode) ?? (modes.length ? Date.now() + 3_600_000 : undefined);
-    const firstIdleAt = idleMs === undefined ? undefined : timestampFromMs(idleMs);
-    return Promise.resolve(toBinary(ListPopularModesResponseSchema, create(ListPopularModesResponseSchema, { modes, firstIdleAt })));
+    const firstIdleAt = idleMs === undefined ? undefined : millisToTimestamp(idleMs);
+    return Promise.resolve(ListPopularModesResponse.encode(ListPopularModesResponse.fromPartial({ modes, firstIdleAt })).finish());
   },
 };
 
@@ -86,7 +87,7 @@ beforeEach(() => {
   ranking.clear();
   firstIdle.clear();
   generations.reachable = true;
-  outcome = EventOutcome.ACCEPTED;
+  outcome = EventOutcome.EVENT_OUTCOME_ACCEPTED;
 });
 
 const post = (path: string, body: unknown) =>
@@ -108,12 +109,12 @@ describe('POST /events/', () => {
       });
       expect(await response.json()).toEqual({ status: true, accepted: 2, duplicates: 0 });
       expect(ingested).toHaveLength(1);
-      const modes = ingested[0].map((event) => (event.payload.case === 'mode' ? event.payload.value : undefined));
+      const modes = ingested[0].map((event) => (event.payload?.$case === 'mode' ? event.payload.value : undefined));
       expect(modes.map((m) => [m?.areaCode, m?.mode, m?.userId, m?.action])).toEqual([
-        ['222', 'Modes1', 'User1', ModeAction.LOGIN],
-        ['111', 'Modes1', 'User1', ModeAction.LOGOUT],
+        ['222', 'Modes1', 'User1', ModeAction.MODE_ACTION_LOGIN],
+        ['111', 'Modes1', 'User1', ModeAction.MODE_ACTION_LOGOUT],
       ]);
-      expect(modes[1]?.ts).toMatchObject({ seconds: 1796300000n, nanos: 250_000_000 });
+      expect(modes[1]?.ts).toMatchObject({ seconds: 1796300000, nanos: 250_000_000 });
     }
   });
 
@@ -135,7 +136,7 @@ describe('POST /events/', () => {
   });
 
   it('answers 503 when ingest could not store the events, so the caller retries', async () => {
-    outcome = EventOutcome.RETRYABLE;
+    outcome = EventOutcome.EVENT_OUTCOME_RETRYABLE;
     const response = await post('/events/', { items: [item()] });
     expect(response.status).toBe(503);
     expect(((await response.json()) as { detail: string }).detail).toMatch(/retry/);

@@ -17,12 +17,12 @@ describe('convertSessionEvent', () => {
       event: {
         eventId: '',
         payload: {
-          case: 'sessionStart',
+          $case: 'sessionStart',
           value: {
             playerId: '0a2d12a1a7e145de8bae44c0c6e06629',
             sessionId: '4a0c43c9-c43a-42ff-ba55-67563dfa35d4',
             country: 'FI',
-            ts: { seconds: BigInt(Date.UTC(2016, 11, 2, 12, 48, 5) / 1000), nanos: 520_022_000 },
+            ts: { seconds: Date.UTC(2016, 11, 2, 12, 48, 5) / 1000, nanos: 520_022_000 },
           },
         },
       },
@@ -31,7 +31,7 @@ describe('convertSessionEvent', () => {
 
   it('converts an end, which has no country', () => {
     const converted = convertSessionEvent({ event: 'end', player_id: 'p', session_id: 's', ts: '2016-12-02T13:01:44Z' });
-    expect('event' in converted && converted.event.payload).toMatchObject({ case: 'sessionEnd' });
+    expect('event' in converted && converted.event.payload).toMatchObject({ $case: 'sessionEnd' });
   });
 
   it.each([

@@ -2,28 +2,37 @@
 // (test/e2e/sessions.e2e.test.ts runs it against the real services): bad events are answered in place without being
 // forwarded, ingest's outcomes come back per event in request order, and a request of which nothing was stored but
 // some can be is a 503 with Retry-After.
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EventOutcome } from '../../../gen/es/gamepulse/common/v1/event_result_pb.js';
-import { IngestEventsResponseSchema, IngestService, type Event } from '../../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
+import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
+import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { sessionRoutes } from '../compat/session-routes.js';
+import type { EventIngest } from '../in-process-ingest.js';
 
 /** Ingest: remembers each batch; a player id names the outcome of its event (`dup…`, `retry…`, else accepted). */
 const ingested: Event[][] = [];
 const outcomeOf = (playerId: string) =>
-  playerId.startsWith('dup') ? EventOutcome.DUPLICATE : playerId.startsWith('retry') ? EventOutcome.RETRYABLE : EventOutcome.ACCEPTED;
-const ingest: UnaryBackend = {
-  unary: (_path, bytes) => {
-    const { events } = fromBinary(IngestService.method.ingestEvents.input, bytes);
+  playerId.startsWith('dup')
+    ? EventOutcome.EVENT_OUTCOME_DUPLICATE
+    : playerId.startsWith('retry')
+      ? EventOutcome.EVENT_OUTCOME_RETRYABLE
+      : EventOutcome.EVENT_OUTCOME_ACCEPTED;
+const ingest: EventIngest = {
+  ingestEvents: ({ events }) => {
     ingested.push(events);
     const results = events.map((event, index) => {
-      const playerId = event.payload.case === 'sessionStart' || event.payload.case === 'sessionEnd' ? event.payload.value.playerId : '';
+      const playerId = event.payload?.$case === 'sessionStart' || event.payload?.$case === 'sessionEnd' ? event.payload.value.playerId : '';
       const outcome = outcomeOf(playerId);
-      return { index, eventId: `id-${playerId}`, outcome, reason: outcome === EventOutcome.RETRYABLE ? 'not stored; retry' : '' };
+      return {
+        index,
+        eventId: `id-${playerId}`,
+        outcome,
+        field: '',
+        reason: outcome === EventOutcome.EVENT_OUTCOME_RETRYABLE ? 'not stored; retry' : '',
+      };
     });
-    return Promise.resolve(toBinary(IngestEventsResponseSchema, create(IngestEventsResponseSchema, { results })));
+    return Promise.resolve({ results, accepted: 0, duplicates: 0, rejected: 0, retryable: 0 });
   },
 };
 const unused: UnaryBackend = { unary: () => Promise.reject(new Error('not called by /event-handler')) };
