@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { backendNames } from '../services/shared/config.js';
+import { backendNames, loadConfig, processNames, type ProcessName } from '../services/shared/config.js';
 import { HealthProbe } from '../services/shared/health-probe.js';
 import { repoRoot } from '../services/shared/repo-root.js';
 
@@ -11,19 +11,19 @@ export interface StackPorts {
   reaction: number;
   games: number;
   gateway: number;
+  /** Each process's Prometheus endpoint (`GET /metrics`); by default 9460 (gateway) to 9464, see config.ts. */
+  metrics?: Record<ProcessName, number>;
 }
 
 export interface RunningStack {
-  ports: StackPorts;
+  ports: StackPorts & { metrics: Record<ProcessName, number> };
   /** Every process by name, supervised (restarted when it exits unexpectedly). */
-  processes: Record<(typeof processNames)[number], ServiceProcess>;
+  processes: Record<ProcessName, ServiceProcess>;
   /** SIGTERM to every process, then wait for all of them to exit. */
   stop(): Promise<void>;
 }
 
 export const defaultPorts: StackPorts = { ingest: 50051, session: 50052, reaction: 50053, games: 50054, gateway: 8080 };
-
-const processNames = [...backendNames, 'gateway'] as const;
 
 /**
  * Starts every service and the gateway from the build (dist/) as separate processes, wired to each other on the
@@ -34,8 +34,10 @@ export async function startStack(options: {
   env?: NodeJS.ProcessEnv;
   output?: 'inherit' | 'ignore';
 }): Promise<RunningStack> {
-  const ports = options.ports ?? defaultPorts;
+  const given = options.ports ?? defaultPorts;
+  const ports = { ...given, metrics: given.metrics ?? loadConfig({ ...process.env, ...options.env }).metricsPorts };
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, GATEWAY_PORT: String(ports.gateway) };
+  for (const name of processNames) env[`${name.toUpperCase()}_METRICS_PORT`] = String(ports.metrics[name]);
   for (const name of backendNames) {
     env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
     env[`${name.toUpperCase()}_ADDR`] = `127.0.0.1:${ports[name]}`;

@@ -10,6 +10,9 @@ gamepulse is running (Ctrl-C stops it)
   session   127.0.0.1:${ports.session}
   reaction  127.0.0.1:${ports.reaction}
   games     127.0.0.1:${ports.games}
+  metrics   ${Object.entries(ports.metrics)
+    .map(([name, port]) => `${name} http://127.0.0.1:${port}/metrics`)
+    .join('\n            ')}
 `);
 
 let stopping = false;

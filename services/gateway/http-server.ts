@@ -10,12 +10,15 @@ import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
 import { closeAfterAnswer } from './lingering-close.js';
 import { BadRequest, describeHttpError } from './http-errors.js';
 import { prepareErrorAnswer, matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
+import type { HttpMetrics } from './http-metrics.js';
 
 export interface GatewayServerOptions {
   limits: GatewayConfig;
   connectRoutes: (router: ConnectRouter) => void;
   plainRoutes: readonly PlainRoute[];
   logger: Logger;
+  /** Times every request by route and status (absent in tests that do not look). */
+  metrics?: HttpMetrics;
 }
 
 export interface RunningGateway {
@@ -69,6 +72,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     }
     const pathname = (req.url ?? '/').split('?')[0];
     const found = matchRoute(options.plainRoutes, req.method ?? 'GET', pathname);
+    options.metrics?.track(req.method ?? 'GET', pathname, found && found !== 'method-not-allowed' ? found.route.path : undefined, res);
     if (found === 'method-not-allowed') {
       sendJson(res, 405, { error: `${req.method} is not allowed on ${quoted(pathname)}` });
       return;

@@ -1,6 +1,7 @@
 import { ResponseCache } from '../shared/cache.js';
 import { backendNames, loadConfig, type BackendName } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
+import { ProcessMetrics, serveMetrics } from '../shared/metrics.js';
 import { stopOnSignals } from '../shared/process.js';
 import { BackendChannel } from './backend-channel.js';
 import { IngestEventsHandler } from '../ingest/handlers/ingest-events.js';
@@ -8,7 +9,8 @@ import { grpcEventOwners } from '../ingest/owners.js';
 import { BackendHealthChecker } from './health.js';
 import { InProcessIngest } from './in-process-ingest.js';
 import { startGatewayServer } from './http-server.js';
-import { connectRoutes, plainRoutes } from './routes.js';
+import { HttpMetrics } from './http-metrics.js';
+import { connectRoutes, forwardedProcedures, plainRoutes } from './routes.js';
 
 const config = loadConfig();
 const logger = createLogger('gateway', config.logLevel);
@@ -22,18 +24,22 @@ const ingest = new InProcessIngest(new IngestEventsHandler(owners), config.gatew
 // Read only to learn which shared answers are still current (the services renew their generations).
 const generations = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
 const stopping = new AbortController();
+const metrics = new ProcessMetrics('gateway');
+const metricsEndpoint = await serveMetrics(metrics, config.host, config.metricsPorts.gateway, logger);
 
 const gateway = await startGatewayServer({
   limits: config.gateway,
   connectRoutes: connectRoutes(channels),
   plainRoutes: plainRoutes(health, channels, ingest, config.gateway, generations, stopping.signal),
   logger,
+  metrics: new HttpMetrics(metrics.registry, forwardedProcedures()),
 });
 logger.info({ backends: addresses }, 'forwarding to backends');
 
 stopOnSignals(async () => {
   stopping.abort();
   await gateway.close();
+  await metricsEndpoint.close();
   generations.close();
   for (const channel of Object.values(channels)) channel.close();
   owners.close();

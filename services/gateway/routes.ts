@@ -1,6 +1,6 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { GenerationReads } from '../shared/cache.js';
-import type { BackendName, GatewayConfig } from '../shared/config.js';
+import { backendNames, type BackendName, type GatewayConfig } from '../shared/config.js';
 import { GamesService } from '../../gen/es/gamepulse/games/v1/games_pb.js';
 import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
@@ -16,14 +16,18 @@ import { forwardService } from './forwarding.js';
 import type { BackendHealthChecker } from './health.js';
 import { sendJson, type PlainRoute } from './plain-routes.js';
 
+const forwarded = { ingest: IngestService, session: SessionService, reaction: ReactionService, games: GamesService };
+
 /** Every public service, served as Connect, gRPC-Web and gRPC, each forwarded to the backend that owns it. */
 export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
   return (router: ConnectRouter): void => {
-    forwardService(router, IngestService, channels.ingest);
-    forwardService(router, SessionService, channels.session);
-    forwardService(router, ReactionService, channels.reaction);
-    forwardService(router, GamesService, channels.games);
+    for (const name of backendNames) forwardService(router, forwarded[name], channels[name]);
   };
+}
+
+/** The paths of every RPC the gateway forwards (`/gamepulse.session.v1.SessionService/CountSessionStarts`). */
+export function forwardedProcedures(): Set<string> {
+  return new Set(Object.values(forwarded).flatMap((service) => service.methods.map((method) => `/${service.typeName}/${method.name}`)));
 }
 
 /**

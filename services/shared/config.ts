@@ -16,6 +16,8 @@ export interface Config {
   /** Where each gRPC service listens (its own port) and where the others reach it. */
   services: Record<BackendName, { port: number; address: string }>;
   gateway: GatewayConfig;
+  /** Where each process serves its Prometheus metrics (`GET /metrics`); 0: a port the OS picks (logged). */
+  metricsPorts: Record<ProcessName, number>;
   host: string;
   /** Signs page tokens; every replica of a service must share it. */
   tokenSecret: string;
@@ -47,8 +49,11 @@ export interface GatewayConfig {
 
 export type BackendName = 'ingest' | 'session' | 'reaction' | 'games';
 export const backendNames: readonly BackendName[] = ['ingest', 'session', 'reaction', 'games'];
+export type ProcessName = BackendName | 'gateway';
+export const processNames: readonly ProcessName[] = [...backendNames, 'gateway'];
 
 const defaultPorts: Record<BackendName, number> = { ingest: 50051, session: 50052, reaction: 50053, games: 50054 };
+const defaultMetricsPorts: Record<ProcessName, number> = { gateway: 9460, ingest: 9461, session: 9462, reaction: 9463, games: 9464 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.GAMEPULSE_HOST ?? '127.0.0.1';
@@ -83,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMs: readInt(env, 'GATEWAY_IDLE_TIMEOUT_MS', 60_000),
       maxConnections: readInt(env, 'GATEWAY_MAX_CONNECTIONS', 1024),
     },
+    metricsPorts: Object.fromEntries(
+      processNames.map((name) => [name, readPort(env, `${name.toUpperCase()}_METRICS_PORT`, defaultMetricsPorts[name])]),
+    ) as Config['metricsPorts'],
     host,
     // The local default is fine on loopback; deployments set their own (k8s: a Secret).
     tokenSecret: env.GAMEPULSE_TOKEN_SECRET || 'gamepulse-local-token-secret',

@@ -9,22 +9,34 @@ import {
 } from 'nice-grpc';
 import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
+import { clientMethodMetrics, statusOf } from './rpc-metrics.js';
 
 /**
- * nice-grpc bounds a call by its `deadline` on the client side only; this also sends it as `grpc-timeout`, as gRPC
- * clients do, so that the server (and the calls it makes in turn) know it. The time left is counted when the call
- * starts: a retried attempt carries it unchanged, and the client-side deadline still ends every attempt in time.
+ * The outermost step of every call: counts and times it (`grpc_client_*`, each call once, however often it is retried),
+ * and sends its deadline as `grpc-timeout` too, as gRPC clients do (nice-grpc bounds a call by its `deadline` on the
+ * client side only), so that the server and the calls it makes in turn know it. The time left is counted when the
+ * call starts: a retried attempt carries it unchanged, and the client-side deadline still ends every attempt in time.
  */
-const deadlineOnTheWire: ClientMiddleware<DeadlineOptions> = async function* (call, options) {
-  if (options.deadline === undefined) return yield* call.next(call.request, options);
-  const deadlineMs = options.deadline instanceof Date ? options.deadline.getTime() : Date.now() + options.deadline;
-  const metadata = Metadata(options.metadata);
-  metadata.set('grpc-timeout', `${Math.max(1, Math.ceil(deadlineMs - Date.now()))}m`);
-  return yield* call.next(call.request, { ...options, metadata });
+const callBounds: ClientMiddleware<DeadlineOptions> = async function* (call, options) {
+  const metrics = clientMethodMetrics(call.method);
+  const elapsed = metrics.start();
+  let code = Status.OK;
+  try {
+    if (options.deadline === undefined) return yield* call.next(call.request, options);
+    const deadlineMs = options.deadline instanceof Date ? options.deadline.getTime() : Date.now() + options.deadline;
+    const metadata = Metadata(options.metadata);
+    metadata.set('grpc-timeout', `${Math.max(1, Math.ceil(deadlineMs - Date.now()))}m`);
+    return yield* call.next(call.request, { ...options, metadata });
+  } catch (error) {
+    code = statusOf(error);
+    throw error;
+  } finally {
+    metrics.end(code, elapsed());
+  }
 };
 
 /** Every client between services: retries (for methods that allow them) inside the caller's deadline. */
-const clientFactory = createClientFactory().use(retryMiddleware).use(deadlineMiddleware).use(deadlineOnTheWire);
+const clientFactory = createClientFactory().use(retryMiddleware).use(deadlineMiddleware).use(callBounds);
 
 /** What a call between services may say besides `signal`: its deadline, and how it is retried. */
 export type ServiceCallOptions = DeadlineOptions & RetryOptions;

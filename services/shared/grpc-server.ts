@@ -43,8 +43,9 @@ export interface RunningGrpcServer {
 }
 
 /**
- * Starts a nice-grpc server with the services plus grpc.health.v1 and server reflection; every call is logged, its
- * errors mapped to statuses and its deadline handed to the handler (server-middleware.ts). The process's overall
+ * Starts a nice-grpc server with the services plus grpc.health.v1 and server reflection; every call is counted and
+ * timed (`grpc_server_*` metrics), logged, its errors mapped to statuses and its deadline handed to the handler
+ * (server-middleware.ts). The process's overall
  * health ("") and each service's are SERVING until shutdown begins.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {

@@ -3,6 +3,7 @@ import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
 import { toStatusError } from './errors.js';
 import type { CallContext } from './handler.js';
 import type { Logger } from './logger.js';
+import { serverMethodMetrics } from './rpc-metrics.js';
 
 /**
  * Where the server puts the caller's deadline for the handlers (milliseconds since the epoch). @grpc/grpc-js reads
@@ -30,14 +31,17 @@ export const exposeDeadline: ServerInterceptor = (_method, call) =>
  * Every call, in one middleware (each one more is a generator on every call's path): hands the handler its caller's
  * deadline (`context.deadline`), turns what the handler throws into the status its caller gets (errors.ts: the
  * caller's own mistakes in full, storage trouble as UNAVAILABLE, our failures as INTERNAL without internals, and
- * logged; a call its caller abandoned ends as nice-grpc ends it, CANCELLED), and logs the call once it ended:
- * method, status and duration, failures at warn level.
+ * logged; a call its caller abandoned ends as nice-grpc ends it, CANCELLED), and counts, times (`grpc_server_*`) and
+ * logs the call once it ended: method, status and duration, failures at warn level.
  */
 export function callHandling(logger: Logger): ServerMiddleware<Pick<CallContext, 'deadline'>> {
   return async function* (call, context) {
-    const started = process.hrtime.bigint();
+    const metrics = serverMethodMetrics(call.method);
+    const elapsed = metrics.start();
     const log = (code: Status, details?: string) => {
-      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+      const elapsedNs = elapsed();
+      metrics.end(code, elapsedNs);
+      const ms = Math.round(Number(elapsedNs) / 1e5) / 10;
       const entry = { method: call.method.path, code: Status[code], ms };
       if (code === Status.OK) logger.debug(entry, 'rpc');
       else logger.warn({ ...entry, details }, 'rpc');

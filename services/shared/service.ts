@@ -3,6 +3,7 @@ import { ResponseCache } from './cache.js';
 import { loadConfig, type BackendName, type Config } from './config.js';
 import { startGrpcServer, type HostedService } from './grpc-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { ProcessMetrics, serveMetrics } from './metrics.js';
 import { stopOnSignals } from './process.js';
 
 /** What a service's routes may depend on; each is created once per process. */
@@ -63,10 +64,12 @@ export async function runService(spec: ServiceSpec): Promise<void> {
     stopping,
     onClose,
   });
+  const metrics = await serveMetrics(new ProcessMetrics(spec.name), config.host, config.metricsPorts[spec.name], logger);
   const storageWatch = cassandra ? watchStorage(cassandra, server.setServing, logger) : undefined;
   stopOnSignals(async () => {
     clearInterval(storageWatch);
     await server.shutdown();
+    await metrics.close();
   }, logger);
 }
 

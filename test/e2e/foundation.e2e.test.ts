@@ -15,9 +15,16 @@ let stack: RunningStack;
 let gateway: string;
 
 beforeAll(async () => {
-  const [ingest, session, reaction, games, gatewayPort] = await freePorts(5);
+  const [ingest, session, reaction, games, gatewayPort, ...metrics] = await freePorts(10);
   stack = await startStack({
-    ports: { ingest: ingest, session: session, reaction: reaction, games: games, gateway: gatewayPort },
+    ports: {
+      ingest,
+      session,
+      reaction,
+      games,
+      gateway: gatewayPort,
+      metrics: { ingest: metrics[0], session: metrics[1], reaction: metrics[2], games: metrics[3], gateway: metrics[4] },
+    },
     env: { CASSANDRA_KEYSPACE: testKeyspace, LOG_LEVEL: 'warn' },
     output: 'ignore',
   });

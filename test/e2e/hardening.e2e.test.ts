@@ -262,6 +262,8 @@ describe('retryable failures say so', () => {
       REACTION_ADDR: `127.0.0.1:${deadReaction}`,
       GAMES_ADDR: `127.0.0.1:${deadGames}`,
       GATEWAY_PORT: String(gatewayPort),
+      INGEST_METRICS_PORT: '0',
+      GATEWAY_METRICS_PORT: '0',
     };
     ingest = spawnService('ingest', env, 'ignore');
     gatewayProcess = spawnService('gateway', env, 'ignore');

@@ -20,7 +20,14 @@ const clients: Array<ServiceClient<typeof ReactionServiceDefinition>> = [];
 const startReplica = async (i: number) => {
   processes[i] = spawnService(
     'reaction',
-    { ...process.env, REACTION_PORT: String(ports[i]), CASSANDRA_KEYSPACE: keyspace.keyspace, LOG_LEVEL: 'warn' },
+    // Metrics on a port the OS picks: replicas on one machine cannot share one.
+    {
+      ...process.env,
+      REACTION_PORT: String(ports[i]),
+      REACTION_METRICS_PORT: '0',
+      CASSANDRA_KEYSPACE: keyspace.keyspace,
+      LOG_LEVEL: 'warn',
+    },
     'ignore',
   );
   await processes[i].untilServing(ports[i]);

@@ -34,9 +34,16 @@ export async function startIsolatedStack(
   { keepKeyspace = false } = {},
 ): Promise<RunningStack & { keyspace: string }> {
   const { keyspace, drop } = await createIsolatedKeyspace(name);
-  const [ingest, session, reaction, games, gateway] = await freePorts(5);
+  const [ingest, session, reaction, games, gateway, ...metrics] = await freePorts(10);
   const stack = await startStack({
-    ports: { ingest: ingest, session: session, reaction: reaction, games: games, gateway: gateway },
+    ports: {
+      ingest,
+      session,
+      reaction,
+      games,
+      gateway,
+      metrics: { ingest: metrics[0], session: metrics[1], reaction: metrics[2], games: metrics[3], gateway: metrics[4] },
+    },
     env: { CASSANDRA_KEYSPACE: keyspace, LOG_LEVEL: 'warn', ...env },
     output: 'ignore',
   });
