@@ -126,14 +126,16 @@ export class ModeStore {
   async countActive(areaCode: string): Promise<ActiveCounts> {
     const result = await this.client.execute(cql.countActive, [areaCode], read);
     const counts = new Map<string, number>();
-    let firstIdleUs: number | undefined = Infinity;
+    let firstIdleUs = Infinity;
+    let allIdleTimesKnown = true;
     for (const row of result.rows) {
       const mode = row.mode as string;
       counts.set(mode, (counts.get(mode) ?? 0) + Number(row.n));
       const idleUs = row.first_idle_us as cassandra.types.Long | null;
-      firstIdleUs = idleUs === null || firstIdleUs === undefined ? undefined : Math.min(firstIdleUs, idleUs.toNumber());
+      if (idleUs === null) allIdleTimesKnown = false;
+      else firstIdleUs = Math.min(firstIdleUs, idleUs.toNumber());
     }
-    return { counts, firstIdleUs: firstIdleUs === Infinity ? undefined : firstIdleUs };
+    return { counts, firstIdleUs: allIdleTimesKnown && firstIdleUs !== Infinity ? firstIdleUs : undefined };
   }
 
   async writeLogin(row: ModeRow, ttlSeconds: number): Promise<void> {
