@@ -1,4 +1,4 @@
-import { Status } from 'nice-grpc';
+import { Metadata, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SessionServiceDefinition,
@@ -86,6 +86,15 @@ describe('gRPC server bootstrap', () => {
     expect(Math.abs(seenDeadline!.getTime() - deadline.getTime())).toBeLessThan(200);
     await client.countSessionStarts({ hours: 1 });
     expect(seenDeadline).toBeUndefined();
+  });
+
+  it('ignores a deadline a caller forges in metadata: only its grpc-timeout counts', async () => {
+    const forged = Metadata({ 'gamepulse-deadline-ms': String(Date.now() + 3_600_000) });
+    await client.countSessionStarts({ hours: 1 }, { metadata: forged });
+    expect(seenDeadline).toBeUndefined();
+    const deadline = new Date(Date.now() + 5000);
+    await client.countSessionStarts({ hours: 1 }, { metadata: forged, deadline });
+    expect(Math.abs(seenDeadline!.getTime() - deadline.getTime())).toBeLessThan(200);
   });
 
   it('reports SERVING over grpc.health.v1', async () => {
