@@ -27,7 +27,7 @@ export const defaultPorts: StackPorts = { ingest: 50051, session: 50052, reactio
 
 /**
  * Starts every service and the gateway from the build (dist/) as separate processes, wired to each other on the
- * given ports, and resolves once every backend answers its health check as SERVING.
+ * given ports, and resolves once every backend answers its health check as SERVING and the gateway answers.
  */
 export async function startStack(options: {
   ports?: StackPorts;
@@ -49,11 +49,26 @@ export async function startStack(options: {
   };
   try {
     for (const [i, name] of backendNames.entries()) await children[i].untilServing(ports[name]);
+    await untilAnswering(`http://127.0.0.1:${ports.gateway}/livez`);
   } catch (error) {
     await stop();
     throw error;
   }
   return { ports, processes, stop };
+}
+
+/** Resolves once `url` answers 200 (the gateway listens), polling; fails after `timeoutMs`. */
+async function untilAnswering(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answered = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (answered) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** One service process started from dist/, restarted with backoff whenever it exits without being asked to. */
