@@ -3,7 +3,7 @@
 // delay from write to watcher. Prints the figures and appends them to docs/benchmarks.md. Loopback only, bounded.
 import { randomUUID } from 'node:crypto';
 import { createServiceClient } from '../services/shared/grpc-client.js';
-import { HOUR_MS, hourOf, millisToTimestamp } from '../services/shared/time.js';
+import { before, elapsed, hourOf, hours, micros, systemClock, toMillis, toTimestamp } from '../services/shared/time.js';
 import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { ReactionServiceDefinition } from '../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { startIsolatedStack } from '../test/support/stack.js';
@@ -20,11 +20,11 @@ const stack = await startIsolatedStack('bench_reactions');
 const http = new HttpLoad('127.0.0.1', stack.ports.gateway, 64);
 const users = Array.from({ length: 5000 }, (_, i) => `user${i}`);
 
-/** A timestamp: 95% in the current hour, the rest in one of the previous 24. */
+/** A timestamp in the original API's milliseconds: 95% in the current hour, the rest in one of the previous 24. */
 function timestamp(): number {
-  const now = Date.now();
-  if (Math.random() < 0.95) return hourOf(now) + Math.floor(Math.random() * (now - hourOf(now)));
-  return now - (1 + Math.floor(Math.random() * 24)) * HOUR_MS;
+  const now = systemClock();
+  if (Math.random() < 0.95) return toMillis(before(now, micros(Math.floor(Math.random() * elapsed(hourOf(now), now)))));
+  return toMillis(before(now, hours(1 + Math.floor(Math.random() * 24))));
 }
 
 function originalRequest(postShare: number): ['GET' | 'POST', string] {
@@ -79,7 +79,7 @@ try {
           userId: users[Math.floor(Math.random() * users.length)],
           matchId: matchId ?? matches[Math.floor(Math.random() * matches.length)],
           emoticon: 1 + Math.floor(Math.random() * 8),
-          ts: millisToTimestamp(Date.now()),
+          ts: toTimestamp(systemClock()),
         },
       },
     }));

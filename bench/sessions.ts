@@ -7,7 +7,7 @@ import { mapConcurrently } from '../services/shared/batch.js';
 import { createServiceClient } from '../services/shared/grpc-client.js';
 import { createLogger } from '../services/shared/logger.js';
 import { ttlSecondsFor } from '../services/shared/retention.js';
-import { millisToTimestamp } from '../services/shared/time.js';
+import { after, before, formatIso, micros, minutes, seconds, systemClock, toTimestamp, type Micros } from '../services/shared/time.js';
 import { countryCodes } from '../services/shared/countries.js';
 import { SessionStore } from '../services/session/store.js';
 import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
@@ -25,18 +25,18 @@ interface SessionPair {
   playerId: string;
   sessionId: string;
   country: string;
-  startMs: number;
-  endMs: number;
+  start: Micros;
+  end: Micros;
 }
 
 function newPair(): SessionPair {
-  const startMs = Date.now() - Math.floor(Math.random() * 40 * 60_000) - 60_000;
+  const start = before(systemClock(), micros(Math.floor(Math.random() * minutes(40)) + minutes(1)));
   return {
     playerId: players[Math.floor(Math.random() * players.length)],
     sessionId: randomUUID(),
     country: busyCountries[Math.floor(Math.random() * busyCountries.length)],
-    startMs,
-    endMs: startMs + 30_000,
+    start,
+    end: after(start, seconds(30)),
   };
 }
 
@@ -51,20 +51,20 @@ const asGrpcEvents = (pairs: SessionPair[]): Event[] =>
       eventId: '',
       payload: {
         $case: 'sessionStart',
-        value: { playerId: p.playerId, sessionId: p.sessionId, country: p.country, ts: millisToTimestamp(p.startMs) },
+        value: { playerId: p.playerId, sessionId: p.sessionId, country: p.country, ts: toTimestamp(p.start) },
       },
     },
     {
       eventId: '',
-      payload: { $case: 'sessionEnd', value: { playerId: p.playerId, sessionId: p.sessionId, ts: millisToTimestamp(p.endMs) } },
+      payload: { $case: 'sessionEnd', value: { playerId: p.playerId, sessionId: p.sessionId, ts: toTimestamp(p.end) } },
     },
   ]);
 
 const asOriginalJson = (pairs: SessionPair[]): string =>
   JSON.stringify(
     pairs.flatMap((p) => [
-      { event: 'start', country: p.country, player_id: p.playerId, session_id: p.sessionId, ts: new Date(p.startMs).toISOString() },
-      { event: 'end', player_id: p.playerId, session_id: p.sessionId, ts: new Date(p.endMs).toISOString() },
+      { event: 'start', country: p.country, player_id: p.playerId, session_id: p.sessionId, ts: formatIso(p.start) },
+      { event: 'end', player_id: p.playerId, session_id: p.sessionId, ts: formatIso(p.end) },
     ]),
   );
 
@@ -155,16 +155,16 @@ try {
   const store = new SessionStore(cassandra);
   const raw = await closedLoop(PHASE_SECONDS, 64, async () => {
     const p = newPair();
-    const now = Date.now();
+    const now = systemClock();
     await store.writeHalf(
-      { kind: 'start', playerId: p.playerId, sessionId: p.sessionId, country: p.country, tsUs: p.startMs * 1000 },
-      ttlSecondsFor(p.startMs, now),
+      { kind: 'start', playerId: p.playerId, sessionId: p.sessionId, country: p.country, tsUs: p.start },
+      ttlSecondsFor(p.start, now),
     );
-    await store.writeHalf({ kind: 'end', playerId: p.playerId, sessionId: p.sessionId, tsUs: p.endMs * 1000 }, ttlSecondsFor(p.endMs, now));
+    await store.writeHalf({ kind: 'end', playerId: p.playerId, sessionId: p.sessionId, tsUs: p.end }, ttlSecondsFor(p.end, now));
     await store.writeCompleted(
       p.playerId,
-      { sessionId: p.sessionId, country: p.country, startUs: p.startMs * 1000, endUs: p.endMs * 1000 },
-      ttlSecondsFor(p.startMs, now),
+      { sessionId: p.sessionId, country: p.country, startUs: p.start, endUs: p.end },
+      ttlSecondsFor(p.start, now),
     );
   });
   await cassandra.shutdown();

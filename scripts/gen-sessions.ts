@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { generateSessionLines } from './sessions/generator.js';
+import { systemClock } from '../services/shared/time.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,13 @@ if (!values.out) {
   console.error('usage: npm run gen:sessions -- --players N --sessions M --days D --out file[.gz] [--seed S]');
   process.exit(2);
 }
-const options = { players: number('players'), sessions: number('sessions'), days: number('days'), seed: number('seed'), now: Date.now() };
+const options = {
+  players: number('players'),
+  sessions: number('sessions'),
+  days: number('days'),
+  seed: number('seed'),
+  now: systemClock(),
+};
 if (options.days > 365) throw new Error('--days must be at most 365: older events would be rejected');
 
 const file = createWriteStream(values.out);

@@ -1,12 +1,12 @@
 import { countryCodes } from '../../services/shared/countries.js';
-import { DAY_MS } from '../../services/shared/time.js';
+import { after, before, days, formatIso, hours, micros, minutes, type Micros } from '../../services/shared/time.js';
 
 export interface GeneratorOptions {
   players: number;
   sessions: number;
   days: number;
   seed: number;
-  now: number;
+  now: Micros;
 }
 
 /** The kinds of junk the original data held in place of a country. */
@@ -39,20 +39,18 @@ export function* generateSessionLines(options: GeneratorOptions): Generator<stri
     // Skewed towards the first countries so that some countries are busy, as in real traffic.
     country: countryCodes[Math.floor(random() ** 2 * countryCodes.length)],
   }));
-  const iso = (ms: number) => {
-    const micros = String(Math.floor(random() * 1000)).padStart(3, '0');
-    return new Date(ms).toISOString().replace('Z', micros);
-  };
+  // The original's format: microseconds, no zone.
+  const iso = (time: Micros) => formatIso(after(time, micros(Math.floor(random() * 1000)))).replace('Z', '');
   for (let i = 0; i < options.sessions; i++) {
     const player = players[Math.floor(random() * players.length)];
     const session = uuid();
-    const startMs = options.now - Math.floor(random() * options.days * DAY_MS);
-    const endMs = startMs + 60_000 + Math.floor(random() * random() * 3 * 3_600_000);
+    const start = before(options.now, micros(Math.floor(random() * days(options.days))));
+    const end = after(after(start, minutes(1)), micros(Math.floor(random() * random() * hours(3))));
     const country = random() < 0.01 ? junkCountries[Math.floor(random() * junkCountries.length)] : player.country;
-    const startLine = JSON.stringify({ event: 'start', country, player_id: player.id, session_id: session, ts: iso(startMs) });
+    const startLine = JSON.stringify({ event: 'start', country, player_id: player.id, session_id: session, ts: iso(start) });
     const lines = [startLine];
-    if (endMs <= options.now) {
-      const endLine = JSON.stringify({ event: 'end', player_id: player.id, session_id: session, ts: iso(endMs) });
+    if (end <= options.now) {
+      const endLine = JSON.stringify({ event: 'end', player_id: player.id, session_id: session, ts: iso(end) });
       if (random() < 0.05) lines.unshift(endLine);
       else lines.push(endLine);
     }

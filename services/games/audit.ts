@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ResponseCache } from '../shared/cache.js';
-import { RETENTION_MS } from '../shared/retention.js';
+import { RETENTION } from '../shared/retention.js';
+import { daysSinceEpoch, elapsed, wholeSeconds, type Clock } from '../shared/time.js';
 import { dayTotalsKey } from './aggregates.js';
 import { decodeContent } from './game-content.js';
-import { dayOf, RECOVER_AFTER_MS, type GameImporter } from './game-import.js';
+import { RECOVER_AFTER, type GameImporter } from './game-import.js';
 import { SINGLE_GAME_LIST } from './single-game-list.js';
 import type { GamesStore, Outcome } from './store.js';
 import { addTotals, countGame, differences, emptyTotals, scaledTotals, UNKNOWN_NATIONALITY, type Totals } from './totals.js';
@@ -30,7 +31,7 @@ export class GameAudit {
     private readonly store: GamesStore,
     private readonly importer: GameImporter,
     private readonly cache: ResponseCache,
-    private readonly clock: () => number,
+    private readonly clock: Clock,
   ) {}
 
   async run({ repair = false, onProgress }: { repair?: boolean; onProgress?: (line: string) => void } = {}): Promise<AuditReport> {
@@ -39,7 +40,7 @@ export class GameAudit {
     for (const day of days) {
       for (const part of await this.store.openParts(day)) {
         // A younger open part may still have its writer: it is left to finish (and the comparison may show it).
-        if (this.clock() - part.startedMs < RECOVER_AFTER_MS) continue;
+        if (elapsed(part.startedAt, this.clock()) < RECOVER_AFTER) continue;
         await this.importer.recoverPart(day, part.partId);
         recoveredParts++;
       }
@@ -90,14 +91,14 @@ export class GameAudit {
     for (const [playerId] of missing) singleGamePlayers.push(`${playerId}: has one game but is not listed`);
 
     if (repair && (totals.length > 0 || singleGamePlayers.length > 0)) {
-      const nowMs = this.clock();
-      const day = dayOf(nowMs);
+      const now = this.clock();
+      const day = daysSinceEpoch(now);
       const correction: Totals = addTotals(emptyTotals(), expected);
       addTotals(correction, scaledTotals(kept, -1));
-      await this.store.finishPart(day, `repair-${randomUUID()}`, nowMs, correction, RETENTION_MS / 1000);
+      await this.store.finishPart(day, `repair-${randomUUID()}`, now, correction, wholeSeconds(RETENTION));
       for (const playerId of extra) await this.store.removeSingleGamePlayer(playerId);
       for (const [playerId, truth] of missing) {
-        await this.store.addSingleGamePlayer({ playerId, gameId: truth.gameId, outcome: truth.outcome }, RETENTION_MS / 1000);
+        await this.store.addSingleGamePlayer({ playerId, gameId: truth.gameId, outcome: truth.outcome }, wholeSeconds(RETENTION));
       }
       this.cache.invalidate(days.concat(day).map(dayTotalsKey));
       this.cache.renewGeneration(SINGLE_GAME_LIST);

@@ -4,7 +4,7 @@ import type { ResponseCache } from '../shared/cache.js';
 import type { Logger } from '../shared/logger.js';
 import { ttlSecondsFor } from '../shared/retention.js';
 import { StorageTooSlowError } from '../shared/storage-errors.js';
-import { DAY_MS } from '../shared/time.js';
+import { after, daysSinceEpoch, elapsed, seconds, toMillis, type Clock, type Micros } from '../shared/time.js';
 import { dayTotalsKey } from './aggregates.js';
 import { decodeContent, encodeContent, type StoredGame } from './game-content.js';
 import { SINGLE_GAME_LIST } from './single-game-list.js';
@@ -15,12 +15,10 @@ import { countGame, emptyTotals, UNKNOWN_NATIONALITY } from './totals.js';
 export type ClaimOutcome = { kind: 'stored' } | { kind: 'duplicate' } | { kind: 'conflict' };
 
 /** An import call's writer gives up (and leaves its part to recovery) this long after it opened the part. */
-export const WRITER_LIMIT_MS = 20_000;
+export const WRITER_LIMIT = seconds(20);
 /** An open part this old has no writer left (every claim of it has landed or failed): recovery may finish it. */
-export const RECOVER_AFTER_MS = 30_000;
+export const RECOVER_AFTER = seconds(30);
 const STATEMENTS_IN_FLIGHT = 64;
-
-export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 
 /**
  * Stores games and counts them exactly once, whatever replicas import at once and whoever dies mid-way:
@@ -35,27 +33,27 @@ export class GameImporter {
   constructor(
     private readonly store: GamesStore,
     private readonly cache: ResponseCache,
-    private readonly clock: () => number,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
   /** Stores `games` (valid ones, distinct ids) and says what became of each, in order. */
   async importGames(games: readonly StoredGame[], signal?: AbortSignal): Promise<ClaimOutcome[]> {
-    const startedMs = this.clock();
-    const day = dayOf(startedMs);
+    const startedAt = this.clock();
+    const day = daysSinceEpoch(startedAt);
     const partId = `import-${randomUUID()}`;
-    const ttl = ttlSecondsFor(startedMs, startedMs);
+    const ttl = ttlSecondsFor(startedAt, startedAt);
     await this.store.openPart(
       day,
       partId,
-      startedMs,
+      startedAt,
       games.map((game) => game.gameId),
       ttl,
     );
     if (signal?.aborted) throw new StorageTooSlowError('the caller went away; retry');
     const contents = games.map(encodeContent);
     const taken = await this.store.claimGames(
-      games.map((game, index) => ({ gameId: game.gameId, claim: { content: contents[index], partId, day, importedMs: startedMs } })),
+      games.map((game, index) => ({ gameId: game.gameId, claim: { content: contents[index], partId, day, importedAt: startedAt } })),
       ttl,
     );
     const holders = new Map<string, { day: number; partId: string }>();
@@ -66,11 +64,11 @@ export class GameImporter {
       holders.set(`${holder.day}/${holder.partId}`, { day: holder.day, partId: holder.partId });
       return { kind: 'duplicate' };
     });
-    if (this.clock() - startedMs > WRITER_LIMIT_MS) throw new StorageTooSlowError('import took too long; retry');
+    if (elapsed(startedAt, this.clock()) > WRITER_LIMIT) throw new StorageTooSlowError('import took too long; retry');
     await this.finishPart(
       day,
       partId,
-      startedMs,
+      startedAt,
       games.filter((_, index) => outcomes[index].kind === 'stored'),
     );
     // A duplicate may be held by a part whose writer died: finish it now, so that this answer's games all count.
@@ -80,11 +78,11 @@ export class GameImporter {
 
   /** Finishes every open part of today and yesterday that has no writer left; returns how many it finished. */
   async recoverAbandonedParts(): Promise<number> {
-    const today = dayOf(this.clock());
+    const today = daysSinceEpoch(this.clock());
     let finished = 0;
     for (const day of [today - 1, today]) {
       for (const part of await this.store.openParts(day)) {
-        if (this.clock() - part.startedMs < RECOVER_AFTER_MS) continue;
+        if (elapsed(part.startedAt, this.clock()) < RECOVER_AFTER) continue;
         await this.recoverPart(day, part.partId);
         finished++;
       }
@@ -97,7 +95,7 @@ export class GameImporter {
     for (;;) {
       const part = await this.store.readPart(day, partId);
       if (!part || part.state === 'final') return;
-      const wait = part.startedMs + RECOVER_AFTER_MS - this.clock();
+      const wait = toMillis(elapsed(this.clock(), after(part.startedAt, RECOVER_AFTER)));
       if (wait <= 0) return this.recoverPart(day, partId);
       if (signal?.aborted) throw new StorageTooSlowError('an earlier import of these games is still being finished; retry');
       await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1000)));
@@ -113,22 +111,22 @@ export class GameImporter {
       const claim = claims[index];
       return claim?.partId === partId ? [decodeContent(gameId, claim.content)] : [];
     });
-    await this.finishPart(day, partId, part.startedMs, claimed);
+    await this.finishPart(day, partId, part.startedAt, claimed);
     this.logger.info({ day, partId, games: claimed.length }, 'finished an import part whose writer had stopped');
   }
 
-  private async finishPart(day: number, partId: string, startedMs: number, games: readonly StoredGame[]): Promise<void> {
-    const ttl = ttlSecondsFor(startedMs, this.clock());
+  private async finishPart(day: number, partId: string, startedAt: Micros, games: readonly StoredGame[]): Promise<void> {
+    const ttl = ttlSecondsFor(startedAt, this.clock());
     await mapConcurrently(games, STATEMENTS_IN_FLIGHT / 2, (game) =>
       Promise.all([
         this.store.writePlayerGame(
           game.firstPlayer,
-          { gameId: game.gameId, opponentId: game.secondPlayer, outcome: outcomeFor(game, game.firstPlayer), importedMs: startedMs },
+          { gameId: game.gameId, opponentId: game.secondPlayer, outcome: outcomeFor(game, game.firstPlayer), importedAt: startedAt },
           ttl,
         ),
         this.store.writePlayerGame(
           game.secondPlayer,
-          { gameId: game.gameId, opponentId: game.firstPlayer, outcome: outcomeFor(game, game.secondPlayer), importedMs: startedMs },
+          { gameId: game.gameId, opponentId: game.firstPlayer, outcome: outcomeFor(game, game.secondPlayer), importedAt: startedAt },
           ttl,
         ),
       ]),
@@ -144,7 +142,7 @@ export class GameImporter {
     const nationalityOf = (playerId: string) => profiles.get(playerId)?.nationality || UNKNOWN_NATIONALITY;
     const totals = emptyTotals();
     for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0] }, nationalityOf);
-    await this.store.finishPart(day, partId, startedMs, totals, ttl);
+    await this.store.finishPart(day, partId, startedAt, totals, ttl);
     this.cache.invalidate([dayTotalsKey(day)]);
     this.cache.renewGeneration(SINGLE_GAME_LIST);
   }

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { mapConcurrently } from '../shared/batch.js';
 import type { ResponseCache } from '../shared/cache.js';
-import { RETENTION_MS, ttlSecondsFor } from '../shared/retention.js';
+import { RETENTION, ttlSecondsFor } from '../shared/retention.js';
+import { daysSinceEpoch, latest, micros, wholeSeconds, type Clock, type Micros } from '../shared/time.js';
 import { dayTotalsKey } from './aggregates.js';
-import { dayOf } from './game-import.js';
 import type { PlayerFields } from './player-formats.js';
 import { SINGLE_GAME_LIST } from './single-game-list.js';
 import type { GamesStore } from './store.js';
 import { emptyTotals, moveGame, UNKNOWN_NATIONALITY, type Totals } from './totals.js';
 
 const STATEMENTS_IN_FLIGHT = 64;
-const PROFILE_TTL_SECONDS = RETENTION_MS / 1000;
+const PROFILE_TTL_SECONDS = wholeSeconds(RETENTION);
 
 const nationalityOf = (profile: PlayerFields | undefined) => profile?.nationality || UNKNOWN_NATIONALITY;
 const sameProfile = (a: PlayerFields, b: PlayerFields) =>
@@ -26,7 +26,7 @@ export class ProfileImporter {
   constructor(
     private readonly store: GamesStore,
     private readonly cache: ResponseCache,
-    private readonly clock: () => number,
+    private readonly clock: Clock,
   ) {}
 
   /** Stores `players` (valid, distinct ids); true for each one stored, false for one already stored exactly so. */
@@ -51,10 +51,10 @@ export class ProfileImporter {
    * on, living as long as those games.
    */
   private async moveGames(moved: Map<string, { from: string; to: string }>): Promise<void> {
-    const games = new Map<string, { players: [string, string]; importedMs: number }>();
+    const games = new Map<string, { players: [string, string]; importedAt: Micros }>();
     for (const playerId of moved.keys()) {
       for await (const game of this.store.everyPlayerGame(playerId)) {
-        games.set(game.gameId, { players: [playerId, game.opponentId], importedMs: game.importedMs });
+        games.set(game.gameId, { players: [playerId, game.opponentId], importedAt: game.importedAt });
       }
     }
     if (games.size === 0) return;
@@ -63,20 +63,20 @@ export class ProfileImporter {
     const current = new Map(opponents.map((playerId) => [playerId, nationalityOf(profiles.get(playerId))]));
     const nationalityBefore = (playerId: string) => moved.get(playerId)?.from ?? current.get(playerId)!;
     const nationalityAfter = (playerId: string) => moved.get(playerId)?.to ?? current.get(playerId)!;
-    const byImportDay = new Map<number, { totals: Totals; gameIds: string[]; lastImportMs: number }>();
-    for (const [gameId, { players, importedMs }] of games) {
-      const group = byImportDay.get(dayOf(importedMs)) ?? { totals: emptyTotals(), gameIds: [], lastImportMs: 0 };
-      byImportDay.set(dayOf(importedMs), group);
+    const byImportDay = new Map<number, { totals: Totals; gameIds: string[]; lastImport: Micros }>();
+    for (const [gameId, { players, importedAt }] of games) {
+      const group = byImportDay.get(daysSinceEpoch(importedAt)) ?? { totals: emptyTotals(), gameIds: [], lastImport: micros(0) };
+      byImportDay.set(daysSinceEpoch(importedAt), group);
       moveGame(group.totals, players.map(nationalityBefore), players.map(nationalityAfter));
       group.gameIds.push(gameId);
-      group.lastImportMs = Math.max(group.lastImportMs, importedMs);
+      group.lastImport = latest(group.lastImport, importedAt);
     }
-    const nowMs = this.clock();
-    const day = dayOf(nowMs);
+    const now = this.clock();
+    const day = daysSinceEpoch(now);
     const change = JSON.stringify([...moved].sort());
     for (const [importDay, group] of byImportDay) {
       const id = createHash('sha256').update(change).update(JSON.stringify(group.gameIds.sort())).digest('base64url');
-      await this.store.finishPart(day, `profiles-${importDay}-${id}`, nowMs, group.totals, ttlSecondsFor(group.lastImportMs, nowMs));
+      await this.store.finishPart(day, `profiles-${importDay}-${id}`, now, group.totals, ttlSecondsFor(group.lastImport, now));
     }
     this.cache.invalidate([dayTotalsKey(day)]);
   }

@@ -2,10 +2,10 @@ import { serve } from '../shared/handler.js';
 import { hosted, type HostedService } from '../shared/grpc-server.js';
 import type { ServiceContext } from '../shared/service.js';
 import { TokenSigner } from '../shared/signed-token.js';
-import { systemClock } from '../shared/time.js';
+import { daysSinceEpoch, systemClock } from '../shared/time.js';
 import { GamesServiceDefinition } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
 import { Aggregates } from './aggregates.js';
-import { dayOf, GameImporter } from './game-import.js';
+import { GameImporter } from './game-import.js';
 import { CountGamesByNationalityHandler } from './handlers/count-games-by-nationality.js';
 import { GetFirstMoveStatsHandler } from './handlers/get-first-move-stats.js';
 import { ImportGamesHandler } from './handlers/import-games.js';
@@ -21,7 +21,7 @@ const RECOVERY_INTERVAL_MS = 10_000;
 export function gamesRoutes({ config, cassandra, cache, logger, onClose }: ServiceContext, clock = systemClock): HostedService {
   const store = new GamesStore(cassandra);
   const importer = new GameImporter(store, cache, clock, logger);
-  const aggregates = new Aggregates(store, cache, () => dayOf(clock()));
+  const aggregates = new Aggregates(store, cache, () => daysSinceEpoch(clock()));
   const recovery = setInterval(() => {
     importer
       .recoverAbandonedParts()

@@ -1,8 +1,8 @@
 import type cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
-import { RETENTION_MS } from '../shared/retention.js';
+import { RETENTION } from '../shared/retention.js';
 import { allShards, shardOf } from '../shared/shard.js';
-import { DAY_MS } from '../shared/time.js';
+import { after, DAY, fromCqlMillis, toCqlMillis, wholeSeconds, type Micros } from '../shared/time.js';
 import type { PlayerFields } from './player-formats.js';
 import type { Totals } from './totals.js';
 
@@ -14,7 +14,7 @@ export interface GameClaim {
   content: string;
   partId: string;
   day: number;
-  importedMs: number;
+  importedAt: Micros;
 }
 
 export interface PlayerGame {
@@ -22,12 +22,12 @@ export interface PlayerGame {
   opponentId: string;
   outcome: Outcome;
   /** When the game was imported: it expires a year later. */
-  importedMs: number;
+  importedAt: Micros;
 }
 
 export interface AggregatePart {
   state: 'open' | 'final';
-  startedMs: number;
+  startedAt: Micros;
   candidates: string[];
   totals: Totals | undefined;
 }
@@ -46,7 +46,7 @@ export const SINGLE_PLAYER_SHARDS = 8;
 const singleShards = allShards(SINGLE_PLAYER_SHARDS);
 const ALL_DAYS = 'all';
 /** A day's index row outlives every part written on that day. */
-const DAY_INDEX_TTL_SECONDS = (RETENTION_MS + DAY_MS) / 1000;
+const DAY_INDEX_TTL_SECONDS = wholeSeconds(after(RETENTION, DAY));
 /** Open-part index rows outlive any recovery by far. */
 const OPEN_INDEX_TTL_SECONDS = 3 * 86_400;
 /** Write timestamps of the single-game list: a removal always wins over an addition. */
@@ -108,7 +108,7 @@ export class GamesStore {
         while (pending.length > 0) {
           const queries = pending.map(({ gameId, claim }) => ({
             query: cql.claimGame,
-            params: [bucket, gameId, claim.content, claim.partId, claim.day, claim.importedMs, ttlSeconds],
+            params: [bucket, gameId, claim.content, claim.partId, claim.day, toCqlMillis(claim.importedAt), ttlSeconds],
           }));
           const result = await this.client.batch(queries, { prepare: true });
           if (result.first().get('[applied]')) return;
@@ -128,16 +128,20 @@ export class GamesStore {
   }
 
   /** Every stored game (a full scan, for the audit only). */
-  async *allClaims(): AsyncGenerator<{ gameId: string; content: string; importedMs: number }> {
+  async *allClaims(): AsyncGenerator<{ gameId: string; content: string; importedAt: Micros }> {
     for await (const row of this.rows(cql.allClaims, [], 5000)) {
-      yield { gameId: row.get('game_id') as string, content: row.get('content') as string, importedMs: Number(row.get('imported_ms')) };
+      yield {
+        gameId: row.get('game_id') as string,
+        content: row.get('content') as string,
+        importedAt: fromCqlMillis(row.get('imported_ms') as cassandra.types.Long),
+      };
     }
   }
 
   async writePlayerGame(playerId: string, game: PlayerGame, ttlSeconds: number): Promise<void> {
     await this.client.execute(
       cql.writePlayerGame,
-      [playerId, game.gameId, game.opponentId, game.outcome, game.importedMs, ttlSeconds],
+      [playerId, game.gameId, game.opponentId, game.outcome, toCqlMillis(game.importedAt), ttlSeconds],
       upsert,
     );
   }
@@ -230,22 +234,25 @@ export class GamesStore {
   }
 
   /** Records an import part before it claims its candidates, so that recovery can finish it if its writer dies. */
-  async openPart(day: number, partId: string, startedMs: number, candidates: string[], ttlSeconds: number): Promise<void> {
+  async openPart(day: number, partId: string, startedAt: Micros, candidates: string[], ttlSeconds: number): Promise<void> {
     await this.indexDay(day);
-    await this.client.execute(cql.indexOpenPart, [day, partId, startedMs, OPEN_INDEX_TTL_SECONDS], upsert);
-    await this.client.execute(cql.openPart, [day, partId, startedMs, candidates, ttlSeconds], upsert);
+    await this.client.execute(cql.indexOpenPart, [day, partId, toCqlMillis(startedAt), OPEN_INDEX_TTL_SECONDS], upsert);
+    await this.client.execute(cql.openPart, [day, partId, toCqlMillis(startedAt), candidates, ttlSeconds], upsert);
   }
 
   /** Stores what a part counts; from now on queries add it. */
-  async finishPart(day: number, partId: string, startedMs: number, totals: Totals, ttlSeconds: number): Promise<void> {
+  async finishPart(day: number, partId: string, startedAt: Micros, totals: Totals, ttlSeconds: number): Promise<void> {
     await this.indexDay(day);
-    await this.client.execute(cql.finishPart, [day, partId, startedMs, JSON.stringify(totals), ttlSeconds], upsert);
+    await this.client.execute(cql.finishPart, [day, partId, toCqlMillis(startedAt), JSON.stringify(totals), ttlSeconds], upsert);
     await this.client.execute(cql.unindexOpenPart, [day, partId], upsert);
   }
 
-  async openParts(day: number): Promise<Array<{ partId: string; startedMs: number }>> {
+  async openParts(day: number): Promise<Array<{ partId: string; startedAt: Micros }>> {
     const result = await this.client.execute(cql.openParts, [day], read);
-    return result.rows.map((row) => ({ partId: row.get('part_id') as string, startedMs: Number(row.get('started_ms')) }));
+    return result.rows.map((row) => ({
+      partId: row.get('part_id') as string,
+      startedAt: fromCqlMillis(row.get('started_ms') as cassandra.types.Long),
+    }));
   }
 
   async readPart(day: number, partId: string): Promise<AggregatePart | undefined> {
@@ -254,7 +261,7 @@ export class GamesStore {
     const totals = row.get('totals') as string | null;
     return {
       state: row.get('state') as AggregatePart['state'],
-      startedMs: Number(row.get('started_ms')),
+      startedAt: fromCqlMillis(row.get('started_ms') as cassandra.types.Long),
       candidates: (row.get('candidates') as string[] | null) ?? [],
       totals: totals ? (JSON.parse(totals) as Totals) : undefined,
     };
@@ -302,7 +309,7 @@ function playerGameOf(row: { get(name: string): unknown }): PlayerGame {
     gameId: row.get('game_id') as string,
     opponentId: row.get('opponent_id') as string,
     outcome: row.get('outcome') as Outcome,
-    importedMs: Number(row.get('imported_ms')),
+    importedAt: fromCqlMillis(row.get('imported_ms') as cassandra.types.Long),
   };
 }
 
@@ -311,6 +318,6 @@ function claimOf(row: { get(name: string): unknown }): GameClaim {
     content: row.get('content') as string,
     partId: row.get('part_id') as string,
     day: row.get('day') as number,
-    importedMs: Number(row.get('imported_ms')),
+    importedAt: fromCqlMillis(row.get('imported_ms') as cassandra.types.Long),
   };
 }

@@ -1,14 +1,13 @@
 import { mapConcurrently } from '../shared/batch.js';
-import type { ResponseCache } from '../shared/cache.js';
+import { CLOSED_HOUR_CACHE_MS, type ResponseCache } from '../shared/cache.js';
 import { addCounts } from '../shared/counts.js';
-import { HOUR_MS, hourOf, millisToTimestamp, type Clock } from '../shared/time.js';
+import { after, before, hourOf, HOUR, minutes, toTimestamp, wholeSeconds, type Clock, type Micros } from '../shared/time.js';
 import type { MatchReactionSummary } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { emoticonNames, emoticons } from './emoticons.js';
 import type { ReactionStore } from './store.js';
 
-export const matchHourKey = (matchId: string, hourMs: number) => `reaction:v1:match-hour:${matchId}:${hourMs}`;
-const CLOSED_HOUR_TTL_MS = 24 * HOUR_MS;
-const RATE_WINDOW_MS = 60_000;
+export const matchHourKey = (matchId: string, hour: Micros) => `reaction:v2:match-hour:${matchId}:${hour}`;
+const RATE_WINDOW = minutes(1);
 
 /**
  * A match's reactions so far: per emoticon, total, intensity (ceil(count / 1000)) and the last minute's rate.
@@ -24,17 +23,17 @@ export class MatchSummaries {
   async summarize(matchId: string): Promise<MatchReactionSummary> {
     const now = this.clock();
     const hours = await this.store.reactionHours(matchId);
-    const perHour = await mapConcurrently(hours, 8, async (hourMs) =>
-      hourMs + HOUR_MS <= now
-        ? this.cache.getOrComputeCounts(matchHourKey(matchId, hourMs), CLOSED_HOUR_TTL_MS, () => this.store.countReactions(matchId, hourMs))
-        : this.store.countReactions(matchId, hourMs),
+    const perHour = await mapConcurrently(hours, 8, async (hour) =>
+      after(hour, HOUR) <= now
+        ? this.cache.getOrComputeCounts(matchHourKey(matchId, hour), CLOSED_HOUR_CACHE_MS, () => this.store.countReactions(matchId, hour))
+        : this.store.countReactions(matchId, hour),
     );
     const totals = addCounts(perHour);
 
-    const fromUs = (now - RATE_WINDOW_MS) * 1000;
-    const recentHours = [...new Set([hourOf(now - RATE_WINDOW_MS), hourOf(now)])].filter((h) => hours.includes(h));
+    const fromUs = before(now, RATE_WINDOW);
+    const recentHours = [...new Set([hourOf(fromUs), hourOf(now)])].filter((h) => hours.includes(h));
     const recentCounts = await Promise.all(
-      recentHours.map((hourMs) => this.store.countReactions(matchId, hourMs, { emoticons: emoticonNames, fromUs, toUs: now * 1000 })),
+      recentHours.map((hour) => this.store.countReactions(matchId, hour, { emoticons: emoticonNames, fromUs, toUs: now })),
     );
     const recent = [...addCounts(recentCounts).values()].reduce((sum, n) => sum + n, 0);
 
@@ -48,8 +47,8 @@ export class MatchSummaries {
       matchId,
       emoticons: counted,
       total: counted.reduce((sum, e) => sum + e.count, 0),
-      ratePerSecond: recent / (RATE_WINDOW_MS / 1000),
-      computedAt: millisToTimestamp(now),
+      ratePerSecond: recent / wholeSeconds(RATE_WINDOW),
+      computedAt: toTimestamp(now),
     };
   }
 }

@@ -1,8 +1,7 @@
-import cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
-import { hourOf } from '../shared/time.js';
+import { fromCqlTimestamp, hourOf, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
 
 export type EngagementKindName = 'click' | 'impression';
 
@@ -10,7 +9,7 @@ export interface EngagementRow {
   eventId: string;
   username: string;
   kind: EngagementKindName;
-  tsMs: number;
+  tsUs: Micros;
 }
 
 export interface ReactionRow {
@@ -19,7 +18,7 @@ export interface ReactionRow {
   matchId: string;
   /** Lower-case emoticon name, e.g. `heart`. */
   emoticon: string;
-  tsUs: number;
+  tsUs: Micros;
 }
 
 export interface HourEngagement {
@@ -65,29 +64,29 @@ export class ReactionStore {
   constructor(private readonly client: CassandraClient) {}
 
   async hasEngagement(row: EngagementRow): Promise<boolean> {
-    const hour = new Date(hourOf(row.tsMs));
+    const hour = toCqlTimestamp(hourOf(row.tsUs));
     const params = [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId];
     return (await this.client.execute(cql.findEngagement, params, read)).rowLength > 0;
   }
 
   /** Adds the user to the hour's distinct users (idempotent, so harmless for a duplicate event). */
   async writeEngagedUser(row: EngagementRow, ttlSeconds: number): Promise<void> {
-    const hour = new Date(hourOf(row.tsMs));
+    const hour = toCqlTimestamp(hourOf(row.tsUs));
     await this.client.execute(cql.writeEngagedUser, [hour, shardOf(row.username, ENGAGEMENT_SHARDS), row.username, ttlSeconds], upsert);
   }
 
   /** Stores the event itself; written after its user, so that once it is found the whole event is stored. */
   async writeEngagementEvent(row: EngagementRow, ttlSeconds: number): Promise<void> {
-    const hour = new Date(hourOf(row.tsMs));
+    const hour = toCqlTimestamp(hourOf(row.tsUs));
     await this.client.execute(
       cql.writeEngagement,
-      [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId, row.username, new Date(row.tsMs), ttlSeconds],
+      [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId, row.username, toCqlTimestamp(row.tsUs), ttlSeconds],
       upsert,
     );
   }
 
-  async countEngagement(hourMs: number): Promise<HourEngagement> {
-    const hour = new Date(hourMs);
+  async countEngagement(hourStart: Micros): Promise<HourEngagement> {
+    const hour = toCqlTimestamp(hourStart);
     const [events, users] = await Promise.all([
       this.client.execute(cql.countEngagements, [hour, engagementShards], read),
       this.client.execute(cql.countEngagedUsers, [hour, engagementShards], read),
@@ -104,63 +103,47 @@ export class ReactionStore {
   async hasReaction(row: ReactionRow): Promise<boolean> {
     const params = [
       row.matchId,
-      new Date(hourOf(row.tsUs / 1000)),
+      toCqlTimestamp(hourOf(row.tsUs)),
       shardOf(row.eventId, REACTION_SHARDS),
       row.emoticon,
-      cassandra.types.Long.fromNumber(row.tsUs),
+      toCqlMicros(row.tsUs),
       row.eventId,
     ];
     return (await this.client.execute(cql.findReaction, params, read)).rowLength > 0;
   }
 
   async writeReaction(row: ReactionRow, ttlSeconds: number): Promise<void> {
-    const hourMs = hourOf(row.tsUs / 1000);
-    const hour = new Date(hourMs);
-    await this.hourIndex.once(row.matchId, hourMs, ttlSeconds, (hourTtl) =>
+    const hourStart = hourOf(row.tsUs);
+    const hour = toCqlTimestamp(hourStart);
+    await this.hourIndex.once(row.matchId, hourStart, ttlSeconds, (hourTtl) =>
       this.client.execute(cql.writeReactionHour, [row.matchId, hour, hourTtl], upsert),
     );
     await this.client.execute(
       cql.writeReaction,
-      [
-        row.matchId,
-        hour,
-        shardOf(row.eventId, REACTION_SHARDS),
-        row.emoticon,
-        cassandra.types.Long.fromNumber(row.tsUs),
-        row.eventId,
-        row.userId,
-        ttlSeconds,
-      ],
+      [row.matchId, hour, shardOf(row.eventId, REACTION_SHARDS), row.emoticon, toCqlMicros(row.tsUs), row.eventId, row.userId, ttlSeconds],
       upsert,
     );
   }
 
-  /** Hours (ms, newest first) that hold reactions of a match. */
-  async reactionHours(matchId: string): Promise<number[]> {
+  /** Hours (newest first) that hold reactions of a match. */
+  async reactionHours(matchId: string): Promise<Micros[]> {
     const result = await this.client.execute(cql.reactionHours, [matchId], { ...read, fetchSize: 10_000 });
-    return result.rows.map((row) => (row.hour as Date).getTime());
+    return result.rows.map((row) => fromCqlTimestamp(row.hour as Date));
   }
 
   /** Reactions per emoticon of a match in one hour, optionally only those with a time in [fromUs, toUs]. */
   async countReactions(
     matchId: string,
-    hourMs: number,
-    range?: { emoticons: string[]; fromUs: number; toUs: number },
+    hour: Micros,
+    range?: { emoticons: string[]; fromUs: Micros; toUs: Micros },
   ): Promise<Map<string, number>> {
     const result = range
       ? await this.client.execute(
           cql.countReactionsSince,
-          [
-            matchId,
-            new Date(hourMs),
-            reactionShards,
-            range.emoticons,
-            cassandra.types.Long.fromNumber(range.fromUs),
-            cassandra.types.Long.fromNumber(range.toUs),
-          ],
+          [matchId, toCqlTimestamp(hour), reactionShards, range.emoticons, toCqlMicros(range.fromUs), toCqlMicros(range.toUs)],
           read,
         )
-      : await this.client.execute(cql.countReactions, [matchId, new Date(hourMs), reactionShards], read);
+      : await this.client.execute(cql.countReactions, [matchId, toCqlTimestamp(hour), reactionShards], read);
     const counts = new Map<string, number>();
     for (const row of result.rows) {
       const emoticon = row.emoticon as string;

@@ -1,4 +1,5 @@
 import { checkId, checkTime, type Rejection } from '../shared/event-rules.js';
+import type { Micros } from '../shared/time.js';
 import { EngagementKind, type EngagementEnvelope, type ReactionEnvelope } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { emoticonName } from './emoticons.js';
 import type { EngagementRow, ReactionRow } from './store.js';
@@ -6,7 +7,7 @@ import type { EngagementRow, ReactionRow } from './store.js';
 const MAX_USER_LENGTH = 256;
 
 /** Checks one engagement; field paths are those of EngagementEnvelope. */
-export function validateEngagement(envelope: EngagementEnvelope, nowMs: number): EngagementRow | Rejection {
+export function validateEngagement(envelope: EngagementEnvelope, now: Micros): EngagementRow | Rejection {
   const idProblem = checkId('event_id', envelope.eventId);
   if (idProblem) return idProblem;
   const event = envelope.event;
@@ -20,13 +21,13 @@ export function validateEngagement(envelope: EngagementEnvelope, nowMs: number):
         ? 'impression'
         : undefined;
   if (!kind) return { field: 'event.kind', rule: 'must be ENGAGEMENT_KIND_CLICK or ENGAGEMENT_KIND_IMPRESSION' };
-  const micros = checkTime('event.ts', event.ts, nowMs);
-  if (typeof micros !== 'number') return micros;
-  return { eventId: envelope.eventId, username: event.user, kind, tsMs: Math.floor(micros / 1000) };
+  const time = checkTime('event.ts', event.ts, now);
+  if (typeof time !== 'number') return time;
+  return { eventId: envelope.eventId, username: event.user, kind, tsUs: time };
 }
 
 /** Checks one reaction; field paths are those of ReactionEnvelope. */
-export function validateReaction(envelope: ReactionEnvelope, nowMs: number): ReactionRow | Rejection {
+export function validateReaction(envelope: ReactionEnvelope, now: Micros): ReactionRow | Rejection {
   const idProblem = checkId('event_id', envelope.eventId);
   if (idProblem) return idProblem;
   const event = envelope.event;
@@ -35,7 +36,7 @@ export function validateReaction(envelope: ReactionEnvelope, nowMs: number): Rea
   if (problem) return problem;
   const emoticon = emoticonName(event.emoticon);
   if (!emoticon) return { field: 'event.emoticon', rule: 'must be one of the Emoticon values other than UNSPECIFIED' };
-  const micros = checkTime('event.ts', event.ts, nowMs);
-  if (typeof micros !== 'number') return micros;
-  return { eventId: envelope.eventId, userId: event.userId, matchId: event.matchId, emoticon, tsUs: micros };
+  const time = checkTime('event.ts', event.ts, now);
+  if (typeof time !== 'number') return time;
+  return { eventId: envelope.eventId, userId: event.userId, matchId: event.matchId, emoticon, tsUs: time };
 }

@@ -6,6 +6,8 @@
 // what those rules need and can be merged in any order with the same result: the latest LOGIN, the latest LOGOUT of
 // each place after it, and the times of the events since it as runs (events at most the idle time apart).
 
+import { after, elapsed, latest, seconds, type Micros } from '../shared/time.js';
+
 export type ModeActionName = 'login' | 'logout';
 
 /** A validated mode event. */
@@ -15,7 +17,7 @@ export interface ModeRow {
   areaCode: string;
   mode: string;
   action: ModeActionName;
-  tsUs: number;
+  tsUs: Micros;
 }
 
 export interface Place {
@@ -24,7 +26,7 @@ export interface Place {
 }
 
 interface Stamp {
-  tsUs: number;
+  tsUs: Micros;
   eventId: string;
 }
 
@@ -34,12 +36,15 @@ export interface PresenceState {
   /** The latest LOGOUT of each place (key: placeKey) that came after `login`. */
   logouts: Record<string, Stamp>;
   /** Times of the user's events since `login` (all of them, without one), as [first, last] runs, sorted. */
-  runs: Array<[number, number]>;
+  runs: Run[];
 }
+
+/** The first and last time of events at most the idle time apart. */
+type Run = [Micros, Micros];
 
 /** Where the state puts the user, and until when (the end of their unbroken run of events plus the idle time). */
 export interface Presence extends Place {
-  untilUs: number;
+  untilUs: Micros;
 }
 
 /** Bounds on what one user's state holds; only a user sending LOGOUTs of many places without a LOGIN reaches them. */
@@ -56,7 +61,7 @@ export function isLaterThan(a: Stamp, b: Stamp): boolean {
 }
 
 /** The state with `event` merged in. Merging is order-free and idempotent: any order of the same events agrees. */
-export function mergeModeEvent(state: PresenceState, event: ModeRow, idleUs: number): PresenceState {
+export function mergeModeEvent(state: PresenceState, event: ModeRow, idle: Micros): PresenceState {
   const stamp = { tsUs: event.tsUs, eventId: event.eventId };
   const place = { areaCode: event.areaCode, mode: event.mode };
   let login = state.login;
@@ -67,31 +72,31 @@ export function mergeModeEvent(state: PresenceState, event: ModeRow, idleUs: num
     const known = logouts[key];
     if (!known || isLaterThan(stamp, known)) logouts[key] = stamp;
   }
-  let runs = withTime(state.runs, event.tsUs, idleUs);
+  let runs = withTime(state.runs, event.tsUs, idle);
   if (login) {
     for (const [key, logout] of Object.entries(logouts)) if (!isLaterThan(logout, login)) delete logouts[key];
-    runs = runs.filter(([, last]) => last >= login.tsUs).map(([first, last]) => [Math.max(first, login.tsUs), last]);
+    runs = runs.filter(([, last]) => last >= login.tsUs).map(([first, last]): Run => [latest(first, login.tsUs), last]);
   }
   return { ...(login ? { login } : {}), logouts: newest(logouts, MAX_LOGOUTS), runs: runs.slice(-MAX_RUNS) };
 }
 
 /** Where the user is, if anywhere, and until when (whatever the time now: the caller compares). */
-export function presenceOf(state: PresenceState, idleUs: number): Presence | undefined {
+export function presenceOf(state: PresenceState, idle: Micros): Presence | undefined {
   const { login } = state;
   if (!login) return undefined;
   const logout = state.logouts[placeKey(login)];
   if (logout && isLaterThan(logout, login)) return undefined;
   const run = state.runs.find(([first, last]) => first <= login.tsUs && login.tsUs <= last);
-  return { areaCode: login.areaCode, mode: login.mode, untilUs: (run?.[1] ?? login.tsUs) + idleUs };
+  return { areaCode: login.areaCode, mode: login.mode, untilUs: after(run?.[1] ?? login.tsUs, idle) };
 }
 
 /** `runs` with the time added: runs closer than the idle time join. */
-function withTime(runs: Array<[number, number]>, tsUs: number, idleUs: number): Array<[number, number]> {
-  const all = [...runs, [tsUs, tsUs] as [number, number]].sort((a, b) => a[0] - b[0]);
-  const joined: Array<[number, number]> = [];
+function withTime(runs: Run[], time: Micros, idle: Micros): Run[] {
+  const all = [...runs, [time, time] as Run].sort((a, b) => a[0] - b[0]);
+  const joined: Run[] = [];
   for (const [first, last] of all) {
     const previous = joined.at(-1);
-    if (previous && first - previous[1] <= idleUs) previous[1] = Math.max(previous[1], last);
+    if (previous && elapsed(previous[1], first) <= idle) previous[1] = latest(previous[1], last);
     else joined.push([first, last]);
   }
   return joined;
@@ -107,16 +112,16 @@ function newest(logouts: Record<string, Stamp>, max: number): Record<string, Sta
  * Index rows carry a TTL rounded up to whole seconds, so a row may outlive its presence by up to a second: the history
  * walked back reaches this much further, so that such rows are still seen and removed.
  */
-const TTL_ROUNDING_MARGIN_US = 5_000_000;
+const TTL_ROUNDING_MARGIN = seconds(5);
 
 /**
  * Whether, walking a user's events newest first, the event at `tsUs` (and every older one) can no longer put the user
  * anywhere now: nothing follows it within the idle time (`newerUs`, the oldest event seen so far), and its own idle
  * time is over. A LOGIN at or before it would be idle by now, so the walk stops there.
  */
-export function endsLiveHistory(tsUs: number, newerUs: number | undefined, nowUs: number, idleUs: number): boolean {
-  const followed = newerUs !== undefined && newerUs - tsUs <= idleUs;
-  return !followed && tsUs + idleUs + TTL_ROUNDING_MARGIN_US < nowUs;
+export function endsLiveHistory(tsUs: Micros, newerUs: Micros | undefined, now: Micros, idle: Micros): boolean {
+  const followed = newerUs !== undefined && elapsed(tsUs, newerUs) <= idle;
+  return !followed && after(after(tsUs, idle), TTL_ROUNDING_MARGIN) < now;
 }
 
 /** What a user's live history (their events back to where `endsLiveHistory` stops) says about them now. */
@@ -127,10 +132,10 @@ export interface PresenceNow {
   elsewhere: Place[];
 }
 
-export function presenceNow(history: ModeRow[], nowUs: number, idleUs: number): PresenceNow {
-  const state = history.reduce((merged, event) => mergeModeEvent(merged, event, idleUs), emptyPresenceState());
-  const presence = presenceOf(state, idleUs);
-  const here = presence && presence.untilUs > nowUs ? presence : undefined;
+export function presenceNow(history: ModeRow[], now: Micros, idle: Micros): PresenceNow {
+  const state = history.reduce((merged, event) => mergeModeEvent(merged, event, idle), emptyPresenceState());
+  const presence = presenceOf(state, idle);
+  const here = presence && presence.untilUs > now ? presence : undefined;
   const places = new Map<string, Place>();
   for (const event of history) {
     if (event.action === 'login') places.set(placeKey(event), { areaCode: event.areaCode, mode: event.mode });

@@ -2,20 +2,20 @@ import cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { shardOf } from '../shared/shard.js';
-import { DAY_MS, hourOf } from '../shared/time.js';
+import { dayOf, fromCqlMicros, fromCqlTimestamp, hourOf, micros, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
 import type { ModeActionName, ModeRow, Place } from './mode-presence.js';
 
 /** One LOGIN of a window's hour. */
 export interface LoginRow {
   mode: string;
   userId: string;
-  tsUs: number;
+  tsUs: Micros;
 }
 
 /** An area's users active now, by mode, and when the first of them goes idle if that is known. */
 export interface ActiveCounts {
   counts: Map<string, number>;
-  firstIdleUs: number | undefined;
+  firstIdleUs: Micros | undefined;
 }
 
 /**
@@ -30,10 +30,6 @@ const HISTORY_PAGE = 100;
 
 const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
-
-const long = (micros: number) => cassandra.types.Long.fromNumber(micros);
-/** The UTC day (ms) of a time in µs. */
-export const dayOf = (micros: number) => Math.floor(micros / 1000 / DAY_MS) * DAY_MS;
 
 const cql = {
   findEvent: 'SELECT event_id FROM mode_events_by_user_day WHERE user_id = ? AND day = ? AND ts_us = ? AND event_id = ?',
@@ -64,7 +60,7 @@ export class ModeStore {
   constructor(private readonly client: CassandraClient) {}
 
   async hasEvent(row: ModeRow): Promise<boolean> {
-    const params = [row.userId, new Date(dayOf(row.tsUs)), long(row.tsUs), row.eventId];
+    const params = [row.userId, toCqlTimestamp(dayOf(row.tsUs)), toCqlMicros(row.tsUs), row.eventId];
     return (await this.client.execute(cql.findEvent, params, read)).rowLength > 0;
   }
 
@@ -72,8 +68,8 @@ export class ModeStore {
   async writeEvent(row: ModeRow, ttlSeconds: number): Promise<void> {
     const params = [
       row.userId,
-      new Date(dayOf(row.tsUs)),
-      long(row.tsUs),
+      toCqlTimestamp(dayOf(row.tsUs)),
+      toCqlMicros(row.tsUs),
       row.eventId,
       row.areaCode,
       row.mode,
@@ -87,10 +83,14 @@ export class ModeStore {
    * The user's events of one UTC day, newest first, a page at a time: the caller stops reading once it has walked
    * back far enough.
    */
-  async *eventsOfDay(userId: string, dayMs: number): AsyncGenerator<ModeRow> {
+  async *eventsOfDay(userId: string, day: Micros): AsyncGenerator<ModeRow> {
     let pageState: string | undefined;
     do {
-      const page = await this.client.execute(cql.eventsOfDay, [userId, new Date(dayMs)], { ...read, fetchSize: HISTORY_PAGE, pageState });
+      const page = await this.client.execute(cql.eventsOfDay, [userId, toCqlTimestamp(day)], {
+        ...read,
+        fetchSize: HISTORY_PAGE,
+        pageState,
+      });
       for (const row of page.rows) {
         yield {
           eventId: row.event_id as string,
@@ -98,7 +98,7 @@ export class ModeStore {
           areaCode: row.area_code as string,
           mode: row.mode as string,
           action: actionNames[row.action as number],
-          tsUs: Number(row.ts_us),
+          tsUs: fromCqlMicros(row.ts_us as cassandra.types.Long),
         };
       }
       pageState = page.pageState ?? undefined;
@@ -109,13 +109,21 @@ export class ModeStore {
    * The user is active in `place` as of `writeTimeUs` (a later leave or enter of theirs wins, whatever lands first)
    * until `idleAtUs`, when the row expires.
    */
-  async enterArea(place: Place, userId: string, writeTimeUs: number, idleAtUs: number, ttlSeconds: number): Promise<void> {
-    const params = [place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId, long(idleAtUs), long(writeTimeUs), ttlSeconds];
+  async enterArea(place: Place, userId: string, writeTimeUs: Micros, idleAtUs: Micros, ttlSeconds: number): Promise<void> {
+    const params = [
+      place.areaCode,
+      shardOf(userId, ACTIVE_SHARDS),
+      place.mode,
+      userId,
+      toCqlMicros(idleAtUs),
+      toCqlMicros(writeTimeUs),
+      ttlSeconds,
+    ];
     await this.client.execute(cql.enterArea, params, upsert);
   }
 
-  async leaveArea(place: Place, userId: string, writeTimeUs: number): Promise<void> {
-    const params = [long(writeTimeUs), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
+  async leaveArea(place: Place, userId: string, writeTimeUs: Micros): Promise<void> {
+    const params = [toCqlMicros(writeTimeUs), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
     await this.client.execute(cql.leaveArea, params, upsert);
   }
 
@@ -133,33 +141,34 @@ export class ModeStore {
       counts.set(mode, (counts.get(mode) ?? 0) + Number(row.n));
       const idleUs = row.first_idle_us as cassandra.types.Long | null;
       if (idleUs === null) allIdleTimesKnown = false;
-      else firstIdleUs = Math.min(firstIdleUs, idleUs.toNumber());
+      else firstIdleUs = Math.min(firstIdleUs, fromCqlMicros(idleUs));
     }
-    return { counts, firstIdleUs: allIdleTimesKnown && firstIdleUs !== Infinity ? firstIdleUs : undefined };
+    return { counts, firstIdleUs: allIdleTimesKnown && firstIdleUs !== Infinity ? micros(firstIdleUs) : undefined };
   }
 
   async writeLogin(row: ModeRow, ttlSeconds: number): Promise<void> {
-    const hourMs = hourOf(row.tsUs / 1000);
-    const hour = new Date(hourMs);
-    await this.loginHours.once(row.areaCode, hourMs, ttlSeconds, (hourTtl) =>
+    const hourStart = hourOf(row.tsUs);
+    const hour = toCqlTimestamp(hourStart);
+    await this.loginHours.once(row.areaCode, hourStart, ttlSeconds, (hourTtl) =>
       this.client.execute(cql.writeLoginHour, [row.areaCode, hour, hourTtl], upsert),
     );
-    const params = [row.areaCode, hour, row.mode, row.userId, long(row.tsUs), row.eventId, ttlSeconds];
+    const params = [row.areaCode, hour, row.mode, row.userId, toCqlMicros(row.tsUs), row.eventId, ttlSeconds];
     await this.client.execute(cql.writeLogin, params, upsert);
   }
 
-  /** The hours of the area, from `sinceHourMs` on, that hold logins. */
-  async loginHoursSince(areaCode: string, sinceHourMs: number): Promise<number[]> {
-    const result = await this.client.execute(cql.loginHours, [areaCode, new Date(sinceHourMs)], read);
-    return result.rows.map((row) => (row.hour as Date).getTime());
+  /** The hours of the area, from `sinceHour` on, that hold logins. */
+  async loginHoursSince(areaCode: string, sinceHour: Micros): Promise<Micros[]> {
+    const result = await this.client.execute(cql.loginHours, [areaCode, toCqlTimestamp(sinceHour)], read);
+    return result.rows.map((row) => fromCqlTimestamp(row.hour as Date));
   }
 
-  async loginsInHour(areaCode: string, hourMs: number): Promise<LoginRow[]> {
+  async loginsInHour(areaCode: string, hour: Micros): Promise<LoginRow[]> {
     const rows: LoginRow[] = [];
     let pageState: string | undefined;
     do {
-      const page = await this.client.execute(cql.loginsInHour, [areaCode, new Date(hourMs)], { ...read, fetchSize: 5000, pageState });
-      for (const row of page.rows) rows.push({ mode: row.mode as string, userId: row.user_id as string, tsUs: Number(row.ts_us) });
+      const page = await this.client.execute(cql.loginsInHour, [areaCode, toCqlTimestamp(hour)], { ...read, fetchSize: 5000, pageState });
+      for (const row of page.rows)
+        rows.push({ mode: row.mode as string, userId: row.user_id as string, tsUs: fromCqlMicros(row.ts_us as cassandra.types.Long) });
       pageState = page.pageState ?? undefined;
     } while (pageState);
     return rows;

@@ -1,6 +1,6 @@
 import type { ResponseCache } from '../shared/cache.js';
 import { mapConcurrently } from '../shared/batch.js';
-import { HOUR_MS, hourOf, type Clock } from '../shared/time.js';
+import { before, hourOf, hours as spanOfHours, toMillis, type Clock, type Micros } from '../shared/time.js';
 import type { ModePopularity } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { ModeStore } from './mode-store.js';
 
@@ -20,7 +20,7 @@ export class PopularModes {
    * Modes by users active in them now, and when the first of those users goes idle: one read of the area's index of
    * active users.
    */
-  async active(areaCode: string, limit: number): Promise<{ modes: ModePopularity[]; firstIdleUs: number | undefined }> {
+  async active(areaCode: string, limit: number): Promise<{ modes: ModePopularity[]; firstIdleUs: Micros | undefined }> {
     const { counts, firstIdleUs } = await this.store.countActive(areaCode);
     const modes = ranked(
       [...counts].map(([mode, players]) => ({ mode, players, logins: 0 })),
@@ -32,7 +32,7 @@ export class PopularModes {
   /** Modes by distinct users who logged in during [now − hours, now], exact to the event time. */
   async window(areaCode: string, hours: number, limit: number): Promise<ModePopularity[]> {
     const now = this.clock();
-    const key = `session:v1:modes-window:${areaCode}:${hours}:${Math.floor(now / WINDOW_ANSWER_TTL_MS)}`;
+    const key = `session:v1:modes-window:${areaCode}:${hours}:${Math.floor(toMillis(now) / WINDOW_ANSWER_TTL_MS)}`;
     const all = await this.cache.getOrCompute(key, WINDOW_ANSWER_TTL_MS, () => this.countWindow(areaCode, hours, now));
     return ranked(all, limit);
   }
@@ -40,17 +40,16 @@ export class PopularModes {
   private async countWindow(
     areaCode: string,
     hours: number,
-    now: number,
+    now: Micros,
   ): Promise<Array<{ mode: string; players: number; logins: number }>> {
-    const fromUs = (now - hours * HOUR_MS) * 1000;
-    const toUs = now * 1000;
-    const hourList = await this.store.loginHoursSince(areaCode, hourOf(now - hours * HOUR_MS));
+    const from = before(now, spanOfHours(hours));
+    const hourList = await this.store.loginHoursSince(areaCode, hourOf(from));
     const perHour = await mapConcurrently(hourList, HOUR_READ_CONCURRENCY, (hour) => this.store.loginsInHour(areaCode, hour));
     const users = new Map<string, Set<string>>();
     const logins = new Map<string, number>();
     for (const rows of perHour) {
       for (const row of rows) {
-        if (row.tsUs < fromUs || row.tsUs > toUs) continue;
+        if (row.tsUs < from || row.tsUs > now) continue;
         if (!users.has(row.mode)) users.set(row.mode, new Set());
         users.get(row.mode)!.add(row.userId);
         logins.set(row.mode, (logins.get(row.mode) ?? 0) + 1);

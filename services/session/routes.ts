@@ -2,7 +2,7 @@ import { serve } from '../shared/handler.js';
 import { hosted, type HostedService } from '../shared/grpc-server.js';
 import type { ServiceContext } from '../shared/service.js';
 import { TokenSigner } from '../shared/signed-token.js';
-import { millisToTimestamp, systemClock } from '../shared/time.js';
+import { systemClock, toTimestamp } from '../shared/time.js';
 import { WatchHub } from '../shared/watch-hub.js';
 import { SessionServiceDefinition, type WatchPopularModesResponse } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { CountSessionStartsHandler } from './handlers/count-session-starts.js';
@@ -22,7 +22,7 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
   const modes = new ModeStore(cassandra);
   const popular = new PopularModes(modes, cache, clock);
   const modesHub = new WatchHub<WatchPopularModesResponse>(
-    async (areaCode) => ({ modes: (await popular.active(areaCode, MAX_MODES_LIMIT)).modes, computedAt: millisToTimestamp(clock()) }),
+    async (areaCode) => ({ modes: (await popular.active(areaCode, MAX_MODES_LIMIT)).modes, computedAt: toTimestamp(clock()) }),
     logger,
   );
   return hosted(SessionServiceDefinition, {

@@ -2,37 +2,37 @@ import cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
-import { hourOf } from '../shared/time.js';
+import { fromCqlMicros, fromCqlTimestamp, hourOf, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
 import { countryCodes } from '../shared/countries.js';
 
-/** A session start or end that passed validation. Times are microseconds since the epoch. */
+/** A session start or end that passed validation. */
 export interface SessionHalf {
   kind: 'start' | 'end';
   playerId: string;
   sessionId: string;
   /** Set on starts only. */
   country?: string;
-  tsUs: number;
+  tsUs: Micros;
 }
 
 /** What is stored of one session of a player. */
 export interface SessionParts {
   country?: string;
-  startUs?: number;
-  endUs?: number;
+  startUs?: Micros;
+  endUs?: Micros;
 }
 
 export interface StartRow {
   sessionId: string;
   playerId: string;
-  startUs: number;
+  startUs: Micros;
 }
 
 export interface CompletedSessionRow {
   sessionId: string;
   country: string;
-  startUs: number;
-  endUs: number;
+  startUs: Micros;
+  endUs: Micros;
 }
 
 /** Scope of the hour index that spans every country. */
@@ -76,8 +76,8 @@ export class SessionStore {
     if (!row) return undefined;
     return {
       country: (row.country as string | null) ?? undefined,
-      startUs: optionalNumber(row.start_us),
-      endUs: optionalNumber(row.end_us),
+      startUs: optionalMicros(row.start_us as cassandra.types.Long | null),
+      endUs: optionalMicros(row.end_us as cassandra.types.Long | null),
     };
   }
 
@@ -87,18 +87,19 @@ export class SessionStore {
    * failure part-way (which finds no parts row) writes them all again.
    */
   async writeHalf(half: SessionHalf, ttlSeconds: number): Promise<void> {
-    const ts = cassandra.types.Long.fromNumber(half.tsUs);
+    const ts = toCqlMicros(half.tsUs);
     if (half.kind === 'end') {
       await this.client.execute(cql.writeEndPart, [half.playerId, half.sessionId, ts, ttlSeconds], upsert);
       return;
     }
-    const hour = new Date(hourOf(half.tsUs / 1000));
+    const hour = hourOf(half.tsUs);
+    const hourColumn = toCqlTimestamp(hour);
     const country = half.country!;
     await Promise.all([
-      this.client.execute(cql.writeStartByCountry, [country, hour, ts, half.sessionId, half.playerId, ttlSeconds], upsert),
+      this.client.execute(cql.writeStartByCountry, [country, hourColumn, ts, half.sessionId, half.playerId, ttlSeconds], upsert),
       this.client.execute(
         cql.writeStartByHour,
-        [hour, shardOf(half.sessionId, COUNT_SHARDS), country, ts, half.sessionId, ttlSeconds],
+        [hourColumn, shardOf(half.sessionId, COUNT_SHARDS), country, ts, half.sessionId, ttlSeconds],
         upsert,
       ),
       this.writeStartHour(ALL_COUNTRIES, hour, ttlSeconds),
@@ -110,31 +111,24 @@ export class SessionStore {
   async writeCompleted(playerId: string, session: CompletedSessionRow, ttlSeconds: number): Promise<void> {
     await this.client.execute(
       cql.writeCompleted,
-      [
-        playerId,
-        cassandra.types.Long.fromNumber(session.startUs),
-        session.sessionId,
-        cassandra.types.Long.fromNumber(session.endUs),
-        session.country,
-        ttlSeconds,
-      ],
+      [playerId, toCqlMicros(session.startUs), session.sessionId, toCqlMicros(session.endUs), session.country, ttlSeconds],
       upsert,
     );
   }
 
-  /** Hours (ms, newest first) in [fromHour, toHour] that hold starts of a country, or of any country. */
-  async startHours(country: string | undefined, fromHourMs: number, toHourMs: number): Promise<number[]> {
-    const result = await this.client.execute(cql.startHours, [country ?? ALL_COUNTRIES, new Date(fromHourMs), new Date(toHourMs)], {
+  /** Hours (newest first) in [fromHour, toHour] that hold starts of a country, or of any country. */
+  async startHours(country: string | undefined, fromHour: Micros, toHour: Micros): Promise<Micros[]> {
+    const result = await this.client.execute(cql.startHours, [country ?? ALL_COUNTRIES, toCqlTimestamp(fromHour), toCqlTimestamp(toHour)], {
       ...read,
       fetchSize: 10_000,
     });
-    return result.rows.map((row) => (row.hour as Date).getTime());
+    return result.rows.map((row) => fromCqlTimestamp(row.hour as Date));
   }
 
   /** Starts per country in one hour whose time lies in [fromUs, toUs]. */
-  async countStarts(hourMs: number, fromUs: number, toUs: number): Promise<Map<string, number>> {
+  async countStarts(hour: Micros, fromUs: Micros, toUs: Micros): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const params = [new Date(hourMs), shards, countryCodes, cassandra.types.Long.fromNumber(fromUs), cassandra.types.Long.fromNumber(toUs)];
+    const params = [toCqlTimestamp(hour), shards, countryCodes, toCqlMicros(fromUs), toCqlMicros(toUs)];
     let pageState: string | undefined;
     do {
       const result = await this.client.execute(cql.countStarts, params, { ...read, fetchSize: 5000, pageState });
@@ -150,22 +144,22 @@ export class SessionStore {
   /** One page of a country's starts in one hour within [fromUs, toUs], newest first. */
   async listStarts(
     country: string,
-    hourMs: number,
-    fromUs: number,
-    toUs: number,
+    hour: Micros,
+    fromUs: Micros,
+    toUs: Micros,
     fetchSize: number,
     pageState: string | undefined,
   ): Promise<{ rows: StartRow[]; pageState?: string }> {
-    const result = await this.client.execute(
-      cql.listStarts,
-      [country, new Date(hourMs), cassandra.types.Long.fromNumber(fromUs), cassandra.types.Long.fromNumber(toUs)],
-      { ...read, fetchSize, pageState },
-    );
+    const result = await this.client.execute(cql.listStarts, [country, toCqlTimestamp(hour), toCqlMicros(fromUs), toCqlMicros(toUs)], {
+      ...read,
+      fetchSize,
+      pageState,
+    });
     return {
       rows: result.rows.map((row) => ({
         sessionId: (row.session_id as cassandra.types.Uuid).toString(),
         playerId: row.player_id as string,
-        startUs: Number(row.start_us),
+        startUs: fromCqlMicros(row.start_us as cassandra.types.Long),
       })),
       pageState: result.pageState ?? undefined,
     };
@@ -176,18 +170,18 @@ export class SessionStore {
     return result.rows.map((row) => ({
       sessionId: (row.session_id as cassandra.types.Uuid).toString(),
       country: row.country as string,
-      startUs: Number(row.start_us),
-      endUs: Number(row.end_us),
+      startUs: fromCqlMicros(row.start_us as cassandra.types.Long),
+      endUs: fromCqlMicros(row.end_us as cassandra.types.Long),
     }));
   }
 
-  private writeStartHour(scope: string, hour: Date, ttlSeconds: number): Promise<void> {
-    return this.hourIndex.once(scope, hour.getTime(), ttlSeconds, (hourTtl) =>
-      this.client.execute(cql.writeStartHour, [scope, hour, hourTtl], upsert),
+  private writeStartHour(scope: string, hour: Micros, ttlSeconds: number): Promise<void> {
+    return this.hourIndex.once(scope, hour, ttlSeconds, (hourTtl) =>
+      this.client.execute(cql.writeStartHour, [scope, toCqlTimestamp(hour), hourTtl], upsert),
     );
   }
 }
 
-function optionalNumber(value: unknown): number | undefined {
-  return value === null || value === undefined ? undefined : Number(value);
+function optionalMicros(value: cassandra.types.Long | null | undefined): Micros | undefined {
+  return value === null || value === undefined ? undefined : fromCqlMicros(value);
 }

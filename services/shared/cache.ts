@@ -5,6 +5,9 @@ import type { Logger } from './logger.js';
 /** A generation outlives every answer cached under it. */
 const GENERATION_TTL_MS = 86_400_000;
 
+/** How long a closed hour's answer is kept: it changes only when a late event lands in it, which drops the entry. */
+export const CLOSED_HOUR_CACHE_MS = 86_400_000;
+
 /** What a write handler needs of the cache: dropping the answers its writes made stale. */
 export type CacheInvalidation = Pick<ResponseCache, 'invalidate'>;
 

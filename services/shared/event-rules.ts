@@ -1,5 +1,5 @@
 import { eventTimeProblem } from './retention.js';
-import { microsToTimestamp, timestampToMicros } from './time.js';
+import { after, fromTimestamp, micros, toTimestamp, type Micros } from './time.js';
 import type { Timestamp } from '../../gen/ts-proto/google/protobuf/timestamp.js';
 
 /** Why one event of a batch is refused: the field's path and the rule it broke. */
@@ -25,13 +25,13 @@ export function checkId(field: string, value: string, max = MAX_ID_LENGTH): Reje
 }
 
 /** The event time in microseconds, or why it is not acceptable (missing, malformed, outside retention). */
-export function checkTime(field: string, ts: Timestamp | undefined, nowMs: number): number | Rejection {
+export function checkTime(field: string, ts: Timestamp | undefined, now: Micros): Micros | Rejection {
   if (!ts) return { field, rule: 'is required' };
   const invalid = timestampProblem(ts);
   if (invalid) return { field, rule: invalid };
-  const micros = timestampToMicros(ts);
-  const problem = eventTimeProblem(micros / 1000, nowMs);
-  return problem ? { field, rule: problem } : micros;
+  const time = fromTimestamp(ts);
+  const problem = eventTimeProblem(time, now);
+  return problem ? { field, rule: problem } : time;
 }
 
 /** The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
@@ -52,6 +52,6 @@ export function timestampProblem(ts: Timestamp): string | undefined {
  * The time of an event that came without one: when it arrived, one microsecond apart per position in its request,
  * so that the items of one request take effect in request order.
  */
-export function arrivalTime(nowMs: number, index: number): Timestamp {
-  return microsToTimestamp(nowMs * 1000 + index);
+export function arrivalTime(now: Micros, index: number): Timestamp {
+  return toTimestamp(after(now, micros(index)));
 }

@@ -1,4 +1,4 @@
-import { HOUR_MS } from './time.js';
+import { HOUR, wholeSeconds, type Micros } from './time.js';
 
 /**
  * Remembers which (scope, hour) rows of an "hours that hold data" index this process already wrote. The rows are
@@ -10,11 +10,11 @@ export class HourIndexWrites {
   constructor(private readonly maxKeys = 50_000) {}
 
   /** Runs `write` with the TTL the hour's row needs, unless this (scope, hour) was already written. */
-  async once(scope: string, hourMs: number, eventTtlSeconds: number, write: (ttlSeconds: number) => Promise<unknown>): Promise<void> {
-    const key = `${scope}/${hourMs}`;
+  async once(scope: string, hour: Micros, eventTtlSeconds: number, write: (ttlSeconds: number) => Promise<unknown>): Promise<void> {
+    const key = `${scope}/${hour}`;
     if (this.written.has(key)) return;
     // The hour's row must outlive every event in it: an event at the hour's end expires up to an hour later.
-    await write(eventTtlSeconds + HOUR_MS / 1000);
+    await write(eventTtlSeconds + wholeSeconds(HOUR));
     if (this.written.size >= this.maxKeys) this.written.clear();
     this.written.add(key);
   }

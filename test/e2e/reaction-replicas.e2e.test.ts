@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Status, type ClientError } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceClient, type ServiceClient } from '../../services/shared/grpc-client.js';
-import { HOUR_MS, hourOf, millisToTimestamp } from '../../services/shared/time.js';
+import { HOUR_MS, hourStartMs, millisOf, timestampAt } from '../support/caller-time.js';
 import { EngagementKind, ReactionServiceDefinition, type EngagementEnvelope } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { spawnService, type ServiceProcess } from '../../scripts/launcher.js';
 import { freePorts } from '../support/env.js';
@@ -65,7 +65,7 @@ async function sendWithRetry(batch: EngagementEnvelope[], start: number): Promis
 describe('hourly engagement with three replicas', () => {
   it('gives every replica the exact counts after concurrent writes and a restart', async () => {
     const now = Date.now();
-    const hours = [hourOf(now), hourOf(now) - 3 * HOUR_MS];
+    const hours = [hourStartMs(now), hourStartMs(now) - 3 * HOUR_MS];
     const users = Array.from({ length: 400 }, (_, i) => `user-${i}-${randomUUID().slice(0, 8)}`);
     const events: EngagementEnvelope[] = Array.from({ length: 3000 }, (_, i) => {
       const hour = i % 20 === 0 ? hours[1] : hours[0];
@@ -75,7 +75,7 @@ describe('hourly engagement with three replicas', () => {
         event: {
           user: users[Math.floor(Math.random() * users.length)],
           kind: Math.random() < 0.3 ? EngagementKind.ENGAGEMENT_KIND_CLICK : EngagementKind.ENGAGEMENT_KIND_IMPRESSION,
-          ts: millisToTimestamp(hour + Math.floor(Math.random() * latest)),
+          ts: timestampAt(hour + Math.floor(Math.random() * latest)),
         },
       };
     });
@@ -101,7 +101,7 @@ describe('hourly engagement with three replicas', () => {
     await restarted;
 
     const expected = (hour: number) => {
-      const inHour = events.filter((e) => hourOf(e.event!.ts!.seconds * 1000 + e.event!.ts!.nanos / 1e6) === hour);
+      const inHour = events.filter((e) => hourStartMs(millisOf(e.event!.ts!)) === hour);
       return {
         uniqueUsers: new Set(inHour.map((e) => e.event!.user)).size,
         clicks: inHour.filter((e) => e.event!.kind === EngagementKind.ENGAGEMENT_KIND_CLICK).length,
@@ -111,7 +111,7 @@ describe('hourly engagement with three replicas', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the open hour's answer may be a second old
     for (const hour of hours) {
       for (const client of clients) {
-        const answer = await client.getHourlyEngagement({ timestamp: millisToTimestamp(hour + 1) });
+        const answer = await client.getHourlyEngagement({ timestamp: timestampAt(hour + 1) });
         expect({ uniqueUsers: answer.uniqueUsers, clicks: answer.clicks, impressions: answer.impressions }).toEqual(expected(hour));
       }
     }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR_MS, hourOf } from '../../services/shared/time.js';
+import { HOUR_MS, hourStartMs } from '../support/caller-time.js';
 import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { Emoticon, ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
 import type { RunningStack } from '../../scripts/launcher.js';
@@ -34,7 +34,7 @@ async function getAnalytics(millis: number): Promise<{ status: number; type: str
 describe('the original /analytics routes', () => {
   it('counts thousands of concurrent POSTs exactly, for the current hour and a past one', async () => {
     const now = Date.now();
-    const hours = [hourOf(now), hourOf(now) - 5 * HOUR_MS];
+    const hours = [hourStartMs(now), hourStartMs(now) - 5 * HOUR_MS];
     const tally = new Map(hours.map((h) => [h, { users: new Set<string>(), clicks: 0, impressions: 0 }]));
     const users = Array.from({ length: 300 }, (_, i) => `player${i}`);
     const requests = Array.from({ length: 2000 }, (_, i) => {
@@ -81,7 +81,7 @@ describe('the original /analytics routes', () => {
   });
 
   it('refuses bad requests with 400 and a one-line reason, storing nothing', async () => {
-    const hour = hourOf(Date.now()) - 9 * HOUR_MS;
+    const hour = hourStartMs(Date.now()) - 9 * HOUR_MS;
     const t = hour + 5;
     const bad = [
       `/analytics?user=ann&click`,

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../scripts/launcher.js';
 import { generateSessionLines } from '../../scripts/sessions/generator.js';
+import { systemClock } from '../../services/shared/time.js';
 import { grpcurl } from '../support/grpcurl.js';
 import { SessionOracle, type OracleEvent } from '../support/session-oracle.js';
 import { startIsolatedStack } from '../support/stack.js';
@@ -12,7 +13,7 @@ let stack: RunningStack;
 let gateway: string;
 const oracle = new SessionOracle();
 const posted: Array<{ status: string; reason?: string }> = [];
-const lines = [...generateSessionLines({ players: 40, sessions: 300, days: 2, seed: 7, now: Date.now() })];
+const lines = [...generateSessionLines({ players: 40, sessions: 300, days: 2, seed: 7, now: systemClock() })];
 
 beforeAll(async () => {
   stack = await startIsolatedStack('sessions_e2e');

@@ -16,7 +16,8 @@ import { testConfig } from '../../../test/support/env.js';
 import { GameAudit } from '../audit.js';
 import { encodeContent } from '../game-content.js';
 import { readGamesCsv } from '../game-csv.js';
-import { dayOf, GameImporter, RECOVER_AFTER_MS } from '../game-import.js';
+import { GameImporter, RECOVER_AFTER } from '../game-import.js';
+import { daysSinceEpoch, micros, seconds, systemClock, type Micros } from '../../shared/time.js';
 import { DEFAULT_BOARD, validateGame, type ValidGame } from '../game-rules.js';
 import { gamesRoutes } from '../routes.js';
 import { SINGLE_GAME_LIST } from '../single-game-list.js';
@@ -26,8 +27,8 @@ import { uploadGames } from '../upload.js';
 let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
 const replicas: Array<InProcessService<ReturnType<typeof gamesRoutes>>> = [];
 const clients: GamesClient[] = [];
-let clockOffsetMs = 0;
-const clock = () => Date.now() + clockOffsetMs;
+let clockOffset = micros(0);
+const clock = (): Micros => micros(systemClock() + clockOffset);
 let audit: GameAudit;
 let store: GamesStore;
 let cache: ResponseCache;
@@ -100,26 +101,26 @@ describe('a writer that died mid-import', () => {
     }
     for await (const game of readGamesCsv(linesOfText(csv.join('\n')))) games.push(validateGame(game, DEFAULT_BOARD) as ValidGame);
     // The dead writer: its part opened, half of its games claimed, nothing counted.
-    const startedMs = clock();
-    const day = dayOf(startedMs);
-    const ttl = ttlSecondsFor(startedMs, startedMs);
+    const startedAt = clock();
+    const day = daysSinceEpoch(startedAt);
+    const ttl = ttlSecondsFor(startedAt, startedAt);
     await store.openPart(
       day,
       'import-dead-writer',
-      startedMs,
+      startedAt,
       games.map((game) => game.gameId),
       ttl,
     );
     await store.claimGames(
       games.slice(0, 10).map((game) => ({
         gameId: game.gameId,
-        claim: { content: encodeContent(game), partId: 'import-dead-writer', day, importedMs: startedMs },
+        claim: { content: encodeContent(game), partId: 'import-dead-writer', day, importedAt: startedAt },
       })),
       ttl,
     );
     const before = await firstMoveGames(clients[0]);
     // The retry comes once the dead writer's part is old enough to be finished by someone else.
-    clockOffsetMs += RECOVER_AFTER_MS + 1000;
+    clockOffset = micros(clockOffset + RECOVER_AFTER + seconds(1));
     const tally = await uploadGames(readGamesCsv(linesOfText(csv.join('\n'))), clients[1].importGames);
     expect(tally).toMatchObject({ stored: 10, duplicate: 10, rejected: 0 });
     const after = await firstMoveGames(clients[0]);

@@ -7,7 +7,7 @@ import type { EventIngest } from '../in-process-ingest.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
 import { prepareErrorAnswer, queryOf, sendText, type PlainRoute } from '../plain-routes.js';
 import { quoted } from '../../shared/quote.js';
-import { hourOf, millisToTimestamp } from '../../shared/time.js';
+import { fromMillis, hourOf, toTimestamp, type Micros } from '../../shared/time.js';
 import { MicroCache } from '../micro-cache.js';
 
 const GATEWAY_ANSWER_TTL_MS = 200;
@@ -32,10 +32,10 @@ export function analyticsRoutes(channels: { ingest: EventIngest; reaction: Unary
     signal: AbortSignal,
     { timestamp, user, kind, eventId }: { timestamp: string; user: string; kind: KindName; eventId: string },
   ) => {
-    const millis = millisOf(timestamp);
+    const time = timeOf(timestamp);
     if (!user) throw new BadRequest('user: is required');
     const { results } = await channels.ingest.ingestEvents(
-      { events: [{ eventId, payload: { $case: 'engagement', value: { user, kind: kinds[kind], ts: millisToTimestamp(millis) } } }] },
+      { events: [{ eventId, payload: { $case: 'engagement', value: { user, kind: kinds[kind], ts: toTimestamp(time) } } }] },
       { signal },
     );
     const result = results[0];
@@ -81,15 +81,14 @@ export function analyticsRoutes(channels: { ingest: EventIngest; reaction: Unary
       path: /^\/analytics$/,
       handle: (request, response) =>
         answer(response, async () => {
-          const millis = millisOf(queryOf(request).get('timestamp') ?? '');
-          const hourMs = hourOf(millis);
-          const body = await hourBodies.get(String(hourMs), async () => {
+          const hour = hourOf(timeOf(queryOf(request).get('timestamp') ?? ''));
+          const body = await hourBodies.get(String(hour), async () => {
             const counts = await callBackend(
               channels.reaction,
               ReactionServiceDefinition,
               ReactionServiceDefinition.methods.getHourlyEngagement,
               {
-                timestamp: millisToTimestamp(hourMs),
+                timestamp: toTimestamp(hour),
               },
             );
             return `unique_users,${counts.uniqueUsers}\nclicks,${counts.clicks}\nimpressions,${counts.impressions}\n`;
@@ -116,10 +115,11 @@ function kindOf(query: URLSearchParams): KindName {
   return kind;
 }
 
-function millisOf(text: string): number {
+/** The original API's timestamp: milliseconds since the epoch. */
+function timeOf(text: string): Micros {
   if (text === '') throw new BadRequest('timestamp: is required (milliseconds since the epoch)');
   if (!/^\d{1,15}$/.test(text)) throw new BadRequest(`timestamp: must be milliseconds since the epoch, got ${quoted(text)}`);
-  return Number(text);
+  return fromMillis(Number(text));
 }
 
 /** Runs a route; errors become their status with a one-line text/plain reason. */

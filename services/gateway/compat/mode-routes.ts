@@ -7,7 +7,7 @@ import { MAX_BATCH } from '../../shared/batch.js';
 import { checkId, MAX_ID_LENGTH, MAX_MODE_LENGTH } from '../../shared/event-rules.js';
 import { quoted } from '../../shared/quote.js';
 import { eventTimeProblem } from '../../shared/retention.js';
-import { timestampToMicros } from '../../shared/time.js';
+import { fromEpochSeconds, fromTimestamp, systemClock, toMillis, toTimestamp, type Micros } from '../../shared/time.js';
 import { callBackend, type UnaryBackend } from '../backend-call.js';
 import type { EventIngest } from '../in-process-ingest.js';
 import { BadRequest, describeHttpError } from '../http-errors.js';
@@ -47,7 +47,7 @@ export function modeRoutes(
     });
     return {
       modes: answer.modes.map((mode) => ({ count: mode.players, multiplayer_mode: mode.mode })),
-      firstIdleMs: answer.firstIdleAt ? Math.floor(timestampToMicros(answer.firstIdleAt) / 1000) : undefined,
+      firstIdleMs: answer.firstIdleAt ? toMillis(fromTimestamp(answer.firstIdleAt)) : undefined,
     };
   };
   const active = new ActiveRankings((areaCode) => rankModes(areaCode, 0), generations, stopping);
@@ -66,7 +66,7 @@ export function modeRoutes(
       path: /^\/events\/?$/,
       handle: (request, response, _params, signal) =>
         answerInDetail(response, async () => {
-          const events = parseModeEvents(await readBody(request, maxBodyBytes), Date.now());
+          const events = parseModeEvents(await readBody(request, maxBodyBytes), systemClock());
           const answer = await record(events, signal);
           // Who is active where changed in these areas: their reads start now, and the caller's next /stats/ through
           // this gateway waits for them, so it shows its own change (an area a user moved out of, and other gateways,
@@ -106,7 +106,7 @@ export function modeRoutes(
  * The items of a `POST /events/` body as ingest events, all of them valid, or a 422 naming the first bad one:
  * nothing of a request with a bad item is stored.
  */
-export function parseModeEvents(body: string, nowMs: number): Event[] {
+export function parseModeEvents(body: string, now: Micros): Event[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -118,10 +118,10 @@ export function parseModeEvents(body: string, nowMs: number): Event[] {
   if (items.length < 1 || items.length > MAX_BATCH) {
     throw new BadRequest(`items: must hold 1 to ${MAX_BATCH} events, got ${items.length}`, 422);
   }
-  return items.map((item, index) => parseItem(item, `items[${index}]`, nowMs));
+  return items.map((item, index) => parseItem(item, `items[${index}]`, now));
 }
 
-function parseItem(item: unknown, path: string, nowMs: number): Event {
+function parseItem(item: unknown, path: string, now: Micros): Event {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new BadRequest(`${path}: must be an object`, 422);
   const raw = item as Record<string, unknown>;
   const areaCode = parseAreaCode(raw.area_code, `${path}.area_code`);
@@ -132,7 +132,7 @@ function parseItem(item: unknown, path: string, nowMs: number): Event {
   const ts =
     raw.epoch_timestamp === undefined || raw.epoch_timestamp === null
       ? undefined
-      : epochTime(raw.epoch_timestamp, `${path}.epoch_timestamp`, nowMs);
+      : epochTime(raw.epoch_timestamp, `${path}.epoch_timestamp`, now);
   const action = name === 'LOGIN' ? ModeAction.MODE_ACTION_LOGIN : ModeAction.MODE_ACTION_LOGOUT;
   return { eventId: '', payload: { $case: 'mode', value: { userId, areaCode, mode, action, ts } } };
 }
@@ -161,12 +161,12 @@ function requiredText(value: unknown, field: string, max: number): string {
 }
 
 /** Seconds since the epoch (fractions allowed) as a Timestamp, within the retention bounds. */
-function epochTime(value: unknown, field: string, nowMs: number): Timestamp {
+function epochTime(value: unknown, field: string, now: Micros): Timestamp {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new BadRequest(`${field}: must be seconds since the epoch`, 422);
-  const problem = eventTimeProblem(value * 1000, nowMs);
+  const time = fromEpochSeconds(value);
+  const problem = eventTimeProblem(time, now);
   if (problem) throw new BadRequest(`${field}: ${problem}`, 422);
-  const seconds = Math.floor(value);
-  return { seconds, nanos: Math.round((value - seconds) * 1e6) * 1000 };
+  return toTimestamp(time);
 }
 
 function generatedEvents(count: number): Event[] {

@@ -1,6 +1,6 @@
 import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { quoted } from '../../shared/quote.js';
-import { parseIsoTimestamp } from '../../shared/time.js';
+import { parseIso, toTimestamp } from '../../shared/time.js';
 
 /** An event of the original system's format, converted for ingest, or why it could not be converted. */
 export type ConvertedEvent = { event: Event; eventId: string } | { problem: { field: string; rule: string }; eventId: string };
@@ -26,8 +26,8 @@ export function convertSessionEvent(value: unknown): ConvertedEvent {
     return { problem: { field: 'event', rule: `must be "start" or "end", got ${quoted(raw.event ?? null)}` }, eventId };
   }
   if (typeof raw.ts !== 'string' || raw.ts === '') return { problem: { field: 'ts', rule: 'is required' }, eventId };
-  const ts = parseIsoTimestamp(raw.ts);
-  if (!ts) {
+  const time = parseIso(raw.ts);
+  if (time === undefined) {
     return {
       problem: { field: 'ts', rule: `must be an ISO-8601 date-time such as 2016-12-02T12:48:05.520022, got ${quoted(raw.ts)}` },
       eventId,
@@ -36,7 +36,7 @@ export function convertSessionEvent(value: unknown): ConvertedEvent {
   const common = {
     playerId: (raw.player_id as string | undefined) ?? '',
     sessionId: (raw.session_id as string | undefined) ?? '',
-    ts,
+    ts: toTimestamp(time),
   };
   const payload =
     raw.event === 'start'

@@ -3,7 +3,7 @@ import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_re
 import { SessionServiceDefinition } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { Timestamp } from '../../../gen/ts-proto/google/protobuf/timestamp.js';
 import { MAX_BATCH } from '../../shared/batch.js';
-import { formatIsoMicros, timestampToMicros } from '../../shared/time.js';
+import { formatIso, fromTimestamp } from '../../shared/time.js';
 import { quoted } from '../../shared/quote.js';
 import { callBackend, type UnaryBackend } from '../backend-call.js';
 import type { EventIngest } from '../in-process-ingest.js';
@@ -151,5 +151,5 @@ function wholeNumber(field: string, text: string): number {
 }
 
 function iso(ts: Timestamp | undefined): string {
-  return ts ? formatIsoMicros(timestampToMicros(ts)) : '';
+  return ts ? formatIso(fromTimestamp(ts)) : '';
 }

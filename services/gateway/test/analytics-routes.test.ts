@@ -11,14 +11,12 @@ import {
   ReactionServiceDefinition,
 } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
-import { timestampToMicros } from '../../shared/time.js';
+import { HOUR_MS, millisOf as msOf } from '../../../test/support/caller-time.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { analyticsRoutes } from '../compat/analytics-routes.js';
 import type { EventIngest } from '../in-process-ingest.js';
 
-const HOUR_MS = 3_600_000;
 const hourlyPath = `/${ReactionServiceDefinition.fullName}/${ReactionServiceDefinition.methods.getHourlyEngagement.name}`;
-const msOf = (ts: Parameters<typeof timestampToMicros>[0]) => timestampToMicros(ts) / 1000;
 
 /** Ingest: remembers each event and answers it with `outcome` (and `reason` unless accepted). */
 const ingested: Event[] = [];

@@ -12,7 +12,7 @@ import {
 } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import { activeRankingGeneration } from '../../session/ranking-generation.js';
-import { millisToTimestamp } from '../../shared/time.js';
+import { timestampAt } from '../../../test/support/caller-time.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { modeRoutes } from '../compat/mode-routes.js';
 import type { EventIngest } from '../in-process-ingest.js';
@@ -48,7 +48,7 @@ const session: UnaryBackend = {
     const { areaCode } = ListPopularModesRequest.decode(bytes);
     const modes = (ranking.get(areaCode) ?? []).map(({ mode, players }, i) => ({ rank: i + 1, mode, players }));
     const idleMs = firstIdle.get(areaCode) ?? (modes.length ? Date.now() + 3_600_000 : undefined);
-    const firstIdleAt = idleMs === undefined ? undefined : millisToTimestamp(idleMs);
+    const firstIdleAt = idleMs === undefined ? undefined : timestampAt(idleMs);
     return Promise.resolve(ListPopularModesResponse.encode(ListPopularModesResponse.fromPartial({ modes, firstIdleAt })).finish());
   },
 };

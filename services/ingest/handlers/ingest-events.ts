@@ -3,7 +3,7 @@ import { Status, type ClientError } from 'nice-grpc';
 import { checkBatchSize, fateOfRepeat, rejected, retryable } from '../../shared/batch.js';
 import { arrivalTime } from '../../shared/event-rules.js';
 import type { CallContext, UnaryHandler } from '../../shared/handler.js';
-import { systemClock, type Clock } from '../../shared/time.js';
+import { systemClock, type Clock, type Micros } from '../../shared/time.js';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import type { Engagement, Reaction } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
@@ -36,7 +36,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
 
   async handle(request: IngestEventsRequest, context: CallContext): Promise<IngestEventsResponse> {
     checkBatchSize(request.events.length);
-    const arrivedMs = this.clock();
+    const arrivedAt = this.clock();
     const results = new Array<EventResult>(request.events.length);
     const shares = this.shares(context);
     const firstIndexOf = new Map<string, number>();
@@ -55,7 +55,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         );
         return;
       }
-      const payload = withArrivalTime(event.payload, arrivedMs, index);
+      const payload = withArrivalTime(event.payload, arrivedAt, index);
       const id = event.eventId || naturalKey(payload) || randomUUID();
       const first = firstIndexOf.get(id);
       if (first !== undefined) {
@@ -164,9 +164,9 @@ function payloadName(payload: Payload): PayloadName {
 }
 
 /** A mode event without a time takes its arrival time (see ModeEvent.ts), before its natural key is derived. */
-function withArrivalTime(payload: Payload, arrivedMs: number, index: number): Payload {
+function withArrivalTime(payload: Payload, arrivedAt: Micros, index: number): Payload {
   if (payload.$case !== 'mode' || payload.value.ts) return payload;
-  return { $case: 'mode', value: { ...payload.value, ts: arrivalTime(arrivedMs, index) } };
+  return { $case: 'mode', value: { ...payload.value, ts: arrivalTime(arrivedAt, index) } };
 }
 
 /** Session events are keyed by their session and half; mode events by everything they say. */

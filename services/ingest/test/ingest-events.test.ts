@@ -9,6 +9,7 @@ import { EngagementKind } from '../../../gen/ts-proto/gamepulse/reaction/v1/reac
 import { ModeAction } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { accepted } from '../../shared/batch.js';
 import type { CallContext } from '../../shared/handler.js';
+import { fromMillis } from '../../shared/time.js';
 import { IngestEventsHandler } from '../handlers/ingest-events.js';
 import type { EventOwners } from '../owners.js';
 
@@ -59,7 +60,7 @@ const login = (eventId: string): Event => ({
 describe('IngestEventsHandler', () => {
   it("sends each owner its share within the caller's bounds, and answers per event in request order", async () => {
     const { owners, sent } = fakeOwners();
-    const handler = new IngestEventsHandler(owners, () => NOW_MS);
+    const handler = new IngestEventsHandler(owners, () => fromMillis(NOW_MS));
     const answer = await handler.handle({ events: [start('a', 'p1'), engagement('b'), login('c'), start('d', 'p2')] }, context);
     expect(answer.results.map((r) => [r.index, r.eventId, r.outcome])).toEqual([
       [0, 'a', EventOutcome.EVENT_OUTCOME_ACCEPTED],
@@ -78,7 +79,10 @@ describe('IngestEventsHandler', () => {
 
   it("sends a repeat within the batch once; the repeat shares the first one's fate as a duplicate", async () => {
     const { owners, sent } = fakeOwners();
-    const answer = await new IngestEventsHandler(owners, () => NOW_MS).handle({ events: [engagement('x'), engagement('x')] }, context);
+    const answer = await new IngestEventsHandler(owners, () => fromMillis(NOW_MS)).handle(
+      { events: [engagement('x'), engagement('x')] },
+      context,
+    );
     expect(sent).toHaveLength(1);
     expect(sent[0].eventIds).toEqual(['x']);
     expect(answer.results.map((r) => r.outcome)).toEqual([EventOutcome.EVENT_OUTCOME_ACCEPTED, EventOutcome.EVENT_OUTCOME_DUPLICATE]);
@@ -86,7 +90,7 @@ describe('IngestEventsHandler', () => {
 
   it("makes only the failing owner's events retryable when it is unavailable, and rejects them when it refuses them", async () => {
     const unavailable = fakeOwners({ recordEngagements: grpcError(Status.UNAVAILABLE, 'connection refused') });
-    const answer = await new IngestEventsHandler(unavailable.owners, () => NOW_MS).handle(
+    const answer = await new IngestEventsHandler(unavailable.owners, () => fromMillis(NOW_MS)).handle(
       { events: [start('a', 'p1'), engagement('b')] },
       context,
     );
@@ -95,7 +99,7 @@ describe('IngestEventsHandler', () => {
     expect(answer.retryable).toBe(1);
 
     const refusing = fakeOwners({ recordEngagements: grpcError(Status.INVALID_ARGUMENT, 'events: must hold 1 to 500 events') });
-    const refused = await new IngestEventsHandler(refusing.owners, () => NOW_MS).handle({ events: [engagement('b')] }, context);
+    const refused = await new IngestEventsHandler(refusing.owners, () => fromMillis(NOW_MS)).handle({ events: [engagement('b')] }, context);
     expect(refused.results[0]).toMatchObject({
       outcome: EventOutcome.EVENT_OUTCOME_REJECTED,
       field: 'engagement',
@@ -105,7 +109,7 @@ describe('IngestEventsHandler', () => {
 
   it('rejects an event without a payload or with an over-long id, and forwards the rest', async () => {
     const { owners, sent } = fakeOwners();
-    const answer = await new IngestEventsHandler(owners, () => NOW_MS).handle(
+    const answer = await new IngestEventsHandler(owners, () => fromMillis(NOW_MS)).handle(
       { events: [{ eventId: 'empty', payload: undefined }, { ...engagement('y'), eventId: 'y'.repeat(129) }, engagement('ok')] },
       context,
     );

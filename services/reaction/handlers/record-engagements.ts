@@ -25,7 +25,7 @@ export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsR
       validate: (envelope) => validateEngagement(envelope, now),
       dedupeKey: (row) => row.eventId,
       store: async (row) => {
-        const ttl = ttlSecondsFor(row.tsMs, now);
+        const ttl = ttlSecondsFor(row.tsUs, now);
         // The user row is idempotent: writing it while checking for a duplicate saves a round trip.
         const [known] = await Promise.all([this.store.hasEngagement(row), this.store.writeEngagedUser(row, ttl)]);
         if (known) return false;
@@ -33,7 +33,7 @@ export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsR
         return true;
       },
     });
-    const changedHours = new Set(stored.map((row) => hourOf(row.tsMs)).filter((hour) => isClosedOrClosing(hour, now)));
+    const changedHours = new Set(stored.map((row) => hourOf(row.tsUs)).filter((hour) => isClosedOrClosing(hour, now)));
     this.cache.invalidate([...changedHours].map(hourEngagementKey));
     return { results };
   }

@@ -26,12 +26,12 @@ export class RecordReactionsHandler implements UnaryHandler<RecordReactionsReque
       dedupeKey: (row) => row.eventId,
       store: async (row) => {
         if (await this.store.hasReaction(row)) return false;
-        await this.store.writeReaction(row, ttlSecondsFor(row.tsUs / 1000, now));
+        await this.store.writeReaction(row, ttlSecondsFor(row.tsUs, now));
         return true;
       },
     });
-    const changed = stored.filter((row) => isClosedOrClosing(hourOf(row.tsUs / 1000), now));
-    this.cache.invalidate([...new Set(changed.map((row) => matchHourKey(row.matchId, hourOf(row.tsUs / 1000))))]);
+    const changed = stored.filter((row) => isClosedOrClosing(hourOf(row.tsUs), now));
+    this.cache.invalidate([...new Set(changed.map((row) => matchHourKey(row.matchId, hourOf(row.tsUs))))]);
     return { results };
   }
 }

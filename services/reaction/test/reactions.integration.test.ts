@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, millisToTimestamp } from '../../shared/time.js';
+import { fromMillis } from '../../shared/time.js';
+import { DAY_MS, HOUR_MS, hourStartMs, timestampAt as at } from '../../../test/support/caller-time.js';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import {
   Emoticon,
@@ -32,7 +33,7 @@ function freshNow(): number {
 beforeAll(async () => {
   freshNow();
   keyspace = await createIsolatedKeyspace('reactions_it');
-  running = await startInProcess((context) => reactionRoutes(context, () => now), { keyspace: keyspace.keyspace });
+  running = await startInProcess((context) => reactionRoutes(context, () => fromMillis(now)), { keyspace: keyspace.keyspace });
   client = createServiceClient(ReactionServiceDefinition, running.address);
 });
 afterAll(async () => {
@@ -46,12 +47,12 @@ const engagement = (user: string, kind: 'click' | 'impression', ms: number, even
   event: {
     user,
     kind: kind === 'click' ? EngagementKind.ENGAGEMENT_KIND_CLICK : EngagementKind.ENGAGEMENT_KIND_IMPRESSION,
-    ts: millisToTimestamp(ms),
+    ts: at(ms),
   },
 });
 const reaction = (matchId: string, emoticon: Emoticon, ms: number, eventId = randomUUID()) => ({
   eventId,
-  event: { userId: `u-${randomUUID()}`, matchId, emoticon, ts: millisToTimestamp(ms) },
+  event: { userId: `u-${randomUUID()}`, matchId, emoticon, ts: at(ms) },
 });
 const outcomes = (response: { results: Array<{ outcome: EventOutcome; reason: string }> }) =>
   response.results.map((r) =>
@@ -63,13 +64,13 @@ const outcomes = (response: { results: Array<{ outcome: EventOutcome; reason: st
   );
 const recordEngagements = async (...events: ReturnType<typeof engagement>[]) => outcomes(await client.recordEngagements({ events }));
 const recordReactions = async (...events: ReturnType<typeof reaction>[]) => outcomes(await client.recordReactions({ events }));
-const hourly = (ms: number) => client.getHourlyEngagement({ timestamp: millisToTimestamp(ms) });
+const hourly = (ms: number) => client.getHourlyEngagement({ timestamp: at(ms) });
 const counts = (r: GetHourlyEngagementResponse) => [r.uniqueUsers, r.clicks, r.impressions];
 
 describe('hourly engagement', () => {
   it('counts unique users, clicks and impressions of exactly the hour, once per event id', async () => {
     freshNow();
-    const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    const hour = hourStartMs(now);
     const retried = engagement('ann', 'click', hour + 1);
     expect(
       await recordEngagements(
@@ -83,12 +84,12 @@ describe('hourly engagement', () => {
     expect(await recordEngagements(retried)).toEqual(['duplicate']);
     expect(counts(await hourly(hour + 30 * 60_000))).toEqual([2, 1, 2]);
     expect(counts(await hourly(hour - 1))).toEqual([1, 1, 0]);
-    expect((await hourly(hour)).hourStart).toEqual(millisToTimestamp(hour));
+    expect((await hourly(hour)).hourStart).toEqual(at(hour));
   });
 
   it('shows an accepted event within a second, and late events in a cached closed hour', async () => {
     freshNow();
-    const closedHour = Math.floor(now / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
+    const closedHour = hourStartMs(now) - 3 * HOUR_MS;
     await recordEngagements(engagement('eve', 'click', closedHour + 10));
     expect(counts(await hourly(closedHour))).toEqual([1, 1, 0]);
     expect(counts(await hourly(closedHour))).toEqual([1, 1, 0]); // now cached

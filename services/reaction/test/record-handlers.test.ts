@@ -9,17 +9,16 @@ import {
   type EngagementEnvelope,
   type ReactionEnvelope,
 } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
-import { hourOf } from '../../shared/time.js';
+import { fromMillis, hourOf } from '../../shared/time.js';
+import { timestampAt as at } from '../../../test/support/caller-time.js';
 import { hourEngagementKey } from '../handlers/get-hourly-engagement.js';
 import { RecordEngagementsHandler, type EngagementWrites } from '../handlers/record-engagements.js';
 import { RecordReactionsHandler, type ReactionWrites } from '../handlers/record-reactions.js';
 import { matchHourKey } from '../match-summary.js';
 import type { EngagementRow, ReactionRow } from '../store.js';
 
-const HOUR_MS = 3_600_000;
 const NOW_MS = Date.UTC(2026, 11, 3, 12, 30);
-const CLOSED_HOUR_MS = hourOf(NOW_MS) - HOUR_MS;
-const at = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+const CLOSED_HOUR_MS = Date.UTC(2026, 11, 3, 11);
 const { EVENT_OUTCOME_ACCEPTED: ACCEPTED, EVENT_OUTCOME_DUPLICATE: DUPLICATE, EVENT_OUTCOME_REJECTED: REJECTED } = EventOutcome;
 
 class InMemoryEngagements implements EngagementWrites {
@@ -29,7 +28,7 @@ class InMemoryEngagements implements EngagementWrites {
     return Promise.resolve(this.events.has(row.eventId));
   }
   writeEngagedUser(row: EngagementRow): Promise<void> {
-    this.users.add(`${hourOf(row.tsMs)}/${row.username}`);
+    this.users.add(`${hourOf(row.tsUs)}/${row.username}`);
     return Promise.resolve();
   }
   writeEngagementEvent(row: EngagementRow): Promise<void> {
@@ -66,7 +65,7 @@ const heart = (eventId: string, ms: number, matchId = 'm1'): ReactionEnvelope =>
 describe('RecordEngagementsHandler', () => {
   it('stores an event id once: a repeat, in the same batch or a later one, is a duplicate', async () => {
     const store = new InMemoryEngagements();
-    const handler = new RecordEngagementsHandler(store, invalidations().cache, () => NOW_MS);
+    const handler = new RecordEngagementsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
     const outcomes = async (...events: EngagementEnvelope[]) => (await handler.handle({ events })).results.map((r) => r.outcome);
     expect(await outcomes(click('e1', NOW_MS - 1000), click('e1', NOW_MS - 1000), click('e2', NOW_MS - 2000, 'u2'))).toEqual([
       ACCEPTED,
@@ -80,7 +79,7 @@ describe('RecordEngagementsHandler', () => {
 
   it('rejects a bad event without writing it', async () => {
     const store = new InMemoryEngagements();
-    const handler = new RecordEngagementsHandler(store, invalidations().cache, () => NOW_MS);
+    const handler = new RecordEngagementsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
     const unknownKind: EngagementEnvelope = {
       eventId: 'e3',
       event: { user: 'u1', kind: EngagementKind.ENGAGEMENT_KIND_UNSPECIFIED, ts: at(NOW_MS) },
@@ -92,9 +91,9 @@ describe('RecordEngagementsHandler', () => {
 
   it("drops a closed hour's cached counts when an event lands in it, and not the open hour's", async () => {
     const { keys, cache } = invalidations();
-    const handler = new RecordEngagementsHandler(new InMemoryEngagements(), cache, () => NOW_MS);
+    const handler = new RecordEngagementsHandler(new InMemoryEngagements(), cache, () => fromMillis(NOW_MS));
     await handler.handle({ events: [click('late', CLOSED_HOUR_MS + 60_000), click('now', NOW_MS - 1000)] });
-    expect(keys).toEqual([hourEngagementKey(CLOSED_HOUR_MS)]);
+    expect(keys).toEqual([hourEngagementKey(fromMillis(CLOSED_HOUR_MS))]);
   });
 });
 
@@ -102,10 +101,10 @@ describe('RecordReactionsHandler', () => {
   it('stores an event id once, and drops the cached summary of a closed match hour it lands in', async () => {
     const store = new InMemoryReactions();
     const { keys, cache } = invalidations();
-    const handler = new RecordReactionsHandler(store, cache, () => NOW_MS);
+    const handler = new RecordReactionsHandler(store, cache, () => fromMillis(NOW_MS));
     const first = await handler.handle({ events: [heart('r1', CLOSED_HOUR_MS + 60_000), heart('r2', NOW_MS - 1000)] });
     expect(first.results.map((r) => r.outcome)).toEqual([ACCEPTED, ACCEPTED]);
-    expect(keys).toEqual([matchHourKey('m1', CLOSED_HOUR_MS)]);
+    expect(keys).toEqual([matchHourKey('m1', fromMillis(CLOSED_HOUR_MS))]);
     const again = await handler.handle({ events: [heart('r1', CLOSED_HOUR_MS + 60_000)] });
     expect(again.results.map((r) => r.outcome)).toEqual([DUPLICATE]);
     expect(store.rows.size).toBe(2);

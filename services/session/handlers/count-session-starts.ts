@@ -1,15 +1,27 @@
-import type { ResponseCache } from '../../shared/cache.js';
 import { addCounts } from '../../shared/counts.js';
 import { mapConcurrently } from '../../shared/batch.js';
 import type { UnaryHandler } from '../../shared/handler.js';
-import { HOUR_MS, hourOf, millisToTimestamp, type Clock } from '../../shared/time.js';
+import { CLOSED_HOUR_CACHE_MS, type ResponseCache } from '../../shared/cache.js';
+import {
+  after,
+  before,
+  earliest,
+  HOUR,
+  hourOf,
+  hours as spanOfHours,
+  lastMicroOfHour,
+  latest,
+  toTimestamp,
+  wholeSeconds,
+  type Clock,
+  type Micros,
+} from '../../shared/time.js';
 import type { CountSessionStartsRequest, CountSessionStartsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionStore } from '../store.js';
 import { checkWindowHours } from './query-rules.js';
 
 /** A whole closed hour's counts: they change only if a late event lands in it (which drops the entry). */
-export const hourCountsKey = (hourMs: number) => `session:v1:hour-counts:${hourMs}`;
-const CLOSED_HOUR_TTL_MS = 24 * HOUR_MS;
+export const hourCountsKey = (hour: Micros) => `session:v2:hour-counts:${hour}`;
 /** The whole answer moves with the clock, so it is kept just long enough to absorb bursts. */
 const ANSWER_TTL_MS = 1000;
 
@@ -28,28 +40,24 @@ export class CountSessionStartsHandler implements UnaryHandler<CountSessionStart
     checkWindowHours(request.hours);
     const now = this.clock();
     // Keyed by the second: any answer served is for a window that ended at most one second ago.
-    const key = `session:v1:starts-count:${request.hours}:${Math.floor(now / 1000)}`;
+    const key = `session:v1:starts-count:${request.hours}:${wholeSeconds(now)}`;
     return this.cache.getOrCompute(key, ANSWER_TTL_MS, () => this.compute(request.hours, now));
   }
 
-  private async compute(hours: number, now: number): Promise<CountSessionStartsResponse> {
-    const fromMs = now - hours * HOUR_MS;
-    const fromUs = fromMs * 1000;
-    const toUs = now * 1000;
-    const hoursWithStarts = await this.store.startHours(undefined, hourOf(fromMs), hourOf(now));
-    const perHour = await mapConcurrently(hoursWithStarts, 8, async (hourMs) => {
-      const hourEndUs = (hourMs + HOUR_MS) * 1000 - 1;
-      const wholeAndClosed = hourMs >= fromMs && hourMs + HOUR_MS <= now;
+  private async compute(hours: number, now: Micros): Promise<CountSessionStartsResponse> {
+    const from = before(now, spanOfHours(hours));
+    const hoursWithStarts = await this.store.startHours(undefined, hourOf(from), hourOf(now));
+    const perHour = await mapConcurrently(hoursWithStarts, 8, async (hour) => {
+      const hourEnd = lastMicroOfHour(hour);
+      const wholeAndClosed = hour >= from && after(hour, HOUR) <= now;
       if (wholeAndClosed) {
-        return this.cache.getOrComputeCounts(hourCountsKey(hourMs), CLOSED_HOUR_TTL_MS, () =>
-          this.store.countStarts(hourMs, hourMs * 1000, hourEndUs),
-        );
+        return this.cache.getOrComputeCounts(hourCountsKey(hour), CLOSED_HOUR_CACHE_MS, () => this.store.countStarts(hour, hour, hourEnd));
       }
-      return this.store.countStarts(hourMs, Math.max(fromUs, hourMs * 1000), Math.min(toUs, hourEndUs));
+      return this.store.countStarts(hour, latest(from, hour), earliest(now, hourEnd));
     });
     const countries = [...addCounts(perHour)]
       .map(([country, starts]) => ({ country, starts }))
       .sort((a, b) => b.starts - a.starts || a.country.localeCompare(b.country));
-    return { countries, windowStart: millisToTimestamp(fromMs), windowEnd: millisToTimestamp(now) };
+    return { countries, windowStart: toTimestamp(from), windowEnd: toTimestamp(now) };
   }
 }

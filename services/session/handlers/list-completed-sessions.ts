@@ -1,5 +1,5 @@
 import type { UnaryHandler } from '../../shared/handler.js';
-import { microsToTimestamp } from '../../shared/time.js';
+import { elapsed, spanInMillis, toTimestamp } from '../../shared/time.js';
 import type { ListCompletedSessionsRequest, ListCompletedSessionsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionStore } from '../store.js';
 import { checkId } from '../../shared/event-rules.js';
@@ -19,9 +19,9 @@ export class ListCompletedSessionsHandler implements UnaryHandler<ListCompletedS
       sessions: rows.map((row) => ({
         sessionId: row.sessionId,
         country: row.country,
-        start: microsToTimestamp(row.startUs),
-        end: microsToTimestamp(row.endUs),
-        durationMs: Math.round((row.endUs - row.startUs) / 1000),
+        start: toTimestamp(row.startUs),
+        end: toTimestamp(row.endUs),
+        durationMs: spanInMillis(elapsed(row.startUs, row.endUs)),
       })),
     };
   }

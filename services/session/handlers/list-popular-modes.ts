@@ -6,7 +6,7 @@ import { MAX_AREA_CODE_LENGTH } from '../mode-validation.js';
 import type { PopularModes } from '../popular-modes.js';
 import { checkWindowHours } from './query-rules.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
-import { microsToTimestamp } from '../../shared/time.js';
+import { toTimestamp } from '../../shared/time.js';
 
 export const DEFAULT_MODES_LIMIT = 10;
 export const MAX_MODES_LIMIT = 100;
@@ -27,6 +27,6 @@ export class ListPopularModesHandler implements UnaryHandler<ListPopularModesReq
     const limit = sizeOrDefault('limit', request.limit, DEFAULT_MODES_LIMIT, MAX_MODES_LIMIT);
     if (request.hours !== 0) return { modes: await this.popular.window(request.areaCode, request.hours, limit), firstIdleAt: undefined };
     const { modes, firstIdleUs } = await this.popular.active(request.areaCode, limit);
-    return { modes, firstIdleAt: firstIdleUs === undefined ? undefined : microsToTimestamp(firstIdleUs) };
+    return { modes, firstIdleAt: firstIdleUs === undefined ? undefined : toTimestamp(firstIdleUs) };
   }
 }

@@ -1,6 +1,6 @@
 import type { UnaryHandler } from '../../shared/handler.js';
 import type { TokenSigner } from '../../shared/signed-token.js';
-import { HOUR_MS, hourOf, microsToTimestamp, type Clock } from '../../shared/time.js';
+import { before, earliest, hourOf, hours as spanOfHours, lastMicroOfHour, latest, toTimestamp, type Clock } from '../../shared/time.js';
 import type {
   ListSessionStartsRequest,
   ListSessionStartsResponse,
@@ -31,31 +31,31 @@ export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsR
     } else {
       checkWindowHours(request.hours);
       const now = this.clock();
-      cursor = { country, fromUs: (now - request.hours * HOUR_MS) * 1000, toUs: now * 1000, hourMs: hourOf(now) };
+      cursor = { country, fromUs: before(now, spanOfHours(request.hours)), toUs: now, hour: hourOf(now) };
     }
-    const hours = await this.store.startHours(country, hourOf(cursor.fromUs / 1000), cursor.hourMs);
+    const hours = await this.store.startHours(country, hourOf(cursor.fromUs), cursor.hour);
     const starts: SessionStartRecord[] = [];
-    for (const [i, hourMs] of hours.entries()) {
-      let pageState = hourMs === cursor.hourMs ? cursor.pageState : undefined;
+    for (const [i, hour] of hours.entries()) {
+      let pageState = hour === cursor.hour ? cursor.pageState : undefined;
       do {
         const page = await this.store.listStarts(
           country,
-          hourMs,
-          Math.max(cursor.fromUs, hourMs * 1000),
-          Math.min(cursor.toUs, (hourMs + HOUR_MS) * 1000 - 1),
+          hour,
+          latest(cursor.fromUs, hour),
+          earliest(cursor.toUs, lastMicroOfHour(hour)),
           pageSize - starts.length,
           pageState,
         );
         for (const row of page.rows) {
-          starts.push({ sessionId: row.sessionId, playerId: row.playerId, ts: microsToTimestamp(row.startUs) });
+          starts.push({ sessionId: row.sessionId, playerId: row.playerId, ts: toTimestamp(row.startUs) });
         }
         pageState = page.pageState;
       } while (pageState && starts.length < pageSize);
       if (starts.length >= pageSize) {
         const nextHour = hours[i + 1];
-        if (pageState) return { starts, nextPageToken: encodeCursor({ ...cursor, hourMs, pageState }, this.signer) };
+        if (pageState) return { starts, nextPageToken: encodeCursor({ ...cursor, hour, pageState }, this.signer) };
         if (nextHour === undefined) return { starts, nextPageToken: '' };
-        return { starts, nextPageToken: encodeCursor({ ...cursor, hourMs: nextHour, pageState: undefined }, this.signer) };
+        return { starts, nextPageToken: encodeCursor({ ...cursor, hour: nextHour, pageState: undefined }, this.signer) };
       }
     }
     return { starts, nextPageToken: '' };

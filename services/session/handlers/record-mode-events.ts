@@ -1,11 +1,11 @@
 import { recordBatch } from '../../shared/batch.js';
 import type { GenerationRenewal } from '../../shared/cache.js';
-import { MAX_FUTURE_MS, ttlSecondsFor } from '../../shared/retention.js';
+import { MAX_FUTURE, ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/handler.js';
-import { DAY_MS, type Clock } from '../../shared/time.js';
+import { after, before, DAY, dayOf, elapsed, micros, seconds, secondsRoundedUp, type Clock, type Micros } from '../../shared/time.js';
 import type { RecordModeEventsRequest, RecordModeEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { endsLiveHistory, presenceNow, type ModeRow } from '../mode-presence.js';
-import { dayOf, type ModeStore } from '../mode-store.js';
+import type { ModeStore } from '../mode-store.js';
 import { validateModeEvent } from '../mode-validation.js';
 import { activeRankingGeneration } from '../ranking-generation.js';
 import { WriteClock } from '../write-clock.js';
@@ -56,9 +56,9 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
     return { results };
   }
 
-  private async record(row: ModeRow, now: number): Promise<boolean> {
+  private async record(row: ModeRow, now: Micros): Promise<boolean> {
     const known = await this.store.hasEvent(row);
-    const ttl = ttlSecondsFor(row.tsUs / 1000, now);
+    const ttl = ttlSecondsFor(row.tsUs, now);
     await Promise.all([this.store.writeEvent(row, ttl), row.action === 'login' ? this.store.writeLogin(row, ttl) : undefined]);
     await this.publish(row.userId);
     return !known;
@@ -66,13 +66,13 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
 
   private async publish(userId: string): Promise<void> {
     const writeTimeUs = this.writeClock.next();
-    const nowUs = this.clock() * 1000;
-    const idleUs = this.idleSeconds * 1_000_000;
-    const { here, elsewhere } = presenceNow(await this.liveHistory(userId, nowUs, idleUs), nowUs, idleUs);
+    const now = this.clock();
+    const idle = seconds(this.idleSeconds);
+    const { here, elsewhere } = presenceNow(await this.liveHistory(userId, now, idle), now, idle);
     await Promise.all([
       ...elsewhere.map((place) => this.store.leaveArea(place, userId, writeTimeUs)),
       here
-        ? this.store.enterArea(here, userId, writeTimeUs, here.untilUs, Math.max(1, Math.ceil((here.untilUs - nowUs) / 1_000_000)))
+        ? this.store.enterArea(here, userId, writeTimeUs, here.untilUs, Math.max(1, secondsRoundedUp(elapsed(now, here.untilUs))))
         : undefined,
     ]);
     // Only once the index holds the publication: a reader that sees the new generation then reads it.
@@ -81,17 +81,17 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
   }
 
   /** The user's events, newest first, back to the first that can no longer put them anywhere now. */
-  private async liveHistory(userId: string, nowUs: number, idleUs: number): Promise<ModeRow[]> {
+  private async liveHistory(userId: string, now: Micros, idle: Micros): Promise<ModeRow[]> {
     const history: ModeRow[] = [];
     const oldest = () => history.at(-1)?.tsUs;
-    for (let dayMs = dayOf(nowUs + MAX_FUTURE_MS * 1000); ; dayMs -= DAY_MS) {
-      for await (const event of this.store.eventsOfDay(userId, dayMs)) {
-        if (endsLiveHistory(event.tsUs, oldest(), nowUs, idleUs)) return history;
+    for (let day = dayOf(after(now, MAX_FUTURE)); ; day = before(day, DAY)) {
+      for await (const event of this.store.eventsOfDay(userId, day)) {
+        if (endsLiveHistory(event.tsUs, oldest(), now, idle)) return history;
         history.push(event);
         if (history.length >= MAX_HISTORY_EVENTS) return history;
       }
       // Every earlier day's event is before this day began.
-      if (endsLiveHistory(dayMs * 1000 - 1, oldest(), nowUs, idleUs)) return history;
+      if (endsLiveHistory(before(day, micros(1)), oldest(), now, idle)) return history;
     }
   }
 }

@@ -2,7 +2,7 @@ import type { CacheInvalidation } from '../../shared/cache.js';
 import { recordBatch } from '../../shared/batch.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/handler.js';
-import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
+import { hourOf, isClosedOrClosing, type Clock, type Micros } from '../../shared/time.js';
 import type { RecordSessionEventsRequest, RecordSessionEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
 import { validateSessionEvent } from '../validation.js';
@@ -31,21 +31,21 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
     });
     const changedHours = stored
       .filter((half) => half.kind === 'start')
-      .map((half) => hourOf(half.tsUs / 1000))
+      .map((half) => hourOf(half.tsUs))
       .filter((hour) => isClosedOrClosing(hour, now));
     this.cache.invalidate([...new Set(changedHours)].map(hourCountsKey));
     return { results };
   }
 
   /** Stores one half; false if that half of the session was already stored. */
-  private async record(half: SessionHalf, now: number): Promise<boolean> {
+  private async record(half: SessionHalf, now: Micros): Promise<boolean> {
     const before = await this.store.readParts(half.playerId, half.sessionId);
     if ((half.kind === 'start' ? before?.startUs : before?.endUs) !== undefined) {
       // A retry of a call that failed after storing the half but before completing the session completes it now.
       if (before && isComplete(before)) await this.complete(half.playerId, half.sessionId, before, now);
       return false;
     }
-    await this.store.writeHalf(half, ttlSecondsFor(half.tsUs / 1000, now));
+    await this.store.writeHalf(half, ttlSecondsFor(half.tsUs, now));
     let parts = withHalf(before, half);
     // If the other half was missing before our write, it may have been written meanwhile by another call: read
     // again after our write, so that whichever of two racing writers reads last sees both halves.
@@ -54,11 +54,11 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
     return true;
   }
 
-  private complete(playerId: string, sessionId: string, parts: SessionParts, now: number): Promise<void> {
+  private complete(playerId: string, sessionId: string, parts: SessionParts, now: Micros): Promise<void> {
     return this.store.writeCompleted(
       playerId,
       { sessionId, country: parts.country!, startUs: parts.startUs!, endUs: parts.endUs! },
-      ttlSecondsFor(parts.startUs! / 1000, now),
+      ttlSecondsFor(parts.startUs!, now),
     );
   }
 }

@@ -9,15 +9,16 @@ import {
   type ModeRow,
   type PresenceState,
 } from '../mode-presence.js';
+import { micros, seconds } from '../../shared/time.js';
 
-const IDLE = 10;
+const IDLE = micros(10);
 const event = (action: 'login' | 'logout', areaCode: string, mode: string, tsUs: number, eventId = `e${tsUs}`): ModeRow => ({
   eventId,
   userId: 'u1',
   areaCode,
   mode,
   action,
-  tsUs,
+  tsUs: micros(tsUs),
 });
 const merged = (events: ModeRow[]): PresenceState => events.reduce((state, e) => mergeModeEvent(state, e, IDLE), emptyPresenceState());
 
@@ -65,7 +66,7 @@ describe('mergeModeEvent and presenceOf', () => {
       action: fc.constantFrom('login' as const, 'logout' as const),
       areaCode: fc.constantFrom('111', '222'),
       mode: fc.constantFrom('M1', 'M2'),
-      tsUs: fc.integer({ min: 0, max: 60 }),
+      tsUs: fc.integer({ min: 0, max: 60 }).map(micros),
     });
     fc.assert(
       fc.property(
@@ -83,23 +84,22 @@ describe('mergeModeEvent and presenceOf', () => {
 });
 
 describe('endsLiveHistory and presenceNow', () => {
-  const SECOND = 1_000_000;
-  const IDLE_US = 10 * SECOND;
+  const IDLE_US = seconds(10);
   /** The user's events newest first, back to where the walk of the session service stops. */
   const liveHistory = (events: ModeRow[], nowUs: number): ModeRow[] => {
     const newestFirst = [...events].sort((a, b) => b.tsUs - a.tsUs || (a.eventId < b.eventId ? 1 : -1));
     const history: ModeRow[] = [];
     for (const e of newestFirst) {
-      if (endsLiveHistory(e.tsUs, history.at(-1)?.tsUs, nowUs, IDLE_US)) break;
+      if (endsLiveHistory(e.tsUs, history.at(-1)?.tsUs, micros(nowUs), IDLE_US)) break;
       history.push(e);
     }
     return history;
   };
 
   it('stop at an event that nothing follows within the idle time once its idle time is over, never before', () => {
-    expect(endsLiveHistory(0, undefined, 100 * SECOND, IDLE_US)).toBe(true);
-    expect(endsLiveHistory(0, 5 * SECOND, 100 * SECOND, IDLE_US)).toBe(false);
-    expect(endsLiveHistory(95 * SECOND, undefined, 100 * SECOND, IDLE_US)).toBe(false);
+    expect(endsLiveHistory(micros(0), undefined, seconds(100), IDLE_US)).toBe(true);
+    expect(endsLiveHistory(micros(0), seconds(5), seconds(100), IDLE_US)).toBe(false);
+    expect(endsLiveHistory(seconds(95), undefined, seconds(100), IDLE_US)).toBe(false);
   });
 
   it('put the user where all their events do, now, from the live history alone; other LOGIN places to be cleared', () => {
@@ -109,12 +109,12 @@ describe('endsLiveHistory and presenceNow', () => {
       action: fc.constantFrom('login' as const, 'logout' as const),
       areaCode: fc.constantFrom('111', '222'),
       mode: fc.constantFrom('M1', 'M2'),
-      tsUs: fc.integer({ min: 0, max: 120 }).map((s) => s * SECOND),
+      tsUs: fc.integer({ min: 0, max: 120 }).map((s) => seconds(s)),
     });
     fc.assert(
       fc.property(fc.array(modeEvent, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 150 }), (raw, nowSeconds) => {
         const events = raw.map((e, i) => ({ ...e, eventId: `e${String(i).padStart(2, '0')}`, userId: 'u1' }));
-        const nowUs = nowSeconds * SECOND;
+        const nowUs = seconds(nowSeconds);
         const { here, elsewhere } = presenceNow(liveHistory(events, nowUs), nowUs, IDLE_US);
         const expected = where(presenceNow(events, nowUs, IDLE_US).here);
         expect(where(here)).toBe(expected);

@@ -5,7 +5,8 @@ import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseCache } from '../../shared/cache.js';
 import { createLogger } from '../../shared/logger.js';
-import { millisToTimestamp, systemClock, timestampToMicros } from '../../shared/time.js';
+import { systemClock } from '../../shared/time.js';
+import { millisOf, timestampAt } from '../../../test/support/caller-time.js';
 import { testConfig } from '../../../test/support/env.js';
 import { activeRankingGeneration } from '../ranking-generation.js';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
@@ -51,7 +52,7 @@ function modeEvent(action: 'login' | 'logout', userId: string, areaCode: string,
   const kind = action === 'login' ? ModeAction.MODE_ACTION_LOGIN : ModeAction.MODE_ACTION_LOGOUT;
   return {
     eventId: `mode/${userId}/${areaCode}/${mode}/${kind}/${ms}`,
-    event: { userId, areaCode, mode, action: kind, ts: millisToTimestamp(ms) },
+    event: { userId, areaCode, mode, action: kind, ts: timestampAt(ms) },
   };
 }
 
@@ -197,7 +198,7 @@ describe('mode presence', () => {
         hours: 0,
         limit: 0,
       });
-      return answer.firstIdleAt && timestampToMicros(answer.firstIdleAt) / 1000;
+      return answer.firstIdleAt && millisOf(answer.firstIdleAt);
     };
     try {
       expect(await generation()).toBeNull();

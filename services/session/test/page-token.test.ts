@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors.js';
 import { TokenSigner } from '../../shared/signed-token.js';
+import { micros } from '../../shared/time.js';
 import { decodeCursor, encodeCursor } from '../page-token.js';
 
 describe('page tokens', () => {
   const signer = new TokenSigner('test-secret');
-  const cursor = { country: 'FI', fromUs: 1, toUs: 2_000_000, hourMs: 3_600_000, pageState: 'abc' };
+  const cursor = { country: 'FI', fromUs: micros(1), toUs: micros(2_000_000), hour: micros(3_600_000_000), pageState: 'abc' };
 
   it('round-trip', () => {
     expect(decodeCursor(encodeCursor(cursor, signer), 'FI', signer)).toEqual(cursor);
@@ -20,9 +21,14 @@ describe('page tokens', () => {
 
   it('reject a token whose window was widened, or that another secret signed', () => {
     const [, mac] = encodeCursor(cursor, signer).split('.');
-    const widened = Buffer.from(JSON.stringify(['FI', 0, 2_000_000, 3_600_000, 'abc'])).toString('base64url');
+    const widened = Buffer.from(JSON.stringify(['s2', 'FI', 0, 2_000_000, 3_600_000_000, 'abc'])).toString('base64url');
     expect(() => decodeCursor(`${widened}.${mac}`, 'FI', signer)).toThrow(/page_token: is not a token/);
     expect(() => decodeCursor(encodeCursor(cursor, new TokenSigner('other')), 'FI', signer)).toThrow(ValidationError);
     expect(() => decodeCursor('x'.repeat(100_000), 'FI', signer)).toThrow(/page_token/);
+  });
+
+  it('reject a token of the earlier form, whose hour was in milliseconds, rather than misread it', () => {
+    const earlier = signer.sign(['FI', 1, 2_000_000, 3_600_000, 'abc']);
+    expect(() => decodeCursor(earlier, 'FI', signer)).toThrow(/page_token: is not a token/);
   });
 });

@@ -5,10 +5,10 @@ import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import { ModeAction, type ModeEventEnvelope } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
-import { millisToTimestamp } from '../../shared/time.js';
+import { dayOf, fromMillis, type Micros } from '../../shared/time.js';
+import { timestampAt } from '../../../test/support/caller-time.js';
 import { RecordModeEventsHandler, type ModeEventsStore } from '../handlers/record-mode-events.js';
 import type { ModeRow, Place } from '../mode-presence.js';
-import { dayOf } from '../mode-store.js';
 
 const NOW_MS = Date.now();
 const IDLE_SECONDS = 7200;
@@ -67,8 +67,8 @@ class ReplicaStore implements ModeEventsStore {
     return Promise.resolve();
   }
 
-  async *eventsOfDay(userId: string, dayMs: number): AsyncGenerator<ModeRow> {
-    const rows = [...this.tables.events.values()].filter((row) => row.userId === userId && dayOf(row.tsUs) === dayMs);
+  async *eventsOfDay(userId: string, day: Micros): AsyncGenerator<ModeRow> {
+    const rows = [...this.tables.events.values()].filter((row) => row.userId === userId && dayOf(row.tsUs) === day);
     yield* rows.sort((a, b) => b.tsUs - a.tsUs || (a.eventId < b.eventId ? 1 : -1));
   }
 
@@ -94,12 +94,12 @@ class ReplicaStore implements ModeEventsStore {
 
 const login = (userId: string, areaCode: string, ms: number): ModeEventEnvelope => ({
   eventId: `login/${userId}/${areaCode}/${ms}`,
-  event: { userId, areaCode, mode: 'Modes1', action: ModeAction.MODE_ACTION_LOGIN, ts: millisToTimestamp(ms) },
+  event: { userId, areaCode, mode: 'Modes1', action: ModeAction.MODE_ACTION_LOGIN, ts: timestampAt(ms) },
 });
 const logout = (userId: string, areaCode: string, ms: number): ModeEventEnvelope => ({
   ...login(userId, areaCode, ms),
   eventId: `logout/${userId}/${areaCode}/${ms}`,
-  event: { userId, areaCode, mode: 'Modes1', action: ModeAction.MODE_ACTION_LOGOUT, ts: millisToTimestamp(ms) },
+  event: { userId, areaCode, mode: 'Modes1', action: ModeAction.MODE_ACTION_LOGOUT, ts: timestampAt(ms) },
 });
 
 /** The ranking generations renewed, by name, in order. */
@@ -123,7 +123,7 @@ function twoReplicas() {
   const tables = new InMemoryModes();
   const generations = new RenewedGenerations();
   const stores = [new ReplicaStore(tables), new ReplicaStore(tables)] as const;
-  const handlers = stores.map((store) => new RecordModeEventsHandler(store, generations, IDLE_SECONDS, () => NOW_MS));
+  const handlers = stores.map((store) => new RecordModeEventsHandler(store, generations, IDLE_SECONDS, () => fromMillis(NOW_MS)));
   const record = (replica: 0 | 1, ...events: ModeEventEnvelope[]) =>
     handlers[replica].handle({ events }).then((answer) => answer.results.map((result) => result.outcome));
   return { tables, stores, record, generations };
@@ -166,7 +166,7 @@ describe('RecordModeEventsHandler', () => {
       areaCode: '111',
       mode: 'Modes1',
       action: 'login',
-      tsUs: (NOW_MS - 1000) * 1000,
+      tsUs: fromMillis(NOW_MS - 1000),
     });
     expect(tables.placesOf('u1')).toEqual([]);
     expect(await record(1, event)).toEqual([EventOutcome.EVENT_OUTCOME_DUPLICATE]);

@@ -4,11 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { SessionEvent } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { fromMillis, hourOf } from '../../shared/time.js';
+import { timestampAt as at } from '../../../test/support/caller-time.js';
 import { hourCountsKey } from '../handlers/count-session-starts.js';
 import { RecordSessionEventsHandler, type SessionHalvesStore } from '../handlers/record-session-events.js';
 import type { CompletedSessionRow, SessionHalf, SessionParts } from '../store.js';
 
-const HOUR_MS = 3_600_000;
 const NOW_MS = Date.UTC(2026, 11, 3, 12, 30);
 const sessionId = '4a0c43c9-c43a-42ff-ba55-67563dfa35d4';
 
@@ -42,7 +43,6 @@ class InMemorySessions implements SessionHalvesStore {
   }
 }
 
-const at = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 const start = (ms: number, playerId = 'p1'): SessionEvent => ({
   eventId: `start/${playerId}`,
   kind: { $case: 'start', value: { playerId, sessionId, country: 'fi', ts: at(ms) } },
@@ -55,7 +55,7 @@ const end = (ms: number, playerId = 'p1'): SessionEvent => ({
 function recorder() {
   const store = new InMemorySessions();
   const invalidated: string[] = [];
-  const handler = new RecordSessionEventsHandler(store, { invalidate: (keys) => void invalidated.push(...keys) }, () => NOW_MS);
+  const handler = new RecordSessionEventsHandler(store, { invalidate: (keys) => void invalidated.push(...keys) }, () => fromMillis(NOW_MS));
   const record = async (...events: SessionEvent[]) => (await handler.handle({ events })).results.map((r) => r.outcome);
   return { store, invalidated, record };
 }
@@ -75,8 +75,8 @@ describe('RecordSessionEventsHandler', () => {
       expect(store.completed.get(`p1/${sessionId}`)).toEqual({
         sessionId,
         country: 'FI',
-        startUs: (NOW_MS - 60_000) * 1000,
-        endUs: (NOW_MS - 1000) * 1000,
+        startUs: fromMillis(NOW_MS - 60_000),
+        endUs: fromMillis(NOW_MS - 1000),
       });
     }
   });
@@ -108,8 +108,8 @@ describe('RecordSessionEventsHandler', () => {
 
   it("drops a closed hour's cached start count when a start lands in it, and leaves the open hour's alone", async () => {
     const { invalidated, record } = recorder();
-    const closedHour = Math.floor(NOW_MS / HOUR_MS) * HOUR_MS - HOUR_MS;
-    await record(start(closedHour + 5 * 60_000, 'late'), start(NOW_MS - 60_000, 'now'));
-    expect(invalidated).toEqual([hourCountsKey(closedHour)]);
+    const closedHourMs = Date.UTC(2026, 11, 3, 11);
+    await record(start(closedHourMs + 5 * 60_000, 'late'), start(NOW_MS - 60_000, 'now'));
+    expect(invalidated).toEqual([hourCountsKey(hourOf(fromMillis(closedHourMs)))]);
   });
 });

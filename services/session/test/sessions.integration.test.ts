@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { Status } from 'nice-grpc';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, millisToTimestamp } from '../../shared/time.js';
+import { fromMillis } from '../../shared/time.js';
+import { DAY_MS, HOUR_MS, timestampAt as at } from '../../../test/support/caller-time.js';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import {
   CountSessionStartsRequest,
@@ -21,7 +22,7 @@ import { createIsolatedKeyspace } from '../../../test/support/stack.js';
 import { startSessionService, type SessionHarness } from './harness.js';
 
 let now = 0;
-const clock = () => now;
+const clock = () => fromMillis(now);
 let service: SessionHarness;
 let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
 
@@ -40,11 +41,11 @@ function freshNow(): number {
 
 const start = (playerId: string, sessionId: string, country: string, ms: number): SessionEvent => ({
   eventId: '',
-  kind: { $case: 'start', value: { playerId, sessionId, country, ts: millisToTimestamp(ms) } },
+  kind: { $case: 'start', value: { playerId, sessionId, country, ts: at(ms) } },
 });
 const end = (playerId: string, sessionId: string, ms: number): SessionEvent => ({
   eventId: '',
-  kind: { $case: 'end', value: { playerId, sessionId, ts: millisToTimestamp(ms) } },
+  kind: { $case: 'end', value: { playerId, sessionId, ts: at(ms) } },
 });
 const player = () => `player-${randomUUID()}`;
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, millisToTimestamp } from '../../shared/time.js';
+import { after, before, days, fromMillis, minutes, seconds, toTimestamp, type Micros } from '../../shared/time.js';
 import type { SessionEvent } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { validateSessionEvent } from '../validation.js';
 
-const now = Date.UTC(2026, 10, 22, 12);
+const now = fromMillis(Date.UTC(2026, 10, 22, 12));
 const sessionId = '4a0c43c9-c43a-42ff-ba55-67563dfa35d4';
-const start = (over: Partial<{ playerId: string; sessionId: string; country: string; ms: number }> = {}): SessionEvent => ({
+const start = (over: Partial<{ playerId: string; sessionId: string; country: string; time: Micros }> = {}): SessionEvent => ({
   eventId: 'e',
   kind: {
     $case: 'start',
@@ -13,7 +13,7 @@ const start = (over: Partial<{ playerId: string; sessionId: string; country: str
       playerId: over.playerId ?? 'p',
       sessionId: over.sessionId ?? sessionId,
       country: over.country ?? 'fi',
-      ts: millisToTimestamp(over.ms ?? now - 1000),
+      ts: toTimestamp(over.time ?? before(now, seconds(1))),
     },
   },
 });
@@ -25,12 +25,12 @@ describe('validateSessionEvent', () => {
       playerId: 'p',
       sessionId,
       country: 'FI',
-      tsUs: (now - 1000) * 1000,
+      tsUs: before(now, seconds(1)),
     });
   });
 
   it('accepts an end without a country', () => {
-    const end: SessionEvent = { eventId: 'e', kind: { $case: 'end', value: { playerId: 'p', sessionId, ts: millisToTimestamp(now) } } };
+    const end: SessionEvent = { eventId: 'e', kind: { $case: 'end', value: { playerId: 'p', sessionId, ts: toTimestamp(now) } } };
     const result = validateSessionEvent(end, now);
     expect(result).toMatchObject({ kind: 'end', playerId: 'p', sessionId });
     expect(result).not.toHaveProperty('country');
@@ -42,8 +42,8 @@ describe('validateSessionEvent', () => {
     ['start.player_id', start({ playerId: '' }), /required/],
     ['start.player_id', start({ playerId: 'x'.repeat(129) }), /at most 128/],
     ['start.session_id', start({ sessionId: 'not-a-uuid' }), /UUID/],
-    ['start.ts', start({ ms: now - 366 * DAY_MS }), /older than one year/],
-    ['start.ts', start({ ms: now + 6 * 60_000 }), /future/],
+    ['start.ts', start({ time: before(now, days(366)) }), /older than one year/],
+    ['start.ts', start({ time: after(now, minutes(6)) }), /future/],
     ['kind', { eventId: 'e', kind: undefined }, /start or end/],
   ])('rejects a bad %s', (field, event, rule) => {
     const result = validateSessionEvent(event, now);
