@@ -10,12 +10,14 @@ import { startIsolatedStack } from '../test/support/stack.js';
 import { HttpLoad } from './support/http-load.js';
 import { describeMachine } from './support/machine.js';
 import { BenchReport } from './support/report.js';
+import { traceSinkFromEnv } from './support/trace-sink.js';
 import { closedLoop, Latencies, openLoop } from './support/stats.js';
 
 const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const report = new BenchReport();
 
 console.log(`reaction benchmark: ${PHASE_SECONDS} s phases on ${describeMachine()}`);
+const traceSink = await traceSinkFromEnv();
 const stack = await startIsolatedStack('bench_reactions');
 const http = new HttpLoad('127.0.0.1', stack.ports.gateway, 64);
 const users = Array.from({ length: 5000 }, (_, i) => `user${i}`);
@@ -122,8 +124,10 @@ try {
   reactionClient.close();
   ingest.close();
   report.line(`\nLive feed (interval 100 ms), write sent → update received: ${delays.summary()}.`);
+  if (traceSink) report.line(`\n${traceSink.describe()}.`);
   report.appendToDocs();
 } finally {
   http.close();
   await stack.stop();
+  await traceSink?.close();
 }

@@ -13,6 +13,7 @@ import { SessionStore } from '../services/session/store.js';
 import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { testConfig } from '../test/support/env.js';
 import { startIsolatedStack } from '../test/support/stack.js';
+import { traceSinkFromEnv } from './support/trace-sink.js';
 import { closedLoop, Latencies, openLoop } from './support/stats.js';
 import { describeMachine } from './support/machine.js';
 import { BenchReport } from './support/report.js';
@@ -71,6 +72,7 @@ const asOriginalJson = (pairs: SessionPair[]): string =>
 const report = new BenchReport();
 
 console.log(`session benchmark: ${PHASE_SECONDS} s phases on ${describeMachine()}`);
+const traceSink = await traceSinkFromEnv();
 const stack = await startIsolatedStack('bench_sessions');
 const gateway = `http://127.0.0.1:${stack.ports.gateway}`;
 const ingest = createServiceClient(IngestServiceDefinition, `127.0.0.1:${stack.ports.ingest}`);
@@ -175,8 +177,10 @@ try {
     `\nBest service ingest: ${Math.round(best)} events/s = ${((best / rawEvents) * 100).toFixed(0)}% of the raw driver (target ≥ 50%).\n`,
   );
 
+  if (traceSink) report.line(`${traceSink.describe()}.\n`);
   report.appendToDocs();
 } finally {
   ingest.close();
   await stack.stop();
+  await traceSink?.close();
 }

@@ -9,6 +9,8 @@ bash scripts/prepare.sh
 echo; echo "== installing Go tools (grpcurl, kustomize)"
 PATH="$(bash scripts/go-tools.sh grpcurl kustomize):$PATH"
 export PATH
+echo; echo "== installing Prometheus (for the observability tests)"
+bash scripts/prometheus.sh install
 status=0
 echo; echo "== running tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.local/vitest-report.json --passWithNoTests "$@" || status=$?

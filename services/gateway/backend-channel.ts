@@ -1,6 +1,7 @@
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { boundedMessage } from '../shared/quote.js';
+import { injectTraceContext } from '../shared/tracing.js';
 import { RETRY_AFTER_SECONDS } from './http-errors.js';
 
 const passBytes = (bytes: Buffer): Buffer => bytes;
@@ -29,7 +30,7 @@ export class BackendChannel {
     try {
       return await new Promise<Buffer>((resolve, reject) => {
         const cancel = () => call.cancel();
-        const call = this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, new Metadata(), { deadline }, (error, response) => {
+        const call = this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, tracedMetadata(), { deadline }, (error, response) => {
           signal?.removeEventListener('abort', cancel);
           if (error) reject(error);
           else resolve(response!);
@@ -54,7 +55,7 @@ export class BackendChannel {
       passBytes,
       passBytes,
       Buffer.from(request.buffer, request.byteOffset, request.byteLength),
-      new Metadata(),
+      tracedMetadata(),
       timeoutMs === undefined ? {} : { deadline: new Date(Date.now() + timeoutMs) },
     );
     const cancel = () => call.cancel();
@@ -73,6 +74,13 @@ export class BackendChannel {
   close(): void {
     this.client.close();
   }
+}
+
+/** Metadata carrying the active trace context (the gateway request's span), if tracing is on. */
+function tracedMetadata(): Metadata {
+  const metadata = new Metadata();
+  injectTraceContext((key, value) => metadata.set(key, value));
+  return metadata;
 }
 
 /**

@@ -11,6 +11,9 @@ import { closeAfterAnswer } from './lingering-close.js';
 import { BadRequest, describeHttpError } from './http-errors.js';
 import { prepareErrorAnswer, matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
 import type { HttpMetrics } from './http-metrics.js';
+import { logAccess } from './access-log.js';
+import { requestSpan } from './request-span.js';
+import { withTraceContext } from '../shared/tracing.js';
 
 export interface GatewayServerOptions {
   limits: GatewayConfig;
@@ -41,11 +44,13 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   const handle = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
     const res = response as ServerResponse;
     const req = request as IncomingMessage;
-    try {
-      route(req, res, request, response);
-    } catch (error) {
-      answerFailure(res, error, req.url ?? '');
-    }
+    withTraceContext(requestSpan(req, res), () => {
+      try {
+        route(req, res, request, response);
+      } catch (error) {
+        answerFailure(res, error, req.url ?? '');
+      }
+    });
   };
   const answerFailure = (res: ServerResponse, error: unknown, path: string) => {
     const described = describeHttpError(error);
@@ -73,6 +78,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     const pathname = (req.url ?? '/').split('?')[0];
     const found = matchRoute(options.plainRoutes, req.method ?? 'GET', pathname);
     options.metrics?.track(req.method ?? 'GET', pathname, found && found !== 'method-not-allowed' ? found.route.path : undefined, res);
+    logAccess(logger, req.method ?? 'GET', pathname, res);
     if (found === 'method-not-allowed') {
       sendJson(res, 405, { error: `${req.method} is not allowed on ${quoted(pathname)}` });
       return;

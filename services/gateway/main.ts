@@ -3,6 +3,7 @@ import { backendNames, loadConfig, type BackendName } from '../shared/config.js'
 import { createLogger } from '../shared/logger.js';
 import { ProcessMetrics, serveMetrics } from '../shared/metrics.js';
 import { stopOnSignals } from '../shared/process.js';
+import { startTracingFromEnv } from '../shared/tracing.js';
 import { BackendChannel } from './backend-channel.js';
 import { IngestEventsHandler } from '../ingest/handlers/ingest-events.js';
 import { grpcEventOwners } from '../ingest/owners.js';
@@ -13,6 +14,7 @@ import { HttpMetrics } from './http-metrics.js';
 import { connectRoutes, forwardedProcedures, plainRoutes } from './routes.js';
 
 const config = loadConfig();
+const stopTracing = startTracingFromEnv('gateway');
 const logger = createLogger('gateway', config.logLevel);
 const addresses = Object.fromEntries(backendNames.map((name) => [name, config.services[name].address])) as Record<BackendName, string>;
 const channels = Object.fromEntries(
@@ -44,4 +46,5 @@ stopOnSignals(async () => {
   for (const channel of Object.values(channels)) channel.close();
   owners.close();
   health.close();
+  await stopTracing?.();
 }, logger);

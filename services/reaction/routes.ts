@@ -19,7 +19,7 @@ export function reactionRoutes(
 ): HostedService & { hub: WatchHub<MatchReactionSummary> } {
   const store = new ReactionStore(cassandra);
   const summaries = new MatchSummaries(store, cache, clock);
-  const watchHub = new WatchHub<MatchReactionSummary>((matchId) => summaries.summarize(matchId), logger);
+  const watchHub = new WatchHub<MatchReactionSummary>('match_reactions', (matchId) => summaries.summarize(matchId), logger);
   return {
     hub: watchHub,
     ...hosted(ReactionServiceDefinition, {

@@ -22,6 +22,7 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
   const modes = new ModeStore(cassandra);
   const popular = new PopularModes(modes, cache, clock);
   const modesHub = new WatchHub<WatchPopularModesResponse>(
+    'popular_modes',
     async (areaCode) => ({ modes: (await popular.active(areaCode, MAX_MODES_LIMIT)).modes, computedAt: toTimestamp(clock()) }),
     logger,
   );

@@ -1,9 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
 import type { Logger } from './logger.js';
+import { childFromZero, processRegistry } from './metric-registry.js';
+import { inSpan, SpanKind } from './tracing.js';
 
 /** A generation outlives every answer cached under it. */
 const GENERATION_TTL_MS = 86_400_000;
+
+const lookups = new Counter({
+  name: 'gamepulse_cache_lookups_total',
+  help: 'Answers looked up in the Redis response cache: hit, miss, or unavailable (Redis down or failing: computed).',
+  labelNames: ['result'],
+  registers: [processRegistry],
+});
+const lookup = {
+  hit: childFromZero(lookups, 'hit'),
+  miss: childFromZero(lookups, 'miss'),
+  unavailable: childFromZero(lookups, 'unavailable'),
+};
+
+const failures = new Counter({
+  name: 'gamepulse_cache_errors_total',
+  help: 'Redis commands of the response cache that failed, and connection errors.',
+  labelNames: ['operation'],
+  registers: [processRegistry],
+});
+type CacheOperation = 'read' | 'write' | 'delete' | 'connection';
+const failure: Record<CacheOperation, Counter.Internal> = {
+  read: childFromZero(failures, 'read'),
+  write: childFromZero(failures, 'write'),
+  delete: childFromZero(failures, 'delete'),
+  connection: childFromZero(failures, 'connection'),
+};
+const failureMessages: Record<CacheOperation, string> = {
+  read: 'redis read failed; computing the answer',
+  write: 'redis write failed',
+  delete: 'redis delete failed',
+  connection: 'redis connection error',
+};
 
 /** How long a closed hour's answer is kept: it changes only when a late event lands in it, which drops the entry. */
 export const CLOSED_HOUR_CACHE_MS = 86_400_000;
@@ -42,13 +77,17 @@ export class ResponseCache {
       commandTimeout: timeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
-    this.redis.on('error', (error) => this.logFailure('redis connection error', error));
+    this.redis.on('error', (error) => this.failed('connection', error));
   }
 
   /** The cached value of `key`, or `compute()`'s, which is then cached for `ttlMs` milliseconds. */
   async getOrCompute<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> {
     const cached = await this.read(this.namespace + key);
-    if (cached !== undefined) return JSON.parse(cached) as T;
+    if (typeof cached === 'string') {
+      lookup.hit.inc();
+      return JSON.parse(cached) as T;
+    }
+    (cached === null ? lookup.miss : lookup.unavailable).inc();
     const value = await compute();
     this.write(this.namespace + key, JSON.stringify(value), ttlMs);
     return value;
@@ -62,7 +101,7 @@ export class ResponseCache {
     if (keys.length === 0) return;
     const drop = () => {
       if (!this.connected) return;
-      this.redis.del(...keys.map((key) => this.namespace + key)).catch((error: unknown) => this.logFailure('redis delete failed', error));
+      this.redis.del(...keys.map((key) => this.namespace + key)).catch((error: unknown) => this.failed('delete', error));
     };
     drop();
     setTimeout(drop, 1000).unref();
@@ -84,7 +123,7 @@ export class ResponseCache {
         ? fresh
         : ((await this.redis.get(key)) ?? undefined);
     } catch (error) {
-      this.logFailure('redis read failed; computing the answer', error);
+      this.failed('read', error);
       return undefined;
     }
   }
@@ -104,9 +143,11 @@ export class ResponseCache {
   async currentGenerations(names: string[]): Promise<Array<string | null> | undefined> {
     if (!this.connected || names.length === 0) return undefined;
     try {
-      return await this.redis.mget(...names.map((name) => this.namespace + name));
+      return await inSpan('redis MGET', SpanKind.CLIENT, { 'db.system': 'redis' }, () =>
+        this.redis.mget(...names.map((name) => this.namespace + name)),
+      );
     } catch (error) {
-      this.logFailure('redis read failed; computing the answer', error);
+      this.failed('read', error);
       return undefined;
     }
   }
@@ -125,27 +166,30 @@ export class ResponseCache {
     this.redis.disconnect();
   }
 
-  private async read(key: string): Promise<string | undefined> {
+  /** The cached text, null if there is none, undefined if Redis cannot say. */
+  private async read(key: string): Promise<string | null | undefined> {
     if (!this.connected) return undefined;
     try {
-      return (await this.redis.get(key)) ?? undefined;
+      return await inSpan('redis GET', SpanKind.CLIENT, { 'db.system': 'redis' }, () => this.redis.get(key));
     } catch (error) {
-      this.logFailure('redis read failed; computing the answer', error);
+      this.failed('read', error);
       return undefined;
     }
   }
 
   private write(key: string, value: string, ttlMs: number): void {
     if (!this.connected) return;
-    this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))).catch((error: unknown) => {
-      this.logFailure('redis write failed', error);
-    });
+    inSpan('redis SET', SpanKind.CLIENT, { 'db.system': 'redis' }, () =>
+      this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))),
+    ).catch((error: unknown) => this.failed('write', error));
   }
 
-  private logFailure(message: string, error: unknown): void {
+  /** Counts every failure; logs at most one every 10 s. */
+  private failed(operation: CacheOperation, error: unknown): void {
+    failure[operation].inc();
     const now = Date.now();
     if (now - this.lastFailureLog < 10_000) return;
     this.lastFailureLog = now;
-    this.logger.warn({ err: error }, message);
+    this.logger.warn({ err: error }, failureMessages[operation]);
   }
 }

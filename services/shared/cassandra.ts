@@ -1,6 +1,8 @@
 import cassandra from 'cassandra-driver';
+import { CassandraDriverMetrics } from './cassandra-metrics.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { inSpan, SpanKind, tracingEnabled } from './tracing.js';
 
 export type CassandraClient = cassandra.Client;
 
@@ -14,10 +16,34 @@ export async function connectCassandra(config: Config['cassandra'], logger: Logg
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 2 } },
     // A stalled node must fail a statement (storage unavailable, retry) well within the callers' deadlines.
     socketOptions: { readTimeout: config.requestTimeoutMs, connectTimeout: Math.min(5000, config.requestTimeoutMs) },
+    metrics: new CassandraDriverMetrics(),
   });
   await client.connect();
   logger.info({ contactPoints: config.contactPoints, keyspace: config.keyspace }, 'connected to Cassandra');
+  if (tracingEnabled()) traceStatements(client, config.keyspace);
   return client;
+}
+
+/**
+ * A span for every statement and batch the client runs (the stores use their promise forms only; the driver's
+ * executeConcurrent goes through execute too). Installed only while tracing is on, so an untraced process pays nothing.
+ */
+function traceStatements(client: CassandraClient, keyspace: string): void {
+  const execute = client.execute.bind(client);
+  const batch = client.batch.bind(client);
+  const attributes = (statement: string) => ({
+    'db.system': 'cassandra',
+    'db.namespace': keyspace,
+    'db.query.text': statement.slice(0, 300),
+  });
+  client.execute = ((query: string, params?: unknown, options?: cassandra.QueryOptions) =>
+    inSpan(`cassandra ${query.trimStart().split(/\s/, 1)[0].toUpperCase()}`, SpanKind.CLIENT, attributes(query), () =>
+      execute(query, params as cassandra.ArrayOrObject, options),
+    )) as CassandraClient['execute'];
+  client.batch = ((queries: Array<string | { query: string; params?: cassandra.ArrayOrObject }>, options?: cassandra.QueryOptions) =>
+    inSpan('cassandra BATCH', SpanKind.CLIENT, attributes(`${queries.length} statements`), () =>
+      batch(queries, options),
+    )) as CassandraClient['batch'];
 }
 
 /** The driver's consistency level of a name such as `localQuorum`, `quorum` or `one` (CASSANDRA_CONSISTENCY). */

@@ -10,6 +10,7 @@ import {
 import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
 import { clientMethodMetrics, statusOf } from './rpc-metrics.js';
+import { endSpan, injectTraceContext, SpanKind, startSpan, tracingEnabled } from './tracing.js';
 
 /**
  * The outermost step of every call: counts and times it (`grpc_client_*`, each call once, however often it is retried),
@@ -20,18 +21,27 @@ import { clientMethodMetrics, statusOf } from './rpc-metrics.js';
 const callBounds: ClientMiddleware<DeadlineOptions> = async function* (call, options) {
   const metrics = clientMethodMetrics(call.method);
   const elapsed = metrics.start();
+  const traced = tracingEnabled()
+    ? startSpan(call.method.path.slice(1), SpanKind.CLIENT, { 'rpc.system': 'grpc', 'rpc.method': call.method.path })
+    : undefined;
   let code = Status.OK;
+  let failure: unknown;
   try {
-    if (options.deadline === undefined) return yield* call.next(call.request, options);
-    const deadlineMs = options.deadline instanceof Date ? options.deadline.getTime() : Date.now() + options.deadline;
+    if (options.deadline === undefined && !traced) return yield* call.next(call.request, options);
     const metadata = Metadata(options.metadata);
-    metadata.set('grpc-timeout', `${Math.max(1, Math.ceil(deadlineMs - Date.now()))}m`);
+    if (options.deadline !== undefined) {
+      const deadlineMs = options.deadline instanceof Date ? options.deadline.getTime() : Date.now() + options.deadline;
+      metadata.set('grpc-timeout', `${Math.max(1, Math.ceil(deadlineMs - Date.now()))}m`);
+    }
+    if (traced) injectTraceContext((key, value) => metadata.set(key, value), traced.context);
     return yield* call.next(call.request, { ...options, metadata });
   } catch (error) {
     code = statusOf(error);
+    failure = error;
     throw error;
   } finally {
     metrics.end(code, elapsed());
+    if (traced) endSpan(traced.span, failure);
   }
 };
 

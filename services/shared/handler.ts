@@ -1,3 +1,6 @@
+import type { Context as TraceContext } from '@opentelemetry/api';
+import { withTraceContext } from './tracing.js';
+
 /**
  * What a handler knows of its call: `signal` aborts when the caller cancels, goes away or its deadline passes;
  * `deadline` is when the caller stops waiting (undefined: it set none). Calls a handler makes to other services pass
@@ -6,6 +9,8 @@
 export interface CallContext {
   signal: AbortSignal;
   deadline: Date | undefined;
+  /** The call's span (tracing.ts), made the active one while its handler runs; absent when tracing is off. */
+  traceContext?: TraceContext;
 }
 
 /** An RPC handler as the services write it: a request in, a response (or a thrown error) out. */
@@ -22,5 +27,5 @@ export interface StreamHandler<Req, Res> {
 export function serve<Req, Res>(handler: UnaryHandler<Req, Res>): (request: Req, context: CallContext) => Promise<Res>;
 export function serve<Req, Res>(handler: StreamHandler<Req, Res>): (request: Req, context: CallContext) => AsyncIterable<Res>;
 export function serve<Req, Res>(handler: UnaryHandler<Req, Res> | StreamHandler<Req, Res>) {
-  return (request: Req, context: CallContext) => handler.handle(request, context);
+  return (request: Req, context: CallContext) => withTraceContext(context.traceContext, () => handler.handle(request, context));
 }

@@ -2,11 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from './logger.js';
-import { rpcRegistry } from './rpc-metrics.js';
+import { processRegistry } from './metric-registry.js';
 
 /**
- * The process's Prometheus metrics: Node's own (CPU, memory, event loop lag, GC), every gRPC call served and made
- * (`grpc_server_*`, `grpc_client_*`, rpc-metrics.ts), and what the process registers in `registry`.
+ * The process's Prometheus metrics: Node's own (CPU, memory, event loop lag, GC), what the shared code counts
+ * (metric-registry.ts: every gRPC call served and made, Cassandra requests, the response cache, events, live feeds),
+ * and what the process registers in `registry`.
  */
 export class ProcessMetrics {
   readonly registry = new Registry();
@@ -19,7 +20,7 @@ export class ProcessMetrics {
   /** Every metric of the process in Prometheus' text format, each sample labelled with the process's name. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     // Merged when asked, so that metrics registered after start are in; a merge keeps no default labels of its parts.
-    const all = Registry.merge([this.registry, rpcRegistry]);
+    const all = Registry.merge([this.registry, processRegistry]);
     all.setDefaultLabels({ process: this.processName });
     return { contentType: all.contentType, body: await all.metrics() };
   }

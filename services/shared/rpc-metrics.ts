@@ -1,6 +1,7 @@
 import { isAbortError } from 'abort-controller-x';
 import { ClientError, ServerError, Status, type MethodDescriptor } from 'nice-grpc';
-import { Counter, exponentialBuckets, Histogram, Registry } from 'prom-client';
+import { Counter, exponentialBuckets, Histogram } from 'prom-client';
+import { processRegistry } from './metric-registry.js';
 
 /**
  * Every gRPC call a process serves and makes, counted and timed under the names and labels of go-grpc-prometheus (and
@@ -10,8 +11,6 @@ import { Counter, exponentialBuckets, Histogram, Registry } from 'prom-client';
  * middleware of its own; here each method's label children are resolved once, and the server's and the clients'
  * existing middlewares (server-middleware.ts, grpc-client.ts) count and time each call, adding no layer to its path.
  */
-export const rpcRegistry = new Registry();
-
 const labelNames = ['grpc_type', 'grpc_service', 'grpc_method', 'grpc_path'] as const;
 const withCode = [...labelNames, 'grpc_code'] as const;
 /** 1 ms, 4 ms, 16 ms, … about an hour, as go-grpc-prometheus' nice-grpc port uses. */
@@ -26,20 +25,20 @@ function sideMetrics(side: Side) {
       name: `grpc_${side}_started_total`,
       help: `RPCs started ${who}.`,
       labelNames,
-      registers: [rpcRegistry],
+      registers: [processRegistry],
     }),
     handled: new Counter({
       name: `grpc_${side}_handled_total`,
       help: `RPCs completed ${who}, whatever their status.`,
       labelNames: withCode,
-      registers: [rpcRegistry],
+      registers: [processRegistry],
     }),
     seconds: new Histogram({
       name: `grpc_${side}_handling_seconds`,
       help: `Time from an RPC's start to its end ${who}, in seconds.`,
       labelNames: withCode,
       buckets,
-      registers: [rpcRegistry],
+      registers: [processRegistry],
     }),
   };
 }

@@ -4,6 +4,7 @@ import { toStatusError } from './errors.js';
 import type { CallContext } from './handler.js';
 import type { Logger } from './logger.js';
 import { serverMethodMetrics } from './rpc-metrics.js';
+import { endSpan, extractTraceContext, SpanKind, startSpan, tracingEnabled } from './tracing.js';
 
 /**
  * Where the server puts the caller's deadline for the handlers (milliseconds since the epoch). @grpc/grpc-js reads
@@ -34,21 +35,37 @@ export const exposeDeadline: ServerInterceptor = (_method, call) =>
  * logged; a call its caller abandoned ends as nice-grpc ends it, CANCELLED), and counts, times (`grpc_server_*`) and
  * logs the call once it ended: method, status and duration, failures at warn level.
  */
-export function callHandling(logger: Logger): ServerMiddleware<Pick<CallContext, 'deadline'>> {
+export function callHandling(logger: Logger): ServerMiddleware<Pick<CallContext, 'deadline' | 'traceContext'>> {
   return async function* (call, context) {
     const metrics = serverMethodMetrics(call.method);
     const elapsed = metrics.start();
+    const traced = tracingEnabled()
+      ? startSpan(
+          call.method.path.slice(1),
+          SpanKind.SERVER,
+          { 'rpc.system': 'grpc', 'rpc.method': call.method.path },
+          extractTraceContext((key) => metadataText(context.metadata.get(key))),
+        )
+      : undefined;
     const log = (code: Status, details?: string) => {
       const elapsedNs = elapsed();
       metrics.end(code, elapsedNs);
       const ms = Math.round(Number(elapsedNs) / 1e5) / 10;
-      const entry = { method: call.method.path, code: Status[code], ms };
+      const entry = { method: call.method.path, code: Status[code], ms, ...(traced && { trace_id: traced.span.spanContext().traceId }) };
       if (code === Status.OK) logger.debug(entry, 'rpc');
       else logger.warn({ ...entry, details }, 'rpc');
+      if (traced) {
+        traced.span.setAttribute('rpc.grpc.status_code', code);
+        endSpan(traced.span, code === Status.OK ? undefined : new Error(`${Status[code]}: ${details ?? ''}`));
+      }
     };
     const deadlineMs = Number(context.metadata.get(DEADLINE_METADATA));
     try {
-      const result = yield* call.next(call.request, { ...context, deadline: deadlineMs > 0 ? new Date(deadlineMs) : undefined });
+      const result = yield* call.next(call.request, {
+        ...context,
+        deadline: deadlineMs > 0 ? new Date(deadlineMs) : undefined,
+        traceContext: traced?.context,
+      });
       log(Status.OK);
       return result;
     } catch (error) {
@@ -67,4 +84,9 @@ function asServerError(error: unknown, path: string, logger: Logger): ServerErro
   const { code, details } = toStatusError(error);
   if (code === Status.INTERNAL) logger.error({ err: error, path }, 'rpc failed');
   return new ServerError(code, details);
+}
+
+/** A text metadata value (binary ones, `-bin` keys, are not trace context). */
+function metadataText(value: string | Uint8Array | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

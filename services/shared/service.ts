@@ -4,6 +4,7 @@ import { loadConfig, type BackendName, type Config } from './config.js';
 import { startGrpcServer, type HostedService } from './grpc-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProcessMetrics, serveMetrics } from './metrics.js';
+import { startTracingFromEnv } from './tracing.js';
 import { stopOnSignals } from './process.js';
 
 /** What a service's routes may depend on; each is created once per process. */
@@ -28,6 +29,7 @@ export interface ServiceSpec {
 /** Boots a backend service process: config, logger, storage clients, gRPC server, graceful shutdown. */
 export async function runService(spec: ServiceSpec): Promise<void> {
   const config = loadConfig();
+  const stopTracing = startTracingFromEnv(spec.name);
   const logger = createLogger(spec.name, config.logLevel);
   const onClose: Array<() => void | Promise<void>> = [];
   const stopping = new AbortController();
@@ -70,6 +72,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
     clearInterval(storageWatch);
     await server.shutdown();
     await metrics.close();
+    await stopTracing?.();
   }, logger);
 }
 

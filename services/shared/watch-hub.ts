@@ -1,5 +1,7 @@
+import { Counter, Gauge } from 'prom-client';
 import { ValidationError } from './errors.js';
 import type { Logger } from './logger.js';
+import { processRegistry } from './metric-registry.js';
 
 const DEFAULT_INTERVAL_MS = 1000;
 const MIN_INTERVAL_MS = 100;
@@ -17,6 +19,25 @@ export function feedInterval(requested: number): number {
   return interval;
 }
 
+const watchersGauge = new Gauge({
+  name: 'gamepulse_live_feed_watchers',
+  help: 'Callers watching a live feed right now.',
+  labelNames: ['feed'],
+  registers: [processRegistry],
+});
+const subjectsGauge = new Gauge({
+  name: 'gamepulse_live_feed_subjects',
+  help: 'Subjects (a match, an area) of a live feed computed right now, each once per interval for all its watchers.',
+  labelNames: ['feed'],
+  registers: [processRegistry],
+});
+const computationsCounter = new Counter({
+  name: 'gamepulse_live_feed_computations_total',
+  help: 'Summaries a live feed computed.',
+  labelNames: ['feed'],
+  registers: [processRegistry],
+});
+
 type Summarize<T> = (subject: string) => Promise<T>;
 /** A summary says when it was computed; that alone changing is not a change. */
 type Summary = { computedAt?: unknown };
@@ -30,11 +51,24 @@ export class WatchHub<T extends Summary> {
   private readonly groups = new Map<string, WatchGroup<T>>();
   /** Summaries computed so far, across groups (observable by tests and metrics). */
   computations = 0;
+  private readonly watchers: Gauge.Internal<'feed'>;
+  private readonly subjects: Gauge.Internal<'feed'>;
+  private readonly computed: Counter.Internal;
 
+  /** @param feed names the feed in metrics, e.g. `match_reactions`. */
   constructor(
+    feed: string,
     private readonly summarize: Summarize<T>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.watchers = watchersGauge.labels(feed);
+    this.subjects = subjectsGauge.labels(feed);
+    this.computed = computationsCounter.labels(feed);
+    // Present from the start (at zero), so that dashboards and alerts find the series before the first watcher.
+    this.watchers.inc(0);
+    this.subjects.inc(0);
+    this.computed.inc(0);
+  }
 
   /** Yields the subject's summary now, then each time it changes, at most once per interval, until `signal` aborts. */
   async *watch(subject: string, intervalMs: number, signal: AbortSignal): AsyncGenerator<T> {
@@ -43,8 +77,10 @@ export class WatchHub<T extends Summary> {
     if (!group) {
       group = new WatchGroup(subject, intervalMs, this.countedSummarize, this.logger);
       this.groups.set(key, group);
+      this.subjects.inc();
     }
     const watcher = group.join();
+    this.watchers.inc();
     try {
       for (;;) {
         const summary = await watcher.next(signal);
@@ -52,7 +88,11 @@ export class WatchHub<T extends Summary> {
         yield summary;
       }
     } finally {
-      if (group.leave(watcher)) this.groups.delete(key);
+      this.watchers.dec();
+      if (group.leave(watcher)) {
+        this.groups.delete(key);
+        this.subjects.dec();
+      }
     }
   }
 
@@ -63,6 +103,7 @@ export class WatchHub<T extends Summary> {
 
   private readonly countedSummarize: Summarize<T> = (subject) => {
     this.computations++;
+    this.computed.inc();
     return this.summarize(subject);
   };
 }

@@ -1,8 +1,14 @@
 // Every process of the stack serves Prometheus metrics on its own port: the gateway's requests by route and status,
-// every gRPC call served and made by method and code, Node's own process metrics. Traffic through the gateway as a
-// user sends it, then each process scraped as Prometheus would.
+// every gRPC call served and made by method and code, events by kind and outcome, Cassandra requests, cache lookups,
+// live-feed watchers, Node's own process metrics. Traffic as users send it, then each process scraped as Prometheus
+// would.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IngestServiceDefinition } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { Emoticon, ReactionServiceDefinition } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { processNames } from '../../services/shared/config.js';
+import { createServiceClient } from '../../services/shared/grpc-client.js';
+import { systemClock, toTimestamp } from '../../services/shared/time.js';
 import { scrape, sample } from '../support/prometheus-text.js';
 import { startIsolatedStack } from '../support/stack.js';
 
@@ -50,6 +56,51 @@ describe('metrics', () => {
     expect(sample(session, 'grpc_server_handled_total', { grpc_path: recordPath, grpc_code: 'OK' })).toBe(1);
     expect(sample(session, 'grpc_server_handling_seconds_count', { grpc_path: recordPath })).toBe(1);
     expect(sample(session, 'grpc_server_handled_total', { grpc_path: listPath, grpc_code: 'OK' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts events by kind and outcome, Cassandra requests, cache lookups and live-feed watchers', async () => {
+    const ingest = createServiceClient(IngestServiceDefinition, `127.0.0.1:${stack.ports.ingest}`);
+    const reaction = createServiceClient(ReactionServiceDefinition, `127.0.0.1:${stack.ports.reaction}`);
+    try {
+      const matchId = `metrics-${randomUUID()}`;
+      const heart = (eventId: string, emoticon = Emoticon.EMOTICON_HEART) => ({
+        eventId,
+        payload: { $case: 'reaction' as const, value: { userId: 'u1', matchId, emoticon, ts: toTimestamp(systemClock()) } },
+      });
+      const before = await scrape(stack.ports.metrics.ingest);
+      const counted = (text: string, outcome: string, field = '') =>
+        sample(text, 'gamepulse_events_total', { kind: 'reaction', outcome, field });
+      const answer = await ingest.ingestEvents({ events: [heart('r1'), heart('r1'), heart('r2', Emoticon.EMOTICON_UNSPECIFIED)] });
+      expect([answer.accepted, answer.duplicates, answer.rejected]).toEqual([1, 1, 1]);
+      const after = await scrape(stack.ports.metrics.ingest);
+      expect(counted(after, 'accepted') - counted(before, 'accepted')).toBe(1);
+      expect(counted(after, 'duplicate') - counted(before, 'duplicate')).toBe(1);
+      expect(counted(after, 'rejected', 'reaction.emoticon') - counted(before, 'rejected', 'reaction.emoticon')).toBe(1);
+
+      const lookups = (text: string) =>
+        sample(text, 'gamepulse_cache_lookups_total', { result: 'hit' }) +
+        sample(text, 'gamepulse_cache_lookups_total', { result: 'miss' });
+      const beforeReads = await scrape(stack.ports.metrics.reaction);
+      await reaction.getMatchReactions({ matchId });
+      await reaction.getHourlyEngagement({ timestamp: toTimestamp(systemClock()) });
+      const reads = await scrape(stack.ports.metrics.reaction);
+      expect(lookups(reads) - lookups(beforeReads)).toBeGreaterThanOrEqual(1);
+      const statements = (text: string) => sample(text, 'cassandra_request_duration_seconds_count', { result: 'success' });
+      expect(statements(reads) - statements(beforeReads)).toBeGreaterThanOrEqual(2);
+
+      const watchers = async () =>
+        sample(await scrape(stack.ports.metrics.reaction), 'gamepulse_live_feed_watchers', { feed: 'match_reactions' });
+      const abort = new AbortController();
+      const feed = reaction.watchMatchReactions({ matchId, intervalMs: 100 }, { signal: abort.signal })[Symbol.asyncIterator]();
+      await feed.next();
+      expect(await watchers()).toBe(1);
+      abort.abort();
+      await feed.next().catch(() => undefined);
+      await expect.poll(watchers, { timeout: 5000 }).toBe(0);
+    } finally {
+      ingest.close();
+      reaction.close();
+    }
   });
 
   it('serves every process on its own port, and nothing but GET /metrics', async () => {

@@ -1,6 +1,6 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { GatewayConfig } from '../../services/shared/config.js';
-import { createLogger } from '../../services/shared/logger.js';
+import { createLogger, type Logger } from '../../services/shared/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../services/gateway/http-server.js';
 import type { PlainRoute } from '../../services/gateway/plain-routes.js';
 import { testConfig } from './env.js';
@@ -15,13 +15,14 @@ export async function startInProcessGateway(options: {
   plainRoutes: (limits: GatewayConfig) => readonly PlainRoute[];
   connectRoutes?: (router: ConnectRouter) => void;
   overrides?: Partial<GatewayConfig>;
+  logger?: Logger;
 }): Promise<InProcessGateway> {
   const limits: GatewayConfig = { ...testConfig().gateway, host: '127.0.0.1', port: 0, ...options.overrides };
   const gateway = await startGatewayServer({
     limits,
     connectRoutes: options.connectRoutes ?? (() => {}),
     plainRoutes: options.plainRoutes(limits),
-    logger: createLogger('test', 'silent'),
+    logger: options.logger ?? createLogger('test', 'silent'),
   });
   return { ...gateway, base: `http://127.0.0.1:${gateway.port}` };
 }

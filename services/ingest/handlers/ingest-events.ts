@@ -4,16 +4,16 @@ import { checkBatchSize, fateOfRepeat, rejected, retryable } from '../../shared/
 import { arrivalTime } from '../../shared/event-rules.js';
 import type { CallContext, UnaryHandler } from '../../shared/handler.js';
 import { systemClock, type Clock, type Micros } from '../../shared/time.js';
+import { inSpan, SpanKind } from '../../shared/tracing.js';
 import { EventOutcome, type EventResult } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
-import type { Event, IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import type { IngestEventsRequest, IngestEventsResponse } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import type { Engagement, Reaction } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import type { ModeEvent, SessionEnd } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { countEventOutcomes } from '../event-metrics.js';
 import type { EventOwners } from '../owners.js';
+import { payloadName, type Payload, type PayloadName } from '../payload-names.js';
 
 const MAX_EVENT_ID_LENGTH = 128;
-
-type Payload = NonNullable<Event['payload']>;
-type PayloadName = 'session_start' | 'session_end' | 'mode' | 'engagement' | 'reaction';
 
 /** One owner's share of a batch: the events it gets, and where each came from in the request. */
 interface Share {
@@ -34,7 +34,11 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async handle(request: IngestEventsRequest, context: CallContext): Promise<IngestEventsResponse> {
+  handle(request: IngestEventsRequest, context: CallContext): Promise<IngestEventsResponse> {
+    return inSpan('ingest events', SpanKind.INTERNAL, { 'gamepulse.events': request.events.length }, () => this.ingest(request, context));
+  }
+
+  private async ingest(request: IngestEventsRequest, context: CallContext): Promise<IngestEventsResponse> {
     checkBatchSize(request.events.length);
     const arrivedAt = this.clock();
     const results = new Array<EventResult>(request.events.length);
@@ -67,6 +71,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
     });
     await Promise.all(Object.values(shares).map((share) => this.forward(share, results)));
     for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first], index);
+    countEventOutcomes(request.events, results);
     return {
       results,
       accepted: count(results, EventOutcome.EVENT_OUTCOME_ACCEPTED),
@@ -150,17 +155,6 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
 
 function shareOf(payload: Payload): 'session' | 'mode' | 'engagement' | 'reaction' {
   return payload.$case === 'sessionStart' || payload.$case === 'sessionEnd' ? 'session' : payload.$case;
-}
-
-function payloadName(payload: Payload): PayloadName {
-  const names = {
-    sessionStart: 'session_start',
-    sessionEnd: 'session_end',
-    mode: 'mode',
-    engagement: 'engagement',
-    reaction: 'reaction',
-  } as const;
-  return names[payload.$case];
 }
 
 /** A mode event without a time takes its arrival time (see ModeEvent.ts), before its natural key is derived. */

@@ -20,7 +20,7 @@ async function take<T>(iterator: AsyncGenerator<T>, count: number): Promise<T[]>
 describe('WatchHub', () => {
   it('sends the summary at once, then only when it changed', async () => {
     let total = 1;
-    const hub = new WatchHub<MatchReactionSummary>(async (id) => summaryOf(id, total), createLogger('test', 'silent'));
+    const hub = new WatchHub<MatchReactionSummary>('test', async (id) => summaryOf(id, total), createLogger('test', 'silent'));
     const abort = new AbortController();
     const feed = hub.watch('m', 20, abort.signal);
     expect(((await feed.next()).value as MatchReactionSummary).total).toBe(1);
@@ -35,7 +35,7 @@ describe('WatchHub', () => {
 
   it('computes once per interval for any number of watchers of a match', async () => {
     let total = 0;
-    const hub = new WatchHub<MatchReactionSummary>(async (id) => summaryOf(id, ++total), createLogger('test', 'silent'));
+    const hub = new WatchHub<MatchReactionSummary>('test', async (id) => summaryOf(id, ++total), createLogger('test', 'silent'));
     const abort = new AbortController();
     const feeds = Array.from({ length: 50 }, () => hub.watch('busy', 50, abort.signal));
     await Promise.all(feeds.map((feed) => take(feed, 2)));
@@ -52,6 +52,7 @@ describe('WatchHub', () => {
   it('keeps feeding after a failed computation', async () => {
     let calls = 0;
     const hub = new WatchHub<MatchReactionSummary>(
+      'test',
       async (id) => {
         if (++calls === 1) throw new Error('Cassandra timed out');
         return summaryOf(id, calls);
