@@ -2,6 +2,8 @@
 // call to the session service over real gRPC, and the session service's statements on the real Cassandra, all under
 // the trace id the caller sent. Collected by an in-memory exporter: the processes' parts run in this one.
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendChannel } from '../../services/gateway/backend-channel.js';
@@ -10,7 +12,7 @@ import { InProcessIngest } from '../../services/gateway/in-process-ingest.js';
 import { IngestEventsHandler } from '../../services/ingest/handlers/ingest-events.js';
 import { grpcEventOwners, type EventOwners } from '../../services/ingest/owners.js';
 import { sessionRoutes } from '../../services/session/routes.js';
-import { startTracing } from '../../services/shared/tracing.js';
+import { activeTraceIds, startTracing } from '../../services/shared/tracing.js';
 import { testConfig } from '../support/env.js';
 import { startInProcessGateway, type InProcessGateway } from '../support/gateway-harness.js';
 import { startInProcess, type InProcessService } from '../support/service-harness.js';
@@ -23,6 +25,13 @@ let session: InProcessService<ReturnType<typeof sessionRoutes>>;
 let owners: EventOwners & { close(): void };
 let channel: BackendChannel;
 let gateway: InProcessGateway;
+const logLines: Array<Record<string, unknown>> = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
+});
 
 beforeAll(async () => {
   stopTracing = startTracing('gamepulse-test', exporter);
@@ -34,6 +43,7 @@ beforeAll(async () => {
   const ingest = new InProcessIngest(new IngestEventsHandler(owners), 5000);
   gateway = await startInProcessGateway({
     plainRoutes: (limits) => originalSessionRoutes({ ingest, session: channel }, limits.maxBodyBytes),
+    logger: pino({ level: 'info', mixin: activeTraceIds }, logSink),
   });
 });
 
@@ -78,5 +88,8 @@ describe('tracing', () => {
     const statements = spans.filter((span) => span.name.startsWith('cassandra ') && parentOf(span) === ownerServes);
     expect(statements.map((span) => span.name)).toEqual(expect.arrayContaining(['cassandra SELECT', 'cassandra INSERT']));
     expect(statements.every((span) => String(span.attributes['db.query.text']).length > 0)).toBe(true);
+
+    const accessLine = logLines.find((line) => line.msg === 'request' && line.path === '/event-handler');
+    expect(accessLine).toMatchObject({ trace_id: traceId, span_id: route.spanContext().spanId, status: 200 });
   });
 });
