@@ -1,7 +1,13 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 export { SpanKind };
@@ -9,7 +15,8 @@ export { SpanKind };
 /**
  * OpenTelemetry traces across the hops (gateway route or RPC, ingest, each owner call, each Cassandra statement,
  * each Redis call), joined by W3C trace context (`traceparent`). Off unless `OTEL_EXPORTER_OTLP_ENDPOINT` is set
- * (then spans go out by OTLP over HTTP, sampled by `OTEL_TRACES_SAMPLER_ARG`, a ratio, default 1, parent-based);
+ * (then spans go out by OTLP over HTTP) or `OTEL_TRACES_EXPORTER=console` (printed on stdout, to look at one request
+ * by hand); sampled by `OTEL_TRACES_SAMPLER_ARG`, a ratio, default 1, parent-based;
  * while off, every helper here runs its work directly: no span, no context, no cost beyond one boolean test.
  */
 let provider: NodeTracerProvider | undefined;
@@ -21,9 +28,15 @@ export function tracingEnabled(): boolean {
 
 /** Starts tracing for this process as the environment says; returns how to flush and stop it, or undefined if off. */
 export function startTracingFromEnv(serviceName: string, env: NodeJS.ProcessEnv = process.env): (() => Promise<void>) | undefined {
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const exporter =
+    env.OTEL_TRACES_EXPORTER === 'console'
+      ? new ConsoleSpanExporter()
+      : env.OTEL_EXPORTER_OTLP_ENDPOINT && env.OTEL_TRACES_EXPORTER !== 'none'
+        ? new OTLPTraceExporter()
+        : undefined;
+  if (!exporter) return undefined;
   const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG ?? 1);
-  return startTracing(serviceName, new OTLPTraceExporter(), Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1);
+  return startTracing(serviceName, exporter, Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1);
 }
 
 /** Starts tracing into `exporter` (tests pass an in-memory one); returns how to flush and stop it. */
