@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
 import type { Logger } from './logger.js';
 import { childFromZero, processRegistry } from './metric-registry.js';
-import { inSpan, SpanKind } from './tracing.js';
+import { inChildSpan, SpanKind } from './tracing.js';
 
 /** A generation outlives every answer cached under it. */
 const GENERATION_TTL_MS = 86_400_000;
@@ -143,7 +143,7 @@ export class ResponseCache {
   async currentGenerations(names: string[]): Promise<Array<string | null> | undefined> {
     if (!this.connected || names.length === 0) return undefined;
     try {
-      return await inSpan('redis MGET', SpanKind.CLIENT, { 'db.system': 'redis' }, () =>
+      return await inChildSpan('redis MGET', SpanKind.CLIENT, { 'db.system': 'redis' }, () =>
         this.redis.mget(...names.map((name) => this.namespace + name)),
       );
     } catch (error) {
@@ -170,7 +170,7 @@ export class ResponseCache {
   private async read(key: string): Promise<string | null | undefined> {
     if (!this.connected) return undefined;
     try {
-      return await inSpan('redis GET', SpanKind.CLIENT, { 'db.system': 'redis' }, () => this.redis.get(key));
+      return await inChildSpan('redis GET', SpanKind.CLIENT, { 'db.system': 'redis' }, () => this.redis.get(key));
     } catch (error) {
       this.failed('read', error);
       return undefined;
@@ -179,7 +179,7 @@ export class ResponseCache {
 
   private write(key: string, value: string, ttlMs: number): void {
     if (!this.connected) return;
-    inSpan('redis SET', SpanKind.CLIENT, { 'db.system': 'redis' }, () =>
+    inChildSpan('redis SET', SpanKind.CLIENT, { 'db.system': 'redis' }, () =>
       this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))),
     ).catch((error: unknown) => this.failed('write', error));
   }

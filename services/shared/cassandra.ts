@@ -2,7 +2,7 @@ import cassandra from 'cassandra-driver';
 import { CassandraDriverMetrics } from './cassandra-metrics.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { inSpan, SpanKind, tracingEnabled } from './tracing.js';
+import { inChildSpan, SpanKind, tracingEnabled } from './tracing.js';
 
 export type CassandraClient = cassandra.Client;
 
@@ -25,8 +25,9 @@ export async function connectCassandra(config: Config['cassandra'], logger: Logg
 }
 
 /**
- * A span for every statement and batch the client runs (the stores use their promise forms only; the driver's
- * executeConcurrent goes through execute too). Installed only while tracing is on, so an untraced process pays nothing.
+ * A span for every statement and batch the client runs within a trace (the stores use their promise forms only;
+ * the driver's executeConcurrent goes through execute too). Installed only while tracing is on, so an untraced process
+ * pays nothing.
  */
 function traceStatements(client: CassandraClient, keyspace: string): void {
   const execute = client.execute.bind(client);
@@ -37,11 +38,11 @@ function traceStatements(client: CassandraClient, keyspace: string): void {
     'db.query.text': statement.slice(0, 300),
   });
   client.execute = ((query: string, params?: unknown, options?: cassandra.QueryOptions) =>
-    inSpan(`cassandra ${query.trimStart().split(/\s/, 1)[0].toUpperCase()}`, SpanKind.CLIENT, attributes(query), () =>
+    inChildSpan(`cassandra ${query.trimStart().split(/\s/, 1)[0].toUpperCase()}`, SpanKind.CLIENT, attributes(query), () =>
       execute(query, params as cassandra.ArrayOrObject, options),
     )) as CassandraClient['execute'];
   client.batch = ((queries: Array<string | { query: string; params?: cassandra.ArrayOrObject }>, options?: cassandra.QueryOptions) =>
-    inSpan('cassandra BATCH', SpanKind.CLIENT, attributes(`${queries.length} statements`), () =>
+    inChildSpan('cassandra BATCH', SpanKind.CLIENT, attributes(`${queries.length} statements`), () =>
       batch(queries, options),
     )) as CassandraClient['batch'];
 }

@@ -82,6 +82,15 @@ export function inSpan<T>(
   });
 }
 
+/**
+ * inSpan for the calls to storage: a span only inside a trace. Background work (the storage health check every 2 s,
+ * the gateway's check of held rankings every 100 ms) would otherwise start a trace of its own at every tick.
+ */
+export function inChildSpan<T>(name: string, kind: SpanKind, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  if (!provider || !trace.getActiveSpan()) return work();
+  return inSpan(name, kind, attributes, work);
+}
+
 /** Starts a span that the caller ends (for work that is not one promise, like a gRPC middleware step). */
 export function startSpan(
   name: string,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inSpan, SpanKind, startTracingFromEnv, tracingEnabled } from '../tracing.js';
+import { inChildSpan, inSpan, SpanKind, startTracingFromEnv, tracingEnabled } from '../tracing.js';
+import { trace } from '@opentelemetry/api';
 
 describe('tracing from the environment', () => {
   it('stays off without an exporter, and then runs work with no span', async () => {
@@ -20,6 +21,19 @@ describe('tracing from the environment', () => {
       expect(await inSpan('work', SpanKind.INTERNAL, {}, async (span) => span?.spanContext().traceId)).toMatch(/^[0-9a-f]{32}$/);
       await stop!();
       expect(tracingEnabled()).toBe(false);
+    }
+  });
+
+  it('gives storage calls a span only inside a trace, so background checks start no trace of their own', async () => {
+    const stop = startTracingFromEnv('test', { OTEL_TRACES_EXPORTER: 'console', OTEL_TRACES_SAMPLER_ARG: '0' })!;
+    try {
+      const activeIn = () => inChildSpan('cassandra SELECT', SpanKind.CLIENT, {}, async () => trace.getActiveSpan()?.spanContext().spanId);
+      expect(await activeIn()).toBeUndefined();
+      const [outer, inner] = await inSpan('request', SpanKind.SERVER, {}, async (span) => [span!.spanContext().spanId, await activeIn()]);
+      expect(inner).toMatch(/^[0-9a-f]{16}$/);
+      expect(inner).not.toBe(outer);
+    } finally {
+      await stop();
     }
   });
 });
