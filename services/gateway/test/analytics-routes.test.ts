@@ -1,7 +1,7 @@
 // The original engagement routes (POST and GET /analytics) on the real gateway HTTP server, against in-memory ingest
 // and reaction backends (test/e2e/reactions.e2e.test.ts runs them against the real services): what is forwarded,
 // the 204 / 400 / 503 answers of the original, and that the hour's counts are shared for a moment.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import {
@@ -33,14 +33,19 @@ const ingest: EventIngest = {
 /** Reaction: answers each hour's counts from `hours` (by the hour's start, ms), and remembers which hours it read. */
 const hours = new Map<number, { uniqueUsers: number; clicks: number; impressions: number }>();
 const hoursRead: number[] = [];
+/** How long the next reads take, and how many reads have answered. */
+let readDelayMs = 0;
+let readsAnswered = 0;
 const reaction: UnaryBackend = {
-  unary: (path, bytes) => {
+  unary: async (path, bytes) => {
     expect(path).toBe(hourlyPath);
     const { timestamp } = GetHourlyEngagementRequest.decode(bytes);
     const hourMs = msOf(timestamp!);
     hoursRead.push(hourMs);
     const counts = hours.get(hourMs) ?? { uniqueUsers: 0, clicks: 0, impressions: 0 };
-    return Promise.resolve(GetHourlyEngagementResponse.encode(GetHourlyEngagementResponse.fromPartial(counts)).finish());
+    if (readDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, readDelayMs));
+    readsAnswered++;
+    return GetHourlyEngagementResponse.encode(GetHourlyEngagementResponse.fromPartial(counts)).finish();
   },
 };
 
@@ -58,6 +63,8 @@ beforeEach(() => {
   ingested.length = 0;
   hoursRead.length = 0;
   hours.clear();
+  readDelayMs = 0;
+  readsAnswered = 0;
   outcome = EventOutcome.EVENT_OUTCOME_ACCEPTED;
   reason = '';
 });
@@ -133,5 +140,27 @@ describe('GET /analytics', () => {
     const bad = await fetch(`${base}/analytics?timestamp=soon`);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/^timestamp: must be milliseconds since the epoch/);
+  });
+
+  it('serves a busy hour from memory while a fresh read runs, so no caller waits on the refresh', async () => {
+    // Ages wide apart, so that a slow machine cannot step past the maximum age by accident.
+    const slowAging = await startInProcessGateway({
+      plainRoutes: () => analyticsRoutes({ ingest, reaction }, { maxAgeMs: 10_000, refreshMs: 100 }),
+    });
+    onTestFinished(() => slowAging.close());
+    const hourMs = Date.UTC(2026, 11, 3, 15);
+    const get = async () => (await fetch(`${slowAging.base}/analytics?timestamp=${hourMs + 1}`)).text();
+    hours.set(hourMs, { uniqueUsers: 1, clicks: 1, impressions: 0 });
+    expect(await get()).toBe('unique_users,1\nclicks,1\nimpressions,0\n');
+    // Past the refresh age, within the maximum age: the answer in hand is served and one slow read starts behind it.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    hours.set(hourMs, { uniqueUsers: 2, clicks: 3, impressions: 1 });
+    readDelayMs = 500;
+    expect(await get()).toBe('unique_users,1\nclicks,1\nimpressions,0\n');
+    expect(readsAnswered).toBe(1);
+    expect(hoursRead).toEqual([hourMs, hourMs]);
+    await expect.poll(() => readsAnswered, { timeout: 2000 }).toBe(2);
+    readDelayMs = 0;
+    expect(await get()).toBe('unique_users,2\nclicks,3\nimpressions,1\n');
   });
 });
