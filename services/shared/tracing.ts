@@ -58,26 +58,20 @@ export function startTracing(serviceName: string, exporter: SpanExporter, sample
 }
 
 /**
- * Runs `work` in a span, a child of the active one (or of `parent`), which becomes the active span for everything
- * `work` starts; ends it when `work` settles, with an error status if it threw. Without tracing, just runs `work`.
+ * Runs `work` in a span, a child of the active one, which becomes the active span for everything `work` starts; ends
+ * it when `work` settles, with an error status if it threw. Without tracing, just runs `work`.
  */
-export function inSpan<T>(
-  name: string,
-  kind: SpanKind,
-  attributes: Attributes,
-  work: (span: Span | undefined) => Promise<T>,
-  parent?: Context,
-): Promise<T> {
+export function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, work: (span: Span | undefined) => Promise<T>): Promise<T> {
   if (!provider) return work(undefined);
-  return tracer.startActiveSpan(name, { kind, attributes }, parent ?? context.active(), async (span) => {
+  return tracer.startActiveSpan(name, { kind, attributes }, async (span) => {
+    let failure: unknown;
     try {
       return await work(span);
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      failure = error;
       throw error;
     } finally {
-      span.end();
+      endSpan(span, failure);
     }
   });
 }
