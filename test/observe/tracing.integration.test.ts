@@ -11,7 +11,10 @@ import { sessionRoutes as originalSessionRoutes } from '../../services/gateway/c
 import { InProcessIngest } from '../../services/gateway/in-process-ingest.js';
 import { IngestEventsHandler } from '../../services/ingest/handlers/ingest-events.js';
 import { grpcEventOwners, type EventOwners } from '../../services/ingest/owners.js';
+import { Metadata } from 'nice-grpc';
+import { SessionServiceDefinition } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { sessionRoutes } from '../../services/session/routes.js';
+import { createServiceClient } from '../../services/shared/grpc-client.js';
 import { activeTraceIds, startTracing } from '../../services/shared/tracing.js';
 import { testConfig } from '../support/env.js';
 import { startInProcessGateway, type InProcessGateway } from '../support/gateway-harness.js';
@@ -91,5 +94,33 @@ describe('tracing', () => {
 
     const accessLine = logLines.find((line) => line.msg === 'request' && line.path === '/event-handler');
     expect(accessLine).toMatchObject({ trace_id: traceId, span_id: route.spanContext().spanId, status: 200 });
+  });
+
+  it('ignores a malformed or oversized trace context from a caller, starting a trace of its own', async () => {
+    for (const traceparent of ['garbage', `00-${'0'.repeat(32)}-${'ab'.repeat(8)}-01`, `00-${'f'.repeat(10_000)}-01`]) {
+      const response = await fetch(`${gateway.base}/by-player/hostile-${randomUUID()}`, {
+        headers: { traceparent, tracestate: 'x'.repeat(5000) },
+      });
+      expect(response.status, traceparent.slice(0, 20)).toBe(200);
+    }
+    await expect
+      .poll(() => exporter.getFinishedSpans().filter((span) => span.name.startsWith('GET /by-player/hostile-')).length, { timeout: 5000 })
+      .toBe(3);
+    for (const span of exporter.getFinishedSpans().filter((span) => span.name.startsWith('GET /by-player/hostile-'))) {
+      expect(span.parentSpanContext).toBeUndefined();
+      expect(span.spanContext().traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+    }
+
+    // The same over gRPC metadata, straight to a service.
+    const client = createServiceClient(SessionServiceDefinition, session.address);
+    try {
+      const answer = await client.listCompletedSessions(
+        { playerId: 'hostile' },
+        { metadata: Metadata({ traceparent: 'garbage', tracestate: 'x'.repeat(5000) }) },
+      );
+      expect(answer.sessions).toEqual([]);
+    } finally {
+      client.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 // and reaction backends (test/e2e/reactions.e2e.test.ts runs them against the real services): what is forwarded,
 // the 204 / 400 / 503 answers of the original, and that the hour's counts are shared for a moment.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import {
@@ -33,8 +34,9 @@ const ingest: EventIngest = {
 /** Reaction: answers each hour's counts from `hours` (by the hour's start, ms), and remembers which hours it read. */
 const hours = new Map<number, { uniqueUsers: number; clicks: number; impressions: number }>();
 const hoursRead: number[] = [];
-/** How long the next reads take, and how many reads have answered. */
+/** How long the next reads take, whether they fail as an unreachable service does, and how many have answered. */
 let readDelayMs = 0;
+let readsFail = false;
 let readsAnswered = 0;
 const reaction: UnaryBackend = {
   unary: async (path, bytes) => {
@@ -45,6 +47,7 @@ const reaction: UnaryBackend = {
     const counts = hours.get(hourMs) ?? { uniqueUsers: 0, clicks: 0, impressions: 0 };
     if (readDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, readDelayMs));
     readsAnswered++;
+    if (readsFail) throw new ConnectError('reaction service unreachable', Code.Unavailable);
     return GetHourlyEngagementResponse.encode(GetHourlyEngagementResponse.fromPartial(counts)).finish();
   },
 };
@@ -64,6 +67,7 @@ beforeEach(() => {
   hoursRead.length = 0;
   hours.clear();
   readDelayMs = 0;
+  readsFail = false;
   readsAnswered = 0;
   outcome = EventOutcome.EVENT_OUTCOME_ACCEPTED;
   reason = '';
@@ -162,5 +166,25 @@ describe('GET /analytics', () => {
     await expect.poll(() => readsAnswered, { timeout: 2000 }).toBe(2);
     readDelayMs = 0;
     expect(await get()).toBe('unique_users,2\nclicks,3\nimpressions,1\n');
+  });
+
+  it('serves the answer in hand while the service is down, up to its maximum age, then answers 503 with Retry-After', async () => {
+    const shortLived = await startInProcessGateway({
+      plainRoutes: () => analyticsRoutes({ ingest, reaction }, { maxAgeMs: 600, refreshMs: 50 }),
+    });
+    onTestFinished(() => shortLived.close());
+    const hourMs = Date.UTC(2026, 11, 3, 16);
+    const get = () => fetch(`${shortLived.base}/analytics?timestamp=${hourMs + 1}`);
+    hours.set(hourMs, { uniqueUsers: 4, clicks: 4, impressions: 4 });
+    expect(await (await get()).text()).toBe('unique_users,4\nclicks,4\nimpressions,4\n');
+    readsFail = true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The refresh this starts fails; the answer in hand stays, within its maximum age.
+    expect(await (await get()).text()).toBe('unique_users,4\nclicks,4\nimpressions,4\n');
+    await expect.poll(() => readsAnswered, { timeout: 2000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const down = await get();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 });

@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ResponseCache } from '../cache.js';
 import { createLogger } from '../logger.js';
 import { testConfig } from '../../../test/support/env.js';
+import { sample } from '../../../test/support/prometheus-text.js';
+import { processRegistry } from '../metric-registry.js';
 
 const logger = createLogger('test', 'silent');
 const caches: ResponseCache[] = [];
@@ -61,5 +63,29 @@ describe('ResponseCache against the real Redis', () => {
     for (let i = 1; i <= 3; i++) {
       expect(await cache.getOrCompute('test:down', 60_000, async () => ++computed)).toBe(i);
     }
+  });
+
+  it('counts hits, misses, and lookups answered without Redis with its errors', async () => {
+    const lookups = async (result: string) => sample(await processRegistry.metrics(), 'gamepulse_cache_lookups_total', { result });
+    const errors = async (operation: string) => sample(await processRegistry.metrics(), 'gamepulse_cache_errors_total', { operation });
+    const [hits, misses, unavailable, connectionErrors] = [
+      await lookups('hit'),
+      await lookups('miss'),
+      await lookups('unavailable'),
+      await errors('connection'),
+    ];
+    const cache = cacheAt(testConfig().redis.url);
+    await untilConnected(cache);
+    const key = `test:cache-metrics:${process.pid}:${Date.now()}`;
+    await cache.getOrCompute(key, 5000, async () => 1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await cache.getOrCompute(key, 5000, async () => 2);
+    expect(await lookups('miss')).toBe(misses + 1);
+    expect(await lookups('hit')).toBe(hits + 1);
+
+    const down = cacheAt('redis://127.0.0.1:1');
+    await down.getOrCompute(key, 5000, async () => 3);
+    expect(await lookups('unavailable')).toBe(unavailable + 1);
+    await expect.poll(() => errors('connection'), { timeout: 5000 }).toBeGreaterThan(connectionErrors);
   });
 });
