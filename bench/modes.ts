@@ -9,7 +9,7 @@ import { startIsolatedStack } from '../test/support/stack.js';
 import { HttpLoad } from './support/http-load.js';
 import { describeMachine } from './support/machine.js';
 import { BenchReport } from './support/report.js';
-import { CpuMeter, localCassandraPid } from './support/cpu.js';
+import { CpuMeter, describeCores, localCassandraPid } from './support/cpu.js';
 import { closedLoop, Latencies, openLoop } from './support/stats.js';
 
 const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -108,7 +108,7 @@ try {
       report.line(
         `| ${name} | ${rate}/s | ${Math.round(latencies.count / PHASE_SECONDS)} | ${latencies.percentile(50).toFixed(1)} ms | ` +
           `${latencies.percentile(99).toFixed(1)} ms | ${p50p99(byKind.GET)} | ${postShare ? p50p99(byKind.POST) : '—'} | ` +
-          `${latencies.describeErrors()} | ${cpu.stop()} |`,
+          `${latencies.describeErrors()} | ${describeCores(cpu.stop())} |`,
       );
     }
   }
@@ -125,7 +125,7 @@ try {
       await ingest.ingestEvents({ events: modeBatch(batch) });
     });
     report.line(
-      `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${cpu.stop()} |`,
+      `| | ${batch} | ${inFlight} | ${Math.round(perSecond * batch)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${describeCores(cpu.stop())} |`,
     );
   }
 

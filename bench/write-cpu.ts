@@ -7,7 +7,7 @@ import { createServiceClient } from '../services/shared/grpc-client.js';
 import { systemClock, toTimestamp } from '../services/shared/time.js';
 import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { startIsolatedStack } from '../test/support/stack.js';
-import { CpuMeter, localCassandraPid } from './support/cpu.js';
+import { CpuMeter, describeCores, localCassandraPid } from './support/cpu.js';
 import { describeMachine } from './support/machine.js';
 import { BenchReport } from './support/report.js';
 import { openLoop } from './support/stats.js';
@@ -69,9 +69,8 @@ try {
     cpu.start();
     const latencies = await openLoop(PHASE_SECONDS, EVENTS_PER_SECOND / 10, send);
     const cores = cpu.stop();
-    const coresOf = (process: string) => Number(new RegExp(`${process} ([0-9.]+)`).exec(cores)?.[1] ?? NaN);
-    const perEvent = ((coresOf('ingest') + coresOf(owner)) * 1e6) / EVENTS_PER_SECOND;
-    report.line(`| ${name} | ${EVENTS_PER_SECOND} | ${latencies.describeErrors()} | ${cores} | ${perEvent.toFixed(0)} |`);
+    const perEvent = (((cores.get('ingest') ?? NaN) + (cores.get(owner) ?? NaN)) * 1e6) / EVENTS_PER_SECOND;
+    report.line(`| ${name} | ${EVENTS_PER_SECOND} | ${latencies.describeErrors()} | ${describeCores(cores)} | ${perEvent.toFixed(0)} |`);
   }
   if (traceSink) report.line(`\n${traceSink.describe()}.`);
   report.appendToDocs();

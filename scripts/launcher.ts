@@ -33,6 +33,8 @@ export async function startStack(options: {
   ports?: StackPorts;
   env?: NodeJS.ProcessEnv;
   output?: 'inherit' | 'ignore';
+  /** Options for each process's node itself (`--cpu-prof`: Node 20 refuses it in NODE_OPTIONS). */
+  nodeArgs?: (name: ProcessName) => string[];
 }): Promise<RunningStack> {
   const given = options.ports ?? defaultPorts;
   const ports = { ...given, metrics: given.metrics ?? loadConfig({ ...process.env, ...options.env }).metricsPorts };
@@ -42,7 +44,7 @@ export async function startStack(options: {
     env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
     env[`${name.toUpperCase()}_ADDR`] = `127.0.0.1:${ports[name]}`;
   }
-  const children = processNames.map((name) => spawnService(name, env, options.output));
+  const children = processNames.map((name) => spawnService(name, env, options.output, options.nodeArgs?.(name)));
   const processes = Object.fromEntries(processNames.map((name, i) => [name, children[i]])) as RunningStack['processes'];
   const stop = async () => {
     await Promise.all(children.map((child) => child.stop()));
@@ -90,7 +92,12 @@ const RESTART_FIRST_DELAY_MS = 250;
 const RESTART_MAX_DELAY_MS = 10_000;
 const RESTART_RESET_AFTER_MS = 30_000;
 
-export function spawnService(name: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'ignore' = 'inherit'): ServiceProcess {
+export function spawnService(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  output: 'inherit' | 'ignore' = 'inherit',
+  nodeArgs: string[] = [],
+): ServiceProcess {
   let child: ChildProcess;
   let stopping = false;
   let restarts = 0;
@@ -99,7 +106,7 @@ export function spawnService(name: string, env: NodeJS.ProcessEnv, output: 'inhe
   const start = () => {
     const startedAt = Date.now();
     // Detached: a terminal's Ctrl-C reaches only the launcher, which then stops each child once, gracefully.
-    child = spawn(process.execPath, [join(repoRoot(), 'dist', 'services', name, 'main.js')], {
+    child = spawn(process.execPath, [...nodeArgs, join(repoRoot(), 'dist', 'services', name, 'main.js')], {
       env,
       detached: true,
       stdio: ['ignore', output, output],

@@ -35,24 +35,24 @@ export class CpuMeter {
     this.started = { at: performance.now(), cpu: this.sample() };
   }
 
-  /**
-   * Cores used per process since `start()`, as `gateway 0.42 · session 0.31 · …`; `?` for a process not found (a
-   * Cassandra this checkout did not start).
-   */
-  stop(): string {
+  /** Cores used per process since `start()`; undefined for a process not found (a Cassandra this checkout did not start). */
+  stop(): Map<string, number | undefined> {
     const { at, cpu } = this.started!;
     const seconds = (performance.now() - at) / 1000;
-    const now = this.sample();
-    return [...now]
-      .map(([name, ms]) => {
-        const before = cpu.get(name);
-        if (ms === undefined || before === undefined) return `${name} ?`;
-        return `${name} ${((ms - before) / 1000 / seconds).toFixed(2)}`;
-      })
-      .join(' · ');
+    const cores = new Map<string, number | undefined>();
+    for (const [name, ms] of this.sample()) {
+      const before = cpu.get(name);
+      cores.set(name, ms === undefined || before === undefined ? undefined : (ms - before) / 1000 / seconds);
+    }
+    return cores;
   }
 
   private sample(): Map<string, number | undefined> {
     return new Map(Object.entries(this.pids()).map(([name, pid]) => [name, pid === undefined ? undefined : cpuMs(pid)]));
   }
+}
+
+/** Cores per process as `gateway 0.42 · session 0.31 · …`, `?` where a process was not found. */
+export function describeCores(cores: Map<string, number | undefined>): string {
+  return [...cores].map(([name, used]) => `${name} ${used === undefined ? '?' : used.toFixed(2)}`).join(' · ');
 }

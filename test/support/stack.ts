@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { createLogger } from '../../services/shared/logger.js';
 import { findMigrations, migrate } from '../../services/shared/migrate.js';
+import type { ProcessName } from '../../services/shared/config.js';
 import { repoRoot } from '../../services/shared/repo-root.js';
 import { startStack, type RunningStack } from '../../scripts/launcher.js';
 import { freePorts, testConfig } from './env.js';
@@ -31,7 +32,7 @@ export async function createIsolatedKeyspace(name: string): Promise<{ keyspace: 
 export async function startIsolatedStack(
   name: string,
   env: NodeJS.ProcessEnv = {},
-  { keepKeyspace = false } = {},
+  { keepKeyspace = false, nodeArgs }: { keepKeyspace?: boolean; nodeArgs?: (name: ProcessName) => string[] } = {},
 ): Promise<RunningStack & { keyspace: string }> {
   const { keyspace, drop } = await createIsolatedKeyspace(name);
   const [ingest, session, reaction, games, gateway, ...metrics] = await freePorts(10);
@@ -46,6 +47,7 @@ export async function startIsolatedStack(
     },
     env: { CASSANDRA_KEYSPACE: keyspace, LOG_LEVEL: 'warn', ...env },
     output: 'ignore',
+    nodeArgs,
   });
   return {
     keyspace,
