@@ -46,6 +46,22 @@ const REDIS_SPAN = { 'db.system': 'redis' };
 /** How long a closed hour's answer is kept: it changes only when a late event lands in it, which drops the entry. */
 export const CLOSED_HOUR_CACHE_MS = 86_400_000;
 
+/** From this share of its time to live on, a cached answer is replaced in the background while it is served. */
+const REFRESH_AFTER_SHARE_OF_TTL = 0.5;
+
+/** A cached answer is stored as `<computed at, epoch ms>|<JSON>`, so that any replica can tell its age. */
+function encodeEntry(value: unknown): string {
+  return `${Date.now()}|${JSON.stringify(value)}`;
+}
+
+function decodeEntry<T>(text: string): { computedAtMs: number; value: T } | undefined {
+  const separator = text.indexOf('|');
+  const computedAtMs = Number(text.slice(0, separator));
+  // Anything else (an entry of an older release) is a miss.
+  if (separator < 1 || !Number.isInteger(computedAtMs)) return undefined;
+  return { computedAtMs, value: JSON.parse(text.slice(separator + 1)) as T };
+}
+
 /** What a write handler needs of the cache: dropping the answers its writes made stale. */
 export type CacheInvalidation = Pick<ResponseCache, 'invalidate'>;
 
@@ -62,6 +78,8 @@ export type GenerationReads = Pick<ResponseCache, 'currentGenerations'>;
 export class ResponseCache {
   private readonly redis: Redis;
   private lastFailureLog = 0;
+  /** Computations under way by key, shared by the callers that arrive meanwhile. */
+  private readonly computing = new Map<string, Promise<unknown>>();
 
   /**
    * @param namespace prefixes every key, so that processes on different keyspaces sharing one Redis never read
@@ -83,17 +101,38 @@ export class ResponseCache {
     this.redis.on('error', (error) => this.failed('connection', error));
   }
 
-  /** The cached value of `key`, or `compute()`'s, which is then cached for `ttlMs` milliseconds. */
+  /**
+   * The cached value of `key`, or `compute()`'s, which is then cached for `ttlMs` milliseconds. An answer past half
+   * its life is still returned at once while one computation in the background replaces it, so callers of a busy key
+   * never wait on a refresh and no answer is older than `ttlMs`. Callers of one key in this process share a
+   * computation under way.
+   */
   async getOrCompute<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> {
     const cached = await this.read(this.namespace + key);
-    if (typeof cached === 'string') {
+    const entry = typeof cached === 'string' ? decodeEntry<T>(cached) : undefined;
+    if (entry) {
       lookup.hit.inc();
-      return JSON.parse(cached) as T;
+      if (Date.now() - entry.computedAtMs >= ttlMs * REFRESH_AFTER_SHARE_OF_TTL) {
+        // A failed refresh leaves the answer in hand until it expires; the next caller tries again.
+        this.computeOnce(key, ttlMs, compute).catch(() => undefined);
+      }
+      return entry.value;
     }
-    (cached === null ? lookup.miss : lookup.unavailable).inc();
-    const value = await compute();
-    this.write(this.namespace + key, JSON.stringify(value), ttlMs);
-    return value;
+    (cached === undefined ? lookup.unavailable : lookup.miss).inc();
+    return this.computeOnce(key, ttlMs, compute);
+  }
+
+  private computeOnce<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> {
+    const running = this.computing.get(key);
+    if (running) return running as Promise<T>;
+    const computing = compute()
+      .then((value) => {
+        this.write(this.namespace + key, encodeEntry(value), ttlMs);
+        return value;
+      })
+      .finally(() => this.computing.delete(key));
+    this.computing.set(key, computing);
+    return computing;
   }
 
   /**

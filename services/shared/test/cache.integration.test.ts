@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { ResponseCache } from '../cache.js';
 import { createLogger } from '../logger.js';
 import { testConfig } from '../../../test/support/env.js';
@@ -40,6 +41,56 @@ describe('ResponseCache against the real Redis', () => {
     expect(await cache.getOrCompute(key, 300, compute)).toEqual({ answer: 42, computed: 1 });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await cache.getOrCompute(key, 300, compute)).toEqual({ answer: 42, computed: 2 });
+  });
+
+  it('serves an answer past half its life at once while one background computation replaces it', async () => {
+    const cache = cacheAt(testConfig().redis.url);
+    await untilConnected(cache);
+    const key = `test:refresh-ahead:${process.pid}:${Date.now()}`;
+    let computed = 0;
+    let releaseRefresh!: () => void;
+    const refreshMayFinish = new Promise<void>((resolve) => (releaseRefresh = resolve));
+    const compute = async () => {
+      computed += 1;
+      if (computed > 1) await refreshMayFinish;
+      return { computed };
+    };
+
+    expect(await cache.getOrCompute(key, 2000, compute)).toEqual({ computed: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Past half of 2 s: the answer in hand comes back although its replacement has not finished.
+    expect(await cache.getOrCompute(key, 2000, compute)).toEqual({ computed: 1 });
+    expect(await cache.getOrCompute(key, 2000, compute)).toEqual({ computed: 1 });
+    expect(computed).toBe(2);
+    releaseRefresh();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await cache.getOrCompute(key, 2000, compute)).toEqual({ computed: 2 });
+    expect(computed).toBe(2);
+  });
+
+  it('shares one computation among the callers of a missing key', async () => {
+    const cache = cacheAt(testConfig().redis.url);
+    await untilConnected(cache);
+    const key = `test:single-flight:${process.pid}:${Date.now()}`;
+    let computed = 0;
+    const compute = async () => {
+      computed += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return computed;
+    };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => cache.getOrCompute(key, 5000, compute)));
+    expect(answers).toEqual([1, 1, 1, 1, 1]);
+    expect(computed).toBe(1);
+  });
+
+  it('treats an entry it cannot read as a miss', async () => {
+    const cache = cacheAt(testConfig().redis.url);
+    await untilConnected(cache);
+    const key = `test:foreign-entry:${process.pid}:${Date.now()}`;
+    const other = new Redis(testConfig().redis.url);
+    await other.set(key, '{"written":"by an older release"}', 'PX', 5000);
+    other.disconnect();
+    expect(await cache.getOrCompute(key, 5000, async () => 'computed')).toBe('computed');
   });
 
   it('keeps one generation until it is renewed, and names none when Redis cannot be reached', async () => {
