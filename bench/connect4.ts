@@ -179,6 +179,7 @@ try {
 
   report.progress(`raw cassandra-driver writing the same rows for ${RAW_GAMES.toLocaleString('en')} games`);
   const raw = await rawDriverGamesPerSecond(RAW_GAMES);
+  report.headline('connect4.import-share-of-raw', ours / raw);
   report.line(
     `Raw cassandra-driver, the same rows per game (claims by conditional batch per bucket, two player rows, two single-game rows), 500-game chunks, two at once: ${rate(raw, 1)} games/s; the import runs at ${(ours / raw).toFixed(2)} of it.\n`,
   );
@@ -197,6 +198,7 @@ try {
       const status = await http.send('GET', path);
       if (status !== 200) throw new Error(`HTTP ${status}`);
     });
+    report.headline(`connect4.p99 ${path.split('?')[0]}`, latencies.errors > 0 ? NaN : latencies.percentile(99));
     report.line(
       `| GET ${path} | ${Math.round(perSecond)} | ${latencies.percentile(50).toFixed(1)} ms | ${latencies.percentile(99).toFixed(1)} ms | ${latencies.describeErrors()} |`,
     );

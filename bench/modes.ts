@@ -110,6 +110,7 @@ try {
           `${latencies.percentile(99).toFixed(1)} ms | ${p50p99(byKind.GET)} | ${postShare ? p50p99(byKind.POST) : '—'} | ` +
           `${latencies.describeErrors()} | ${describeCores(cpu.stop())} |`,
       );
+      if (postShare > 0) report.headline(`modes.p99@${rate}`, latencies.errors > 0 ? NaN : latencies.percentile(99));
     }
   }
 

@@ -94,9 +94,10 @@ try {
   report.line('| ingest events/s (gRPC, batches of 10) | queries/s (half each route, via gateway) | route | p50 | p90 | p99 |');
   report.line('|---|---|---|---|---|---|');
   const countries = busyCountries;
+  // The target (issue 12): both queries p99 < 50 ms at 400 queries/s during 1,000 events/s.
   for (const [eventsPerSecond, queriesPerSecond] of [
-    [0, 200],
-    [1000, 100],
+    [0, 400],
+    [1000, 400],
     [2000, 200],
   ] as const) {
     report.progress(`${queriesPerSecond} queries/s during ${eventsPerSecond} events/s`);
@@ -104,17 +105,16 @@ try {
     const byPlayer = new Latencies();
     const ingestLatency = new Latencies();
     let turn = 0;
-    const query = async () => {
+    const query = async (dueAt: number) => {
       const n = turn++;
       const countryRoute = n % 2 === 0;
       const url = countryRoute
         ? `${gateway}/by-country/${countries[n % countries.length]}/1?limit=100`
         : `${gateway}/by-player/${players[n % players.length]}`;
-      const started = performance.now();
       const response = await fetch(url);
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-      (countryRoute ? byCountry : byPlayer).add(performance.now() - started);
+      (countryRoute ? byCountry : byPlayer).add(performance.now() - dueAt);
     };
     await Promise.all([
       eventsPerSecond ? openLoop(PHASE_SECONDS * 2, eventsPerSecond / 10, ingestGrpc, ingestLatency) : Promise.resolve(),
@@ -125,6 +125,10 @@ try {
       ['GET /by-player/{p}', byPlayer],
     ] as Array<[string, Latencies]>;
     if (eventsPerSecond) rows.push(['ingest batch of 10', ingestLatency]);
+    if (eventsPerSecond === 1000 && queriesPerSecond === 400) {
+      report.headline('sessions.by-country-p99', byCountry.percentile(99));
+      report.headline('sessions.by-player-p99', byPlayer.percentile(99));
+    }
     for (const [name, l] of rows) {
       report.line(
         `| ${eventsPerSecond} | ${queriesPerSecond} | ${name} | ${l.percentile(50).toFixed(1)} ms | ` +
@@ -174,8 +178,9 @@ try {
   report.line(`| raw cassandra-driver, same rows, no checks | 64 | ${Math.round(rawEvents)} | | |`);
   const best = Math.max(...Object.values(throughput));
   report.line(
-    `\nBest service ingest: ${Math.round(best)} events/s = ${((best / rawEvents) * 100).toFixed(0)}% of the raw driver (target ≥ 50%).\n`,
+    `\nBest service ingest: ${Math.round(best)} events/s = ${((best / rawEvents) * 100).toFixed(0)}% of the raw driver (target ≥ 60%).\n`,
   );
+  report.headline('sessions.ingest-share-of-raw', best / rawEvents);
 
   if (traceSink) report.line(`${traceSink.describe()}.\n`);
   report.appendToDocs();

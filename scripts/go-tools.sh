@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Go command-line tools the tests and benchmarks use (grpcurl, kustomize, ghz) into .local/bin with
+# Installs the Go command-line tools the tests and benchmarks use (grpcurl, kustomize, ghz, vegeta) into .local/bin with
 # `go install` from the Go module proxy, if they are not there yet. Prints the folder to put on PATH.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ declare -A modules=(
   [grpcurl]="github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3"
   [ghz]="github.com/bojand/ghz/cmd/ghz@v0.120.0"
   [kustomize]="sigs.k8s.io/kustomize/kustomize/v5@v5.5.0"
+  [vegeta]="github.com/tsenart/vegeta/v12@v12.13.0"
 )
 
 for tool in "${@:-grpcurl}"; do

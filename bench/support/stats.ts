@@ -65,11 +65,14 @@ export async function closedLoop(
   return { perSecond: done / ((performance.now() - started) / 1000), latencies };
 }
 
-/** Starts `task` at a fixed rate for `seconds`, whether or not earlier ones finished (an open loop). */
+/**
+ * Starts `task` at a fixed rate for `seconds`, whether or not earlier ones finished (an open loop). Latency counts
+ * from when a task was due, so a generator that falls behind shows as latency rather than hiding it.
+ */
 export async function openLoop(
   seconds: number,
   perSecond: number,
-  task: () => Promise<void>,
+  task: (dueAt: number) => Promise<void>,
   latencies = new Latencies(),
 ): Promise<Latencies> {
   const interval = 1000 / perSecond;
@@ -80,10 +83,9 @@ export async function openLoop(
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const sent = performance.now();
     running.push(
-      task().then(
-        () => latencies.add(performance.now() - sent),
+      task(due).then(
+        () => latencies.add(performance.now() - due),
         (error) => latencies.fail(error),
       ),
     );
