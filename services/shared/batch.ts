@@ -54,7 +54,10 @@ export async function mapConcurrently<T, R>(
 
 /** How a service records one kind of event. */
 export interface RecordSteps<E, Row> {
-  /** The event (at `index` in its request) as a row to store, or why it is refused. */
+  /**
+   * The event (at `index` in its request) as a row to store, or why it is refused. Called for every event, in order,
+   * before `store` is called for any, so a service can see the whole batch (the session service pairs halves).
+   */
   validate(event: E, index: number): Row | Rejection;
   /** Two events of one batch with the same key are one event: the second is a duplicate. */
   dedupeKey(row: Row): string;

@@ -1,5 +1,6 @@
 import type { CacheInvalidation } from '../../shared/cache.js';
 import { recordBatch } from '../../shared/batch.js';
+import { isRejection, type Rejection } from '../../shared/event-rules.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
 import type { UnaryHandler } from '../../shared/handler.js';
 import { hourOf, isClosedOrClosing, type Clock, type Micros } from '../../shared/time.js';
@@ -24,10 +25,20 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
 
   async handle(request: RecordSessionEventsRequest): Promise<RecordSessionEventsResponse> {
     const now = this.clock();
+    const halves = new HalvesOfBatch();
+    const pairs = new Map<string, Promise<PairOutcome>>();
     const { results, stored } = await recordBatch(request.events, {
-      validate: (event) => validateSessionEvent(event, now),
-      dedupeKey: (half) => `${half.kind}/${half.playerId}/${half.sessionId}`,
-      store: (half) => this.record(half, now),
+      validate: (event) => halves.note(validateSessionEvent(event, now)),
+      dedupeKey: (half) => `${half.kind}/${sessionKey(half)}`,
+      store: async (half) => {
+        const pair = halves.pairOf(half);
+        if (!pair) return this.record(half, now);
+        const key = sessionKey(half);
+        if (!pairs.has(key)) pairs.set(key, this.recordPair(pair, now));
+        const outcome = (await pairs.get(key)!)[half.kind];
+        if ('failure' in outcome) throw outcome.failure;
+        return outcome.isNew;
+      },
     });
     const changedHours = stored
       .filter((half) => half.kind === 'start')
@@ -54,12 +65,71 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
     return true;
   }
 
+  /**
+   * Stores both halves of a session that came in one batch: one read for both, and no read after the writes, since
+   * once they are stored the session is complete whatever another call does meanwhile. Says of each half whether it
+   * was new, or why it could not be stored (the other half's outcome stands on its own).
+   */
+  private async recordPair({ start, end }: SessionPair, now: Micros): Promise<PairOutcome> {
+    const before = await this.store.readParts(start.playerId, start.sessionId);
+    const isNew = { start: before?.startUs === undefined, end: before?.endUs === undefined };
+    const [startWrite, endWrite] = await Promise.allSettled([
+      isNew.start && this.store.writeHalf(start, ttlSecondsFor(start.tsUs, now)),
+      isNew.end && this.store.writeHalf(end, ttlSecondsFor(end.tsUs, now)),
+    ]);
+    const outcome = (write: PromiseSettledResult<unknown>, wasNew: boolean) =>
+      write.status === 'rejected' ? { failure: write.reason as unknown } : { isNew: wasNew };
+    if (startWrite.status === 'rejected' || endWrite.status === 'rejected') {
+      return { start: outcome(startWrite, isNew.start), end: outcome(endWrite, isNew.end) };
+    }
+    // A half stored before stands as stored (a duplicate in the batch may differ from it).
+    const parts: SessionParts = {
+      country: isNew.start ? start.country : before?.country,
+      startUs: isNew.start ? start.tsUs : before?.startUs,
+      endUs: isNew.end ? end.tsUs : before?.endUs,
+    };
+    // Also when both were stored already: a retry completes a session whose completion was lost.
+    if (isComplete(parts)) await this.complete(start.playerId, start.sessionId, parts, now);
+    return { start: { isNew: isNew.start }, end: { isNew: isNew.end } };
+  }
+
   private complete(playerId: string, sessionId: string, parts: SessionParts, now: Micros): Promise<void> {
     return this.store.writeCompleted(
       playerId,
       { sessionId, country: parts.country!, startUs: parts.startUs!, endUs: parts.endUs! },
       ttlSecondsFor(parts.startUs!, now),
     );
+  }
+}
+
+/** Per half: whether it was new, or the error that kept it from being stored. */
+type PairOutcome = Record<SessionHalf['kind'], { isNew: boolean } | { failure: unknown }>;
+
+interface SessionPair {
+  start: SessionHalf;
+  end: SessionHalf;
+}
+
+const sessionKey = (half: SessionHalf) => `${half.playerId}/${half.sessionId}`;
+
+/** The valid halves of one batch by session (the first of each kind, as recordBatch keeps), to store pairs together. */
+class HalvesOfBatch {
+  private readonly bySession = new Map<string, Partial<SessionPair>>();
+
+  /** Notes a validated half (recordBatch validates every event before storing any); passes a rejection through. */
+  note(validated: SessionHalf | Rejection): SessionHalf | Rejection {
+    if (isRejection(validated)) return validated;
+    const half = validated;
+    const halves = this.bySession.get(sessionKey(half)) ?? {};
+    halves[half.kind] ??= half;
+    this.bySession.set(sessionKey(half), halves);
+    return validated;
+  }
+
+  /** Both halves of this half's session, when the batch holds both. */
+  pairOf(half: SessionHalf): SessionPair | undefined {
+    const { start, end } = this.bySession.get(sessionKey(half)) ?? {};
+    return start && end ? { start, end } : undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 // The session recording rules against an in-memory store (sessions.integration.test.ts runs them on Cassandra):
 // a half already stored is a duplicate, a session completes when its second half arrives in either order, a retry
 // completes a session whose completion was lost, and a start in a closed hour drops that hour's cached count.
+import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { SessionEvent } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
@@ -18,13 +19,21 @@ class InMemorySessions implements SessionHalvesStore {
   readonly parts = new Map<string, SessionParts>();
   readonly completed = new Map<string, CompletedSessionRow>();
   failCompletions = 0;
+  /** The kind of half whose next write throws the driver's "no host available". */
+  failWriteOf?: SessionHalf['kind'];
+  reads = 0;
 
   readParts(playerId: string, id: string): Promise<SessionParts | undefined> {
+    this.reads++;
     const parts = this.parts.get(`${playerId}/${id}`);
     return Promise.resolve(parts && { ...parts });
   }
 
   writeHalf(half: SessionHalf): Promise<void> {
+    if (this.failWriteOf === half.kind) {
+      this.failWriteOf = undefined;
+      return Promise.reject(new cassandra.errors.NoHostAvailableError({}));
+    }
     const key = `${half.playerId}/${half.sessionId}`;
     const parts = { ...this.parts.get(key) };
     if (half.kind === 'start') Object.assign(parts, { startUs: half.tsUs, country: half.country });
@@ -60,7 +69,12 @@ function recorder() {
   return { store, invalidated, record };
 }
 
-const { EVENT_OUTCOME_ACCEPTED: ACCEPTED, EVENT_OUTCOME_DUPLICATE: DUPLICATE, EVENT_OUTCOME_REJECTED: REJECTED } = EventOutcome;
+const {
+  EVENT_OUTCOME_ACCEPTED: ACCEPTED,
+  EVENT_OUTCOME_DUPLICATE: DUPLICATE,
+  EVENT_OUTCOME_REJECTED: REJECTED,
+  EVENT_OUTCOME_RETRYABLE: RETRYABLE,
+} = EventOutcome;
 
 describe('RecordSessionEventsHandler', () => {
   it('completes a session when its second half arrives, whichever comes first', async () => {
@@ -111,5 +125,52 @@ describe('RecordSessionEventsHandler', () => {
     const closedHourMs = Date.UTC(2026, 11, 3, 11);
     await record(start(closedHourMs + 5 * 60_000, 'late'), start(NOW_MS - 60_000, 'now'));
     expect(invalidated).toEqual([hourCountsKey(hourOf(fromMillis(closedHourMs)))]);
+  });
+
+  describe('both halves of a session in one batch', () => {
+    const completedSession = (startMs: number, endMs: number) => ({
+      sessionId,
+      country: 'FI',
+      startUs: fromMillis(startMs),
+      endUs: fromMillis(endMs),
+    });
+
+    it('stores and completes them with one read, in either order', async () => {
+      for (const order of [
+        [start(NOW_MS - 60_000), end(NOW_MS - 1000)],
+        [end(NOW_MS - 1000), start(NOW_MS - 60_000)],
+      ]) {
+        const { store, record } = recorder();
+        expect(await record(...order)).toEqual([ACCEPTED, ACCEPTED]);
+        expect(store.reads).toBe(1);
+        expect(store.completed.get(`p1/${sessionId}`)).toEqual(completedSession(NOW_MS - 60_000, NOW_MS - 1000));
+      }
+    });
+
+    it('keeps a half stored before as it is and answers its repeat as a duplicate', async () => {
+      const { store, record } = recorder();
+      await record(start(NOW_MS - 60_000));
+      expect(await record(start(NOW_MS - 50_000), end(NOW_MS - 1000))).toEqual([DUPLICATE, ACCEPTED]);
+      expect(store.completed.get(`p1/${sessionId}`)).toEqual(completedSession(NOW_MS - 60_000, NOW_MS - 1000));
+      expect(await record(start(NOW_MS - 60_000), end(NOW_MS - 1000))).toEqual([DUPLICATE, DUPLICATE]);
+    });
+
+    it('answers a half whose write failed as retryable, the other as stored, and completes on the retry', async () => {
+      const { store, record } = recorder();
+      store.failWriteOf = 'end';
+      expect(await record(start(NOW_MS - 60_000), end(NOW_MS - 1000))).toEqual([ACCEPTED, RETRYABLE]);
+      expect(store.completed.size).toBe(0);
+      expect(await record(start(NOW_MS - 60_000), end(NOW_MS - 1000))).toEqual([DUPLICATE, ACCEPTED]);
+      expect(store.completed.get(`p1/${sessionId}`)).toEqual(completedSession(NOW_MS - 60_000, NOW_MS - 1000));
+    });
+
+    it('pairs only valid halves: an end beside a rejected start is stored on its own', async () => {
+      const { store, record } = recorder();
+      const badStart = start(NOW_MS - 60_000);
+      if (badStart.kind?.$case === 'start') badStart.kind.value.country = 'XX';
+      expect(await record(badStart, end(NOW_MS - 1000))).toEqual([REJECTED, ACCEPTED]);
+      expect(store.parts.get(`p1/${sessionId}`)).toEqual({ endUs: fromMillis(NOW_MS - 1000) });
+      expect(store.completed.size).toBe(0);
+    });
   });
 });
