@@ -28,6 +28,8 @@ export interface HourEngagement {
 }
 
 const ENGAGEMENT_SHARDS = 8;
+/** (user, hour) rows of distinct users a process remembers having written (about 100 bytes each). */
+const ENGAGED_USERS_REMEMBERED = 100_000;
 const REACTION_SHARDS = 4;
 const engagementShards = allShards(ENGAGEMENT_SHARDS);
 const reactionShards = allShards(REACTION_SHARDS);
@@ -60,6 +62,7 @@ const cql = {
 /** The reaction service's tables: the only code that speaks CQL for engagement and reactions. */
 export class ReactionStore {
   private readonly hourIndex = new HourIndexWrites();
+  private readonly engagedUsers = new HourIndexWrites(ENGAGED_USERS_REMEMBERED);
 
   constructor(private readonly client: CassandraClient) {}
 
@@ -69,10 +72,19 @@ export class ReactionStore {
     return (await this.client.execute(cql.findEngagement, params, read)).rowLength > 0;
   }
 
-  /** Adds the user to the hour's distinct users (idempotent, so harmless for a duplicate event). */
+  /**
+   * Adds the user to the hour's distinct users (idempotent, so harmless for a duplicate event), once per process and
+   * hour: a user's later events in the hour find the row written and skip a statement.
+   */
   async writeEngagedUser(row: EngagementRow, ttlSeconds: number): Promise<void> {
-    const hour = toCqlTimestamp(hourOf(row.tsUs));
-    await this.client.execute(cql.writeEngagedUser, [hour, shardOf(row.username, ENGAGEMENT_SHARDS), row.username, ttlSeconds], upsert);
+    const hourStart = hourOf(row.tsUs);
+    await this.engagedUsers.once(row.username, hourStart, ttlSeconds, (hourTtl) =>
+      this.client.execute(
+        cql.writeEngagedUser,
+        [toCqlTimestamp(hourStart), shardOf(row.username, ENGAGEMENT_SHARDS), row.username, hourTtl],
+        upsert,
+      ),
+    );
   }
 
   /** Stores the event itself; written after its user, so that once it is found the whole event is stored. */

@@ -1,8 +1,9 @@
 import { HOUR, wholeSeconds, type Micros } from './time.js';
 
 /**
- * Remembers which (scope, hour) rows of an "hours that hold data" index this process already wrote. The rows are
- * idempotent upserts, so this only saves repeated writes; it is bounded and simply forgets when full.
+ * Remembers which (scope, hour) rows this process already wrote: an "hours that hold data" index, or the distinct
+ * users of an hour. The rows are idempotent upserts, so this only saves repeated writes; it is bounded and simply
+ * forgets when full.
  */
 export class HourIndexWrites {
   private readonly written = new Set<string>();
