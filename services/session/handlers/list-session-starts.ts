@@ -11,13 +11,16 @@ import type { SessionStore } from '../store.js';
 import { checkCountry, checkWindowHours } from './query-rules.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
 
+/** What listing starts needs of the store: the hour index and one page of an hour. */
+export type StartPages = Pick<SessionStore, 'startHours' | 'listStarts'>;
+
 /**
  * A country's starts in [now − hours, now], newest first: walks the hours that hold starts of the country, newest
  * first, reading each with the driver's paging; the token carries the window, the hour and the page state.
  */
 export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsRequest, ListSessionStartsResponse> {
   constructor(
-    private readonly store: SessionStore,
+    private readonly store: StartPages,
     private readonly signer: TokenSigner,
     private readonly clock: Clock,
   ) {}
