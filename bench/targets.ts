@@ -27,6 +27,12 @@ export const headlines: Headline[] = [
   },
   { name: 'engagement.p99@10000', describe: 'engagement 95/5 mix, p99 at 10,000 requests/s', unit: 'ms', target: below(50, 'ms') },
   {
+    name: 'engagement.highest-rate-held',
+    describe: 'engagement 95/5 mix, highest rate held with p99 < 50 ms (the original: 5,000)',
+    unit: 'requests/s',
+    target: { text: '> 5,000 /s', met: (value) => value > 5000 },
+  },
+  {
     name: 'sessions.by-country-p99',
     describe: 'GET /by-country p99, 400 queries/s during 1,000 events/s',
     unit: 'ms',
