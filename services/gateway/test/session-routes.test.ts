@@ -1,10 +1,12 @@
 // The original session route POST /event-handler on the real gateway HTTP server, against an in-memory ingest
 // (test/e2e/sessions.e2e.test.ts runs it against the real services): bad events are answered in place without being
 // forwarded, ingest's outcomes come back per event in request order, and a request of which nothing was stored but
-// some can be is a 503 with Retry-After.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// some can be is a 503 with Retry-After. GET /by-country against an in-memory session service: first pages shared.
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { SessionServiceDefinition } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { fromMillis, toTimestamp } from '../../shared/time.js';
 import { startInProcessGateway, type InProcessGateway } from '../../../test/support/gateway-harness.js';
 import type { UnaryBackend } from '../backend-call.js';
 import { sessionRoutes } from '../compat/session-routes.js';
@@ -89,5 +91,42 @@ describe('POST /event-handler', () => {
     const junk = await fetch(`${base}/event-handler`, { method: 'POST', body: 'not json' });
     expect(junk.status).toBe(400);
     expect(ingested).toHaveLength(0);
+  });
+});
+
+describe('GET /by-country/{country}/{hours}', () => {
+  /** The session service: answers ListSessionStarts with the starts in `starts`, counting the calls and their tokens. */
+  const starts: Array<{ sessionId: string; playerId: string; ts: Date }> = [];
+  const tokensAsked: string[] = [];
+  const session: UnaryBackend = {
+    unary: (path, request) => {
+      const { listSessionStarts } = SessionServiceDefinition.methods;
+      expect(path).toBe(`/${SessionServiceDefinition.fullName}/${listSessionStarts.name}`);
+      tokensAsked.push(listSessionStarts.requestType.decode(request).pageToken);
+      const answer = listSessionStarts.responseType.fromPartial({
+        starts: starts.map((start) => ({ ...start, ts: toTimestamp(fromMillis(start.ts.getTime())) })),
+        nextPageToken: 'next',
+      });
+      return Promise.resolve(listSessionStarts.responseType.encode(answer).finish());
+    },
+  };
+
+  it('shares a first page for up to half a second, and reads every later page', async () => {
+    const cached = await startInProcessGateway({ plainRoutes: (limits) => sessionRoutes({ ingest, session }, limits.maxBodyBytes) });
+    onTestFinished(() => cached.close());
+    const startsOf = async (path: string) => ((await (await fetch(`${cached.base}${path}`)).json()) as { starts: unknown[] }).starts;
+    starts.push({ sessionId: 's1', playerId: 'p1', ts: new Date(Date.now() - 60_000) });
+    expect(await startsOf('/by-country/FI/24')).toHaveLength(1);
+    starts.push({ sessionId: 's2', playerId: 'p2', ts: new Date(Date.now() - 30_000) });
+    expect(await startsOf('/by-country/fi/24')).toHaveLength(1);
+    expect(tokensAsked).toEqual(['']);
+    // Another window or page size is another answer; a later page is read each time.
+    expect(await startsOf('/by-country/FI/24?limit=10')).toHaveLength(2);
+    await startsOf('/by-country/FI/24?page_token=abc');
+    await startsOf('/by-country/FI/24?page_token=abc');
+    expect(tokensAsked).toEqual(['', '', 'abc', 'abc']);
+    // An accepted start shows within a second.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await startsOf('/by-country/FI/24')).toHaveLength(2);
   });
 });
