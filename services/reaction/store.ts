@@ -7,6 +7,8 @@ export type EngagementKindName = 'click' | 'impression';
 
 export interface EngagementRow {
   eventId: string;
+  /** The id is a fresh one ingest made up (the event came without one): no stored event can carry it. */
+  idAssigned?: boolean;
   username: string;
   kind: EngagementKindName;
   tsUs: Micros;
@@ -14,6 +16,8 @@ export interface EngagementRow {
 
 export interface ReactionRow {
   eventId: string;
+  /** The id is a fresh one ingest made up (the reaction came without one): no stored reaction can carry it. */
+  idAssigned?: boolean;
   userId: string;
   matchId: string;
   /** Lower-case emoticon name, e.g. `heart`. */

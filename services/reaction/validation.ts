@@ -23,7 +23,7 @@ export function validateEngagement(envelope: EngagementEnvelope, now: Micros): E
   if (!kind) return { field: 'event.kind', rule: 'must be ENGAGEMENT_KIND_CLICK or ENGAGEMENT_KIND_IMPRESSION' };
   const time = checkTime('event.ts', event.ts, now);
   if (typeof time !== 'number') return time;
-  return { eventId: envelope.eventId, username: event.user, kind, tsUs: time };
+  return { eventId: envelope.eventId, idAssigned: envelope.idAssigned, username: event.user, kind, tsUs: time };
 }
 
 /** Checks one reaction; field paths are those of ReactionEnvelope. */
@@ -38,5 +38,5 @@ export function validateReaction(envelope: ReactionEnvelope, now: Micros): React
   if (!emoticon) return { field: 'event.emoticon', rule: 'must be one of the Emoticon values other than UNSPECIFIED' };
   const time = checkTime('event.ts', event.ts, now);
   if (typeof time !== 'number') return time;
-  return { eventId: envelope.eventId, userId: event.userId, matchId: event.matchId, emoticon, tsUs: time };
+  return { eventId: envelope.eventId, idAssigned: envelope.idAssigned, userId: event.userId, matchId: event.matchId, emoticon, tsUs: time };
 }

@@ -72,6 +72,7 @@ describe('hourly engagement with three replicas', () => {
       const latest = hour === hours[0] ? now - hour : HOUR_MS - 1;
       return {
         eventId: randomUUID(),
+        idAssigned: false,
         event: {
           user: users[Math.floor(Math.random() * users.length)],
           kind: Math.random() < 0.3 ? EngagementKind.ENGAGEMENT_KIND_CLICK : EngagementKind.ENGAGEMENT_KIND_IMPRESSION,

@@ -16,10 +16,17 @@ import { payloadName, type Payload, type PayloadName } from '../payload-names.js
 const MAX_EVENT_ID_LENGTH = 128;
 
 /** One owner's share of a batch: the events it gets, and where each came from in the request. */
+/** An event on its way to its owner; `idAssigned` when its id is a fresh one made up here (it came with none). */
+interface ForwardedEvent {
+  id: string;
+  payload: Payload;
+  idAssigned: boolean;
+}
+
 interface Share {
   owner: string;
-  send(events: Array<{ id: string; payload: Payload }>): Promise<{ results: EventResult[] }>;
-  events: Array<{ id: string; payload: Payload; index: number }>;
+  send(events: Array<ForwardedEvent>): Promise<{ results: EventResult[] }>;
+  events: Array<ForwardedEvent & { index: number }>;
 }
 
 /**
@@ -60,14 +67,15 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         return;
       }
       const payload = withArrivalTime(event.payload, arrivedAt, index);
-      const id = event.eventId || naturalKey(payload) || randomUUID();
+      const givenId = event.eventId || naturalKey(payload);
+      const id = givenId || randomUUID();
       const first = firstIndexOf.get(id);
       if (first !== undefined) {
         repeats.push({ index, first });
         return;
       }
       firstIndexOf.set(id, index);
-      shares[shareOf(payload)].events.push({ id, payload, index });
+      shares[shareOf(payload)].events.push({ id, payload, index, idAssigned: !givenId });
     });
     await Promise.all(Object.values(shares).map((share) => this.forward(share, results)));
     for (const { index, first } of repeats) results[index] = fateOfRepeat(results[first], index);
@@ -133,7 +141,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         send: (events) =>
           owners.recordEngagements(
             {
-              events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Engagement })),
+              events: events.map(({ id, payload, idAssigned }) => ({ eventId: id, event: payload.value as Engagement, idAssigned })),
             },
             bounds,
           ),
@@ -144,7 +152,7 @@ export class IngestEventsHandler implements UnaryHandler<IngestEventsRequest, In
         send: (events) =>
           owners.recordReactions(
             {
-              events: events.map(({ id, payload }) => ({ eventId: id, event: payload.value as Reaction })),
+              events: events.map(({ id, payload, idAssigned }) => ({ eventId: id, event: payload.value as Reaction, idAssigned })),
             },
             bounds,
           ),

@@ -21,11 +21,16 @@ type OwnerMethod = Exclude<keyof EventOwners, 'close'>;
 
 /** Owners that accept everything (or fail as told) and remember what they were sent, and within which bounds. */
 function fakeOwners(failing: Partial<Record<OwnerMethod, ClientError>> = {}) {
-  const sent: Array<{ method: OwnerMethod; eventIds: string[]; bounds: CallContext }> = [];
+  const sent: Array<{ method: OwnerMethod; eventIds: string[]; idsAssigned: boolean[]; bounds: CallContext }> = [];
   const answer =
     (method: OwnerMethod) =>
-    (request: { events: Array<{ eventId: string }> }, bounds: CallContext): Promise<{ results: EventResult[] }> => {
-      sent.push({ method, eventIds: request.events.map((e) => e.eventId), bounds });
+    (request: { events: Array<{ eventId: string; idAssigned?: boolean }> }, bounds: CallContext): Promise<{ results: EventResult[] }> => {
+      sent.push({
+        method,
+        eventIds: request.events.map((e) => e.eventId),
+        idsAssigned: request.events.map((e) => e.idAssigned ?? false),
+        bounds,
+      });
       const failure = failing[method];
       if (failure) return Promise.reject(failure);
       return Promise.resolve({ results: request.events.map((e, i) => accepted(i, e.eventId)) });
@@ -75,6 +80,25 @@ describe('IngestEventsHandler', () => {
       ['recordSessionEvents', ['a', 'd']],
     ]);
     for (const call of sent) expect(call.bounds).toBe(context);
+  });
+
+  it('tells the owner which ids it made up for events sent without one, so that it need not look for them', async () => {
+    const { owners, sent } = fakeOwners();
+    const reaction = (eventId: string): Event => ({
+      eventId,
+      payload: { $case: 'reaction', value: { userId: 'u1', matchId: 'm1', emoticon: 1, ts } },
+    });
+    const answer = await new IngestEventsHandler(owners, () => fromMillis(NOW_MS)).handle(
+      { events: [engagement(''), engagement('given'), reaction(''), reaction('r1'), start('', 'p1')] },
+      context,
+    );
+    const [assignedEngagement, , assignedReaction] = answer.results.map((r) => r.eventId);
+    expect(assignedEngagement).toMatch(/^[0-9a-f-]{36}$/);
+    const byMethod = Object.fromEntries(sent.map(({ method, eventIds, idsAssigned }) => [method, { eventIds, idsAssigned }]));
+    expect(byMethod.recordEngagements).toEqual({ eventIds: [assignedEngagement, 'given'], idsAssigned: [true, false] });
+    expect(byMethod.recordReactions).toEqual({ eventIds: [assignedReaction, 'r1'], idsAssigned: [true, false] });
+    // A session half without an id is known by its natural key, which may well be stored already.
+    expect(byMethod.recordSessionEvents.idsAssigned).toEqual([false]);
   });
 
   it("sends a repeat within the batch once; the repeat shares the first one's fate as a duplicate", async () => {

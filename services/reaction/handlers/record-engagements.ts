@@ -11,7 +11,10 @@ import { hourEngagementKey } from './get-hourly-engagement.js';
 /** What recording engagements needs of the store. */
 export type EngagementWrites = Pick<ReactionStore, 'hasEngagement' | 'writeEngagedUser' | 'writeEngagementEvent'>;
 
-/** Stores clicks and impressions; an event id already stored is a duplicate and counts once. */
+/**
+ * Stores clicks and impressions; an event id already stored is a duplicate and counts once. The event row goes after
+ * the user's, so that an event found stored has its user stored too.
+ */
 export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsRequest, RecordEngagementsResponse> {
   constructor(
     private readonly store: EngagementWrites,
@@ -26,8 +29,9 @@ export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsR
       dedupeKey: (row) => row.eventId,
       store: async (row) => {
         const ttl = ttlSecondsFor(row.tsUs, now);
-        // The user row is idempotent: writing it while checking for a duplicate saves a round trip.
-        const [known] = await Promise.all([this.store.hasEngagement(row), this.store.writeEngagedUser(row, ttl)]);
+        // The user row is idempotent: writing it while checking for a duplicate saves a round trip. An id ingest made
+        // up is new by construction: it is not looked for.
+        const [known] = await Promise.all([!row.idAssigned && this.store.hasEngagement(row), this.store.writeEngagedUser(row, ttl)]);
         if (known) return false;
         await this.store.writeEngagementEvent(row, ttl);
         return true;

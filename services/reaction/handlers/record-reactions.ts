@@ -11,7 +11,10 @@ import { validateReaction } from '../validation.js';
 /** What recording reactions needs of the store. */
 export type ReactionWrites = Pick<ReactionStore, 'hasReaction' | 'writeReaction'>;
 
-/** Stores reactions; acknowledged only once stored in Cassandra. An event id already stored is a duplicate. */
+/**
+ * Stores reactions; acknowledged only once stored in Cassandra. An event id already stored is a duplicate; an id ingest
+ * made up is new by construction, so it is not looked for.
+ */
 export class RecordReactionsHandler implements UnaryHandler<RecordReactionsRequest, RecordReactionsResponse> {
   constructor(
     private readonly store: ReactionWrites,
@@ -25,7 +28,7 @@ export class RecordReactionsHandler implements UnaryHandler<RecordReactionsReque
       validate: (envelope) => validateReaction(envelope, now),
       dedupeKey: (row) => row.eventId,
       store: async (row) => {
-        if (await this.store.hasReaction(row)) return false;
+        if (!row.idAssigned && (await this.store.hasReaction(row))) return false;
         await this.store.writeReaction(row, ttlSecondsFor(row.tsUs, now));
         return true;
       },

@@ -24,7 +24,9 @@ const { EVENT_OUTCOME_ACCEPTED: ACCEPTED, EVENT_OUTCOME_DUPLICATE: DUPLICATE, EV
 class InMemoryEngagements implements EngagementWrites {
   readonly events = new Map<string, EngagementRow>();
   readonly users = new Set<string>();
+  lookups = 0;
   hasEngagement(row: EngagementRow): Promise<boolean> {
+    this.lookups++;
     return Promise.resolve(this.events.has(row.eventId));
   }
   writeEngagedUser(row: EngagementRow): Promise<void> {
@@ -39,7 +41,9 @@ class InMemoryEngagements implements EngagementWrites {
 
 class InMemoryReactions implements ReactionWrites {
   readonly rows = new Map<string, ReactionRow>();
+  lookups = 0;
   hasReaction(row: ReactionRow): Promise<boolean> {
+    this.lookups++;
     return Promise.resolve(this.rows.has(row.eventId));
   }
   writeReaction(row: ReactionRow): Promise<void> {
@@ -53,12 +57,14 @@ function invalidations() {
   return { keys, cache: { invalidate: (dropped: string[]) => void keys.push(...dropped) } };
 }
 
-const click = (eventId: string, ms: number, user = 'u1'): EngagementEnvelope => ({
+const click = (eventId: string, ms: number, user = 'u1', idAssigned = false): EngagementEnvelope => ({
   eventId,
+  idAssigned,
   event: { user, kind: EngagementKind.ENGAGEMENT_KIND_CLICK, ts: at(ms) },
 });
-const heart = (eventId: string, ms: number, matchId = 'm1'): ReactionEnvelope => ({
+const heart = (eventId: string, ms: number, matchId = 'm1', idAssigned = false): ReactionEnvelope => ({
   eventId,
+  idAssigned,
   event: { userId: 'u1', matchId, emoticon: Emoticon.EMOTICON_HEART, ts: at(ms) },
 });
 
@@ -77,11 +83,22 @@ describe('RecordEngagementsHandler', () => {
     expect(store.users.size).toBe(2);
   });
 
+  it('stores an event whose id ingest made up without looking for it, and writes its user first', async () => {
+    const store = new InMemoryEngagements();
+    const handler = new RecordEngagementsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
+    const answer = await handler.handle({ events: [click('fresh-1', NOW_MS - 1000, 'u7', true), click('e9', NOW_MS - 1000)] });
+    expect(answer.results.map((r) => r.outcome)).toEqual([ACCEPTED, ACCEPTED]);
+    expect(store.lookups).toBe(1);
+    expect(store.events.has('fresh-1')).toBe(true);
+    expect(store.users.has(`${hourOf(fromMillis(NOW_MS - 1000))}/u7`)).toBe(true);
+  });
+
   it('rejects a bad event without writing it', async () => {
     const store = new InMemoryEngagements();
     const handler = new RecordEngagementsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
     const unknownKind: EngagementEnvelope = {
       eventId: 'e3',
+      idAssigned: false,
       event: { user: 'u1', kind: EngagementKind.ENGAGEMENT_KIND_UNSPECIFIED, ts: at(NOW_MS) },
     };
     const answer = await handler.handle({ events: [unknownKind] });
@@ -107,6 +124,15 @@ describe('RecordReactionsHandler', () => {
     expect(keys).toEqual([matchHourKey('m1', fromMillis(CLOSED_HOUR_MS))]);
     const again = await handler.handle({ events: [heart('r1', CLOSED_HOUR_MS + 60_000)] });
     expect(again.results.map((r) => r.outcome)).toEqual([DUPLICATE]);
+    expect(store.rows.size).toBe(2);
+  });
+
+  it('stores a reaction whose id ingest made up without looking for it', async () => {
+    const store = new InMemoryReactions();
+    const handler = new RecordReactionsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
+    const answer = await handler.handle({ events: [heart('fresh-1', NOW_MS - 1000, 'm1', true), heart('r9', NOW_MS - 1000)] });
+    expect(answer.results.map((r) => r.outcome)).toEqual([ACCEPTED, ACCEPTED]);
+    expect(store.lookups).toBe(1);
     expect(store.rows.size).toBe(2);
   });
 });

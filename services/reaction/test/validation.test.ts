@@ -9,11 +9,18 @@ const aMomentAgo = before(now, micros(1_234_000));
 describe('validateEngagement', () => {
   const envelope = (over: Record<string, unknown> = {}) => ({
     eventId: 'e1',
+    idAssigned: false,
     event: { user: 'ann', kind: EngagementKind.ENGAGEMENT_KIND_CLICK, ts: toTimestamp(aMomentAgo), ...over },
   });
 
   it('accepts a click', () => {
-    expect(validateEngagement(envelope(), now)).toEqual({ eventId: 'e1', username: 'ann', kind: 'click', tsUs: aMomentAgo });
+    expect(validateEngagement(envelope(), now)).toEqual({
+      eventId: 'e1',
+      idAssigned: false,
+      username: 'ann',
+      kind: 'click',
+      tsUs: aMomentAgo,
+    });
   });
 
   it.each([
@@ -33,6 +40,7 @@ describe('validateEngagement', () => {
 describe('validateReaction', () => {
   const envelope = (over: Record<string, unknown> = {}) => ({
     eventId: 'r1',
+    idAssigned: false,
     event: { userId: 'u', matchId: 'm', emoticon: Emoticon.EMOTICON_HEART, ts: toTimestamp(now), ...over },
   });
 
