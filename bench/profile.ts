@@ -75,6 +75,14 @@ async function seedSessions(clients: Clients): Promise<void> {
   await mapConcurrently(Array.from({ length: 2000 }), 8, () => clients.ingest.ingestEvents({ events: sessionEvents(5) }));
 }
 
+/** A session query, asked of a seeded data set: the request answers with the status `ask` resolves to. */
+const afterSeedingSessions =
+  (ask: (clients: Clients) => Promise<number>) =>
+  async (clients: Clients): Promise<Request> => {
+    await seedSessions(clients);
+    return async () => expectStatus(await ask(clients));
+  };
+
 const hotPaths: Record<string, HotPath> = {
   'engagement-post': {
     describe: 'POST /analytics (a click or impression of this hour, original route)',
@@ -135,26 +143,15 @@ const hotPaths: Record<string, HotPath> = {
     describe: 'Connect JSON RPC through the gateway: SessionService/ListCompletedSessions of a player',
     perSecond: 500,
     eventsPerRequest: 0,
-    prepare: async (clients) => {
-      await seedSessions(clients);
-      return async () =>
-        expectStatus(
-          await clients.http.send(
-            'POST',
-            '/gamepulse.session.v1.SessionService/ListCompletedSessions',
-            JSON.stringify({ playerId: pick(players) }),
-          ),
-        );
-    },
+    prepare: afterSeedingSessions(({ http }) =>
+      http.send('POST', '/gamepulse.session.v1.SessionService/ListCompletedSessions', JSON.stringify({ playerId: pick(players) })),
+    ),
   },
   'by-country': {
     describe: 'GET /by-country/{c}/24?limit=100 (original route), 20,000 events seeded',
     perSecond: 200,
     eventsPerRequest: 0,
-    prepare: async (clients) => {
-      await seedSessions(clients);
-      return async () => expectStatus(await clients.http.send('GET', `/by-country/${pick(countries)}/24?limit=100`));
-    },
+    prepare: afterSeedingSessions(({ http }) => http.send('GET', `/by-country/${pick(countries)}/24?limit=100`)),
   },
 };
 
