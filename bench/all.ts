@@ -58,5 +58,5 @@ for (const { name, describe, unit, target } of headlines) {
 report.line(
   `\n${benchmarks.length} benchmarks in ${((performance.now() - started) / 60_000).toFixed(1)} min${failed.length ? `; failed: ${failed.join(', ')}` : ''}.`,
 );
-report.appendToDocs();
+if (!quick) report.appendToDocs();
 if (failed.length > 0) process.exit(1);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: prepare everything (as `npm start` does), install the Go tools, then run every vitest suite: unit
 # tests, integration tests against the real Cassandra and Redis, end-to-end tests of the processes; then, one file
-# at a time, the suites that load the whole machine or stop shared infrastructure (test/serial: fuzzing, crashes).
-# Arguments (file filters, vitest flags) go to both phases.
+# at a time, the suites that load the whole machine or stop shared infrastructure (test/serial: fuzzing, crashes);
+# then, without arguments, every benchmark in its quick form (`npm run bench -- --quick`: each must run to the end;
+# its figures are printed, not kept). Arguments (file filters, vitest flags) go to both test phases.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/prepare.sh
@@ -17,6 +18,10 @@ npx vitest run --reporter=default --reporter=json --outputFile.json=.local/vites
 echo; echo "== running serial tests (fuzzing, crashes)"
 npx vitest run -c vitest.serial.config.ts --reporter=default --reporter=json --outputFile.json=.local/vitest-serial-report.json \
   --passWithNoTests "$@" || status=$?
+if (( $# == 0 )); then
+  echo; echo "== quick benchmarks (npm run bench -- --quick)"
+  node dist/bench/all.js --quick || status=$?
+fi
 node -e '
   const fs = require("fs");
   const reports = process.argv.slice(1).filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
