@@ -119,10 +119,10 @@ class HalvesOfBatch {
   /** Notes a validated half (recordBatch validates every event before storing any); passes a rejection through. */
   note(validated: SessionHalf | Rejection): SessionHalf | Rejection {
     if (isRejection(validated)) return validated;
-    const half = validated;
-    const halves = this.bySession.get(sessionKey(half)) ?? {};
-    halves[half.kind] ??= half;
-    this.bySession.set(sessionKey(half), halves);
+    const key = sessionKey(validated);
+    const halves = this.bySession.get(key) ?? {};
+    halves[validated.kind] ??= validated;
+    this.bySession.set(key, halves);
     return validated;
   }
 
