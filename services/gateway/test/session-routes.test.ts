@@ -2,6 +2,7 @@
 // (test/e2e/sessions.e2e.test.ts runs it against the real services): bad events are answered in place without being
 // forwarded, ingest's outcomes come back per event in request order, and a request of which nothing was stored but
 // some can be is a 503 with Retry-After. GET /by-country against an in-memory session service: first pages shared.
+import { Code, ConnectError } from '@connectrpc/connect';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
@@ -98,8 +99,10 @@ describe('GET /by-country/{country}/{hours}', () => {
   /** The session service: answers ListSessionStarts with the starts in `starts`, counting the calls and their tokens. */
   const starts: Array<{ sessionId: string; playerId: string; ts: Date }> = [];
   const tokensAsked: string[] = [];
+  let unreachable = false;
   const session: UnaryBackend = {
     unary: (path, request) => {
+      if (unreachable) return Promise.reject(new ConnectError('session service unreachable', Code.Unavailable));
       const { listSessionStarts } = SessionServiceDefinition.methods;
       expect(path).toBe(`/${SessionServiceDefinition.fullName}/${listSessionStarts.name}`);
       tokensAsked.push(listSessionStarts.requestType.decode(request).pageToken);
@@ -128,5 +131,38 @@ describe('GET /by-country/{country}/{hours}', () => {
     // An accepted start shows within a second.
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await startsOf('/by-country/FI/24')).toHaveLength(2);
+  });
+
+  it('serves a first page in hand while the session service is down, up to its age, then answers 503 with Retry-After', async () => {
+    const cached = await startInProcessGateway({ plainRoutes: (limits) => sessionRoutes({ ingest, session }, limits.maxBodyBytes) });
+    onTestFinished(() => {
+      unreachable = false;
+      return cached.close();
+    });
+    const get = (path: string) => fetch(`${cached.base}${path}`);
+    expect((await get('/by-country/SE/2')).status).toBe(200);
+    unreachable = true;
+    expect((await get('/by-country/SE/2')).status).toBe(200);
+    const later = await get('/by-country/SE/2?page_token=abc');
+    expect(later.status).toBe(503);
+    expect(later.headers.get('retry-after')).toMatch(/^\d+$/);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const down = await get('/by-country/SE/2');
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  it('refuses a malformed window or page size with 400 before asking the session service', async () => {
+    // This gateway's session service fails every call: only an answer made before calling it can be a 400.
+    for (const [path, field] of [
+      ['/by-country/FI/-1', 'hours'],
+      ['/by-country/FI/1e3', 'hours'],
+      ['/by-country/FI/24?limit=ten', 'limit'],
+      [`/by-country/FI/${'9'.repeat(5000)}`, 'hours'],
+    ]) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(new RegExp(`^${field}: must be a whole number`));
+    }
   });
 });

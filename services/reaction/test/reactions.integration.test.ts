@@ -103,6 +103,21 @@ describe('hourly engagement', () => {
     expect(counts(await hourly(now))).toEqual([before[0] + 1, before[1] + 1, before[2]]);
   });
 
+  it('counts an event once even when a caller marks a stored id as one ingest made up', async () => {
+    freshNow();
+    const hour = hourStartMs(now) - 6 * HOUR_MS;
+    const stored = engagement('jo', 'click', hour + 10);
+    expect(await recordEngagements(stored)).toEqual(['accepted']);
+    // The flag only skips the duplicate lookup: the row is the same idempotent upsert, so nothing counts twice.
+    expect(outcomes(await client.recordEngagements({ events: [{ ...stored, idAssigned: true }] }))).toEqual(['accepted']);
+    const flaggedMatch = `m-${randomUUID()}`;
+    const again = reaction(flaggedMatch, Emoticon.EMOTICON_HEART, now - 10);
+    await recordReactions(again);
+    await client.recordReactions({ events: [{ ...again, idAssigned: true }] });
+    expect(counts(await hourly(hour))).toEqual([1, 1, 0]);
+    expect((await client.getMatchReactions({ matchId: flaggedMatch })).summary?.total).toBe(1);
+  });
+
   it('rejects bad events by field and needs a timestamp to answer', async () => {
     freshNow();
     const [old] = await recordEngagements(engagement('ivy', 'click', now - 366 * DAY_MS));
