@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { backendNames, loadConfig, processNames, type ProcessName } from '../services/shared/config.js';
 import { HealthProbe } from '../services/shared/health-probe.js';
@@ -39,6 +40,8 @@ export async function startStack(options: {
   const given = options.ports ?? defaultPorts;
   const ports = { ...given, metrics: given.metrics ?? loadConfig({ ...process.env, ...options.env }).metricsPorts };
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, GATEWAY_PORT: String(ports.gateway) };
+  // The processes of one stack share a fresh secret for their internal calls, unless the caller chose one.
+  env.GAMEPULSE_SERVICE_CREDENTIAL ||= randomBytes(24).toString('base64url');
   for (const name of processNames) env[`${name.toUpperCase()}_METRICS_PORT`] = String(ports.metrics[name]);
   for (const name of backendNames) {
     env[`${name.toUpperCase()}_PORT`] = String(ports[name]);

@@ -1,11 +1,12 @@
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import { cors, type ConnectRouter } from '@connectrpc/connect';
+import type { ConnectRouter } from '@connectrpc/connect';
 import type { GatewayConfig } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { quoted } from '../shared/quote.js';
 import { connectHandler } from './connect-handler.js';
+import { CorsPolicy } from './cors-policy.js';
 import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
 import { closeAfterAnswer } from './lingering-close.js';
 import { BadRequest, describeHttpError } from './http-errors.js';
@@ -40,6 +41,7 @@ const http2Preface = Buffer.from('PRI * HTTP/2.0');
  */
 export async function startGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { logger, limits } = options;
+  const corsPolicy = new CorsPolicy(limits.corsOrigins);
   const rpcHandler = connectHandler({ routes: options.connectRoutes, readMaxBytes: limits.maxBodyBytes, logger });
   const handle = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
     const res = response as ServerResponse;
@@ -70,15 +72,11 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     request: IncomingMessage | Http2ServerRequest,
     response: ServerResponse | Http2ServerResponse,
   ) => {
-    allowCors(req, res);
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204).end();
-      return;
-    }
     const pathname = (req.url ?? '/').split('?')[0];
     const found = matchRoute(options.plainRoutes, req.method ?? 'GET', pathname);
     options.metrics?.track(req.method ?? 'GET', pathname, found && found !== 'method-not-allowed' ? found.route.path : undefined, res);
     logAccess(logger, req.method ?? 'GET', pathname, res);
+    if (corsPolicy.apply(req, res)) return;
     if (found === 'method-not-allowed') {
       sendJson(res, 405, { error: `${req.method} is not allowed on ${quoted(pathname)}` });
       return;
@@ -205,17 +203,6 @@ function closeWhenIdle(session: ServerHttp2Session, idleMs: number): void {
   });
   session.once('close', () => clearTimeout(timer));
   arm();
-}
-
-function allowCors(request: IncomingMessage, response: ServerResponse): void {
-  response.setHeader('access-control-allow-origin', request.headers.origin ?? '*');
-  response.setHeader('vary', 'origin');
-  response.setHeader('access-control-expose-headers', cors.exposedHeaders.join(', '));
-  if (request.method === 'OPTIONS') {
-    response.setHeader('access-control-allow-methods', [...cors.allowedMethods, 'GET', 'POST'].join(', '));
-    response.setHeader('access-control-allow-headers', cors.allowedHeaders.join(', '));
-    response.setHeader('access-control-max-age', '7200');
-  }
 }
 
 /** A signal aborted when the connection of `response` closes before the answer was sent in full. */

@@ -21,7 +21,7 @@ const channels = Object.fromEntries(
   backendNames.map((name) => [name, new BackendChannel(addresses[name], config.gateway.defaultDeadlineMs)]),
 ) as Record<BackendName, BackendChannel>;
 const health = new BackendHealthChecker(addresses);
-const owners = grpcEventOwners(config.services);
+const owners = grpcEventOwners(config);
 const ingest = new InProcessIngest(new IngestEventsHandler(owners), config.gateway.defaultDeadlineMs);
 // Read only to learn which shared answers are still current (the services renew their generations).
 const generations = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);

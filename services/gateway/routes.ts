@@ -1,4 +1,5 @@
 import type { ConnectRouter } from '@connectrpc/connect';
+import { internalRpcPaths } from '../shared/access/internal-rpcs.js';
 import type { GenerationReads } from '../shared/cache.js';
 import { backendNames, type BackendName, type GatewayConfig } from '../shared/config.js';
 import { GamesService } from '../../gen/es/gamepulse/games/v1/games_pb.js';
@@ -18,7 +19,10 @@ import { sendJson, type PlainRoute } from './plain-routes.js';
 
 const forwarded = { ingest: IngestService, session: SessionService, reaction: ReactionService, games: GamesService };
 
-/** Every public service, served as Connect, gRPC-Web and gRPC, each forwarded to the backend that owns it. */
+/**
+ * Every public service, served as Connect, gRPC-Web and gRPC, each forwarded to the backend that owns it (all but the
+ * owners' internal RPCs).
+ */
 export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
   return (router: ConnectRouter): void => {
     for (const name of backendNames) forwardService(router, forwarded[name], channels[name]);
@@ -27,7 +31,8 @@ export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
 
 /** The paths of every RPC the gateway forwards (`/gamepulse.session.v1.SessionService/CountSessionStarts`). */
 export function forwardedProcedures(): Set<string> {
-  return new Set(Object.values(forwarded).flatMap((service) => service.methods.map((method) => `/${service.typeName}/${method.name}`)));
+  const paths = Object.values(forwarded).flatMap((service) => service.methods.map((method) => `/${service.typeName}/${method.name}`));
+  return new Set(paths.filter((path) => !internalRpcPaths.has(path)));
 }
 
 /**

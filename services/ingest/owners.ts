@@ -31,11 +31,11 @@ const DEFAULT_OWNER_DEADLINE_MS = 10_000;
 /**
  * nice-grpc clients to the session and reaction services. Every owner's writes are idempotent (keyed by event id;
  * `idempotency_level = IDEMPOTENT` in the protos), so a call that found its owner away is sent again
- * (RETRY_WHILE_UNAVAILABLE).
+ * (RETRY_WHILE_UNAVAILABLE). Each call presents the service credential: the owners' writes answer only to it.
  */
-export function grpcEventOwners(services: Config['services']): EventOwners {
-  const session = createServiceClient(SessionServiceDefinition, services.session.address);
-  const reaction = createServiceClient(ReactionServiceDefinition, services.reaction.address);
+export function grpcEventOwners({ services, serviceCredential }: Pick<Config, 'services' | 'serviceCredential'>): EventOwners {
+  const session = createServiceClient(SessionServiceDefinition, services.session.address, serviceCredential);
+  const reaction = createServiceClient(ReactionServiceDefinition, services.reaction.address, serviceCredential);
   const options = ({ signal, deadline }: CallContext) => ({ signal, deadline: deadline ?? DEFAULT_OWNER_DEADLINE_MS });
   return {
     recordSessionEvents: (request, bounds) => session.recordSessionEvents(request, options(bounds)),

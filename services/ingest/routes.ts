@@ -7,7 +7,7 @@ import { grpcEventOwners } from './owners.js';
 
 /** The IngestService RPCs, each served by its handler. */
 export function ingestRoutes({ config, onClose }: ServiceContext): HostedService {
-  const owners = grpcEventOwners(config.services);
+  const owners = grpcEventOwners(config);
   onClose(() => owners.close());
   return hosted(IngestServiceDefinition, {
     ingestEvents: serve(new IngestEventsHandler(owners)),

@@ -19,6 +19,11 @@ export interface Config {
   /** Where each process serves its Prometheus metrics (`GET /metrics`); 0: a port the OS picks (logged). */
   metricsPorts: Record<ProcessName, number>;
   host: string;
+  /**
+   * The secret the processes share to call each other's internal RPCs (owners' writes answer only to it); every
+   * process of a deployment must have the same. Unset: internal RPCs answer to anyone who reaches the port.
+   */
+  serviceCredential: string | undefined;
   /** Signs page tokens; every replica of a service must share it. */
   tokenSecret: string;
   /** A user with no mode event for this long is no longer active in any mode. */
@@ -45,6 +50,8 @@ export interface GatewayConfig {
   idleTimeoutMs: number;
   /** Connections held at once; more are closed as they arrive. */
   maxConnections: number;
+  /** Origins of the web pages that may call the gateway from a browser, besides its own (none by default). */
+  corsOrigins: string[];
 }
 
 export type BackendName = 'ingest' | 'session' | 'reaction' | 'games';
@@ -87,11 +94,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveTimeoutMs: readInt(env, 'GATEWAY_KEEPALIVE_TIMEOUT_MS', 5_000),
       idleTimeoutMs: readInt(env, 'GATEWAY_IDLE_TIMEOUT_MS', 60_000),
       maxConnections: readInt(env, 'GATEWAY_MAX_CONNECTIONS', 1024),
+      corsOrigins: readOrigins(env, 'GAMEPULSE_CORS_ORIGINS'),
     },
     metricsPorts: Object.fromEntries(
       processNames.map((name) => [name, readPort(env, `${name.toUpperCase()}_METRICS_PORT`, defaultMetricsPorts[name])]),
     ) as Config['metricsPorts'],
     host,
+    serviceCredential: env.GAMEPULSE_SERVICE_CREDENTIAL || undefined,
     // The local default is fine on loopback; deployments set their own (k8s: a Secret).
     tokenSecret: env.GAMEPULSE_TOKEN_SECRET || 'gamepulse-local-token-secret',
     modeIdleSeconds: readInt(env, 'MODE_IDLE_SECONDS', 7200),
@@ -108,6 +117,20 @@ function readBoard(env: NodeJS.ProcessEnv): Config['connect4Board'] {
   if (connect < 2 || connect > Math.max(columns, rows))
     throw new Error(`CONNECT4_CONNECT must be 2 to ${Math.max(columns, rows)}, got ${connect}`);
   return { columns, rows, connect };
+}
+
+/** A comma-separated list of origins (`https://live-ops.example.com,http://localhost:5173`), each exactly so. */
+function readOrigins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const origins = (env[name] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) {
+      throw new Error(`${name} lists origins as scheme://host[:port] with no path or wildcard, got "${origin.slice(0, 100)}"`);
+    }
+  }
+  return origins;
 }
 
 function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -9,6 +9,7 @@ import {
 } from 'nice-grpc';
 import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
+import { SERVICE_CREDENTIAL_METADATA } from './access/service-credential.js';
 import { clientMethodMetrics, statusOf } from './rpc-metrics.js';
 import { endSpan, injectTraceContext, SpanKind, startSpan, tracingEnabled } from './tracing.js';
 
@@ -72,9 +73,17 @@ export const RETRY_WHILE_UNAVAILABLE: RetryOptions = {
   retryableStatuses: [Status.UNAVAILABLE],
 };
 
-/** A nice-grpc client of one service at `address` (host:port), closed with `close()`. */
-export function createServiceClient<D extends TsProtoServiceDefinition>(definition: D, address: string): ServiceClient<D> {
+/**
+ * A nice-grpc client of one service at `address` (host:port), closed with `close()`; with `serviceCredential`, every
+ * call presents it (the internal RPCs answer only to it).
+ */
+export function createServiceClient<D extends TsProtoServiceDefinition>(
+  definition: D,
+  address: string,
+  serviceCredential?: string,
+): ServiceClient<D> {
   const channel = createChannel(address, undefined, RECONNECT_QUICKLY);
-  const client = clientFactory.create(definition, channel, { '*': RETRY_WHILE_UNAVAILABLE });
+  const metadata = serviceCredential === undefined ? undefined : Metadata({ [SERVICE_CREDENTIAL_METADATA]: serviceCredential });
+  const client = clientFactory.create(definition, channel, { '*': { ...RETRY_WHILE_UNAVAILABLE, metadata } });
   return Object.assign(client, { close: () => channel.close() });
 }

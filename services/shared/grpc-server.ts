@@ -3,6 +3,8 @@ import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-serv
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 import type { CallContext } from './handler.js';
 import type { Logger } from './logger.js';
+import { accessControl } from './access/server-access.js';
+import type { ServiceCredential } from './access/service-credential.js';
 import { serviceDescriptors } from './reflection.js';
 import { callHandling, exposeDeadline } from './server-middleware.js';
 
@@ -30,6 +32,8 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** Aborted when shutdown begins, so that long-lived streams can end and let the drain finish. */
   stopping?: AbortController;
+  /** The credential the internal RPCs answer to; absent (a test's own server): they answer to anyone. */
+  serviceCredential?: ServiceCredential;
   /** Runs after the server stopped, e.g. to close the Cassandra client. */
   onClose?: Array<() => void | Promise<void>>;
 }
@@ -51,7 +55,8 @@ export interface RunningGrpcServer {
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const { logger } = options;
   const names = options.services.map((service) => service.definition.fullName);
-  const server = createServer({ interceptors: [exposeDeadline] }).use(callHandling(logger));
+  const handled = createServer({ interceptors: [exposeDeadline] }).use(callHandling(logger));
+  const server = options.serviceCredential ? handled.use(accessControl(options.serviceCredential)) : handled;
   for (const service of options.services) server.add(service.definition, service.implementation);
 
   // "" and each service: ready to serve (readiness). LIVENESS_SERVICE: the process runs and answers (liveness), so

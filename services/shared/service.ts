@@ -1,6 +1,7 @@
 import { cassandraAnswers, connectCassandra, type CassandraClient } from './cassandra.js';
 import { ResponseCache } from './cache.js';
 import { loadConfig, type BackendName, type Config } from './config.js';
+import { ServiceCredential } from './access/service-credential.js';
 import { startGrpcServer, type HostedService } from './grpc-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProcessMetrics, serveMetrics } from './metrics.js';
@@ -62,6 +63,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
     host: config.host,
     port: config.services[spec.name].port,
     services: spec.services(context),
+    serviceCredential: config.serviceCredential ? new ServiceCredential(config.serviceCredential) : undefined,
     logger,
     stopping,
     onClose,

@@ -106,14 +106,4 @@ describe('gateway', () => {
       rawMessage: expect.stringMatching(/^hours: /),
     });
   });
-
-  it('answers CORS preflights for browser callers', async () => {
-    const response = await fetch(`${gateway}/gamepulse.session.v1.SessionService/CountSessionStarts`, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' },
-    });
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('http://example.test');
-    expect(response.headers.get('access-control-allow-headers')).toContain('Connect-Protocol-Version');
-  });
 });

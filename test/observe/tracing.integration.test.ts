@@ -41,7 +41,10 @@ beforeAll(async () => {
   keyspace = await createIsolatedKeyspace('tracing');
   session = await startInProcess((context) => sessionRoutes(context), { keyspace: keyspace.keyspace });
   const services = testConfig().services;
-  owners = grpcEventOwners({ ...services, session: { ...services.session, address: session.address } });
+  owners = grpcEventOwners({
+    services: { ...services, session: { ...services.session, address: session.address } },
+    serviceCredential: undefined,
+  });
   channel = new BackendChannel(session.address, 5000);
   const ingest = new InProcessIngest(new IngestEventsHandler(owners), 5000);
   gateway = await startInProcessGateway({

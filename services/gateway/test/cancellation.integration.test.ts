@@ -42,7 +42,10 @@ beforeAll(async () => {
     BackendChannel
   >;
   channels = Object.values(byName);
-  owners = grpcEventOwners({ ...config.services, session: { port: owner.port, address: `127.0.0.1:${owner.port}` } });
+  owners = grpcEventOwners({
+    services: { ...config.services, session: { port: owner.port, address: `127.0.0.1:${owner.port}` } },
+    serviceCredential: undefined,
+  });
   // No Redis: shared answers age by time alone.
   const noRedis = { currentGenerations: () => Promise.resolve(undefined) };
   health = new BackendHealthChecker(addresses);
