@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { backendNames, loadConfig, processNames, type ProcessName } from '../services/shared/config.js';
 import { HealthProbe } from '../services/shared/health-probe.js';
+import { authModeOf } from '../services/shared/access/protected-mode.js';
+import { createLogger } from '../services/shared/logger.js';
 import { repoRoot } from '../services/shared/repo-root.js';
 
 /** Where each process of a running stack listens. */
@@ -42,6 +44,8 @@ export async function startStack(options: {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, GATEWAY_PORT: String(ports.gateway) };
   // The processes of one stack share a fresh secret for their internal calls, unless the caller chose one.
   env.GAMEPULSE_SERVICE_CREDENTIAL ||= randomBytes(24).toString('base64url');
+  // A stack its processes would refuse to run (protected-mode.ts) is refused here, before any of them starts.
+  authModeOf(loadConfig(env), createLogger('launcher', 'warn'));
   for (const name of processNames) env[`${name.toUpperCase()}_METRICS_PORT`] = String(ports.metrics[name]);
   for (const name of backendNames) {
     env[`${name.toUpperCase()}_PORT`] = String(ports[name]);

@@ -1,5 +1,6 @@
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { SERVICE_CREDENTIAL_METADATA } from '../shared/access/service-credential.js';
 import { boundedMessage } from '../shared/quote.js';
 import { injectTraceContext } from '../shared/tracing.js';
 import { RETRY_AFTER_SECONDS } from './http-errors.js';
@@ -15,10 +16,14 @@ const passBytes = (bytes: Buffer): Buffer => bytes;
 export class BackendChannel {
   private readonly client: Client;
 
-  /** @param defaultDeadlineMs bounds every unary call whose caller set no deadline of its own. */
+  /**
+   * @param defaultDeadlineMs bounds every unary call whose caller set no deadline of its own.
+   * @param serviceCredential presented on every call (backends answer only to it when auth is on).
+   */
   constructor(
     readonly address: string,
     private readonly defaultDeadlineMs: number,
+    private readonly serviceCredential?: string,
   ) {
     this.client = new Client(address, credentials.createInsecure());
   }
@@ -30,7 +35,7 @@ export class BackendChannel {
     try {
       return await new Promise<Buffer>((resolve, reject) => {
         const cancel = () => call.cancel();
-        const call = this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, tracedMetadata(), { deadline }, (error, response) => {
+        const call = this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, this.metadata(), { deadline }, (error, response) => {
           signal?.removeEventListener('abort', cancel);
           if (error) reject(error);
           else resolve(response!);
@@ -55,7 +60,7 @@ export class BackendChannel {
       passBytes,
       passBytes,
       Buffer.from(request.buffer, request.byteOffset, request.byteLength),
-      tracedMetadata(),
+      this.metadata(),
       timeoutMs === undefined ? {} : { deadline: new Date(Date.now() + timeoutMs) },
     );
     const cancel = () => call.cancel();
@@ -74,13 +79,14 @@ export class BackendChannel {
   close(): void {
     this.client.close();
   }
-}
 
-/** Metadata carrying the active trace context (the gateway request's span), if tracing is on. */
-function tracedMetadata(): Metadata {
-  const metadata = new Metadata();
-  injectTraceContext((key, value) => metadata.set(key, value));
-  return metadata;
+  /** A call's metadata: the service credential, and the active trace context (the gateway request's span). */
+  private metadata(): Metadata {
+    const metadata = new Metadata();
+    if (this.serviceCredential !== undefined) metadata.set(SERVICE_CREDENTIAL_METADATA, this.serviceCredential);
+    injectTraceContext((key, value) => metadata.set(key, value));
+    return metadata;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { fromBinary, type DescMessage } from '@bufbuild/protobuf';
-import { Code, ConnectError, createConnectRouter, type ConnectRouter } from '@connectrpc/connect';
+import { Code, ConnectError, createConnectRouter, createContextKey, createContextValues, type ConnectRouter } from '@connectrpc/connect';
 import { createAsyncIterable, readAllBytes, type UniversalServerRequest, type UniversalServerResponse } from '@connectrpc/connect/protocol';
 import {
   compressionBrotli,
@@ -10,6 +10,8 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from '@connectrpc/connect-node';
+import type { AccessDecision } from '../access/authorizer.js';
+import type { Caller } from '../shared/access/caller.js';
 import type { Logger } from '../shared/logger.js';
 import { boundedMessage } from '../shared/quote.js';
 import { percentEncodeMinimal } from './grpc-message-encoding.js';
@@ -37,11 +39,18 @@ const framingOf: Record<string, { framing: Framing; binary: boolean }> = {
 const refusalCodes = {
   invalid_argument: { http: 400, grpc: '3' },
   resource_exhausted: { http: 413, grpc: '8' },
+  unauthenticated: { http: 401, grpc: '16' },
+  permission_denied: { http: 403, grpc: '7' },
 } as const;
+
+/** Where a handler finds the caller the gateway verified (undefined when no key was needed). */
+export const callerKey = createContextKey<Caller | undefined>(undefined, { description: 'the verified caller' });
 
 /**
  * The Connect router as a Node request handler (Connect, gRPC-Web and gRPC on one path per RPC), like
- * connect-node's adapter but with two checks first, each answered in the request's own protocol:
+ * connect-node's adapter but with three checks first, each answered in the request's own protocol:
+ * - the caller's API key (`authorize`): 401 / UNAUTHENTICATED or 403 / PERMISSION_DENIED before the body is read; the
+ *   caller it verified reaches the handler as `callerKey`;
  * - a body over `readMaxBytes` is refused with 413 / RESOURCE_EXHAUSTED as soon as it is over, and an HTTP/1.1
  *   connection then closes cleanly (the rest of the body would otherwise be read as the next request);
  * - a binary request message that does not parse, or an enveloped one flagged compressed that does not inflate, is
@@ -51,6 +60,8 @@ export function connectHandler(options: {
   routes: (router: ConnectRouter) => void;
   readMaxBytes: number;
   logger: Logger;
+  /** Whether a call of the RPC at `path` carrying `authorization` may go on (services/access/authorizer.ts). */
+  authorize: (path: string, authorization: string | undefined) => AccessDecision | Promise<AccessDecision>;
 }): (request: NodeRequest, response: NodeResponse) => void {
   const router = createConnectRouter({ readMaxBytes: options.readMaxBytes, acceptCompression: [compressionGzip, compressionBrotli] });
   options.routes(router);
@@ -62,8 +73,18 @@ export function connectHandler(options: {
       return;
     }
     const universal = universalRequestFromNodeRequest(request, response, undefined, undefined);
-    checkRequest(universal, handler.method.input, options.readMaxBytes, () => closeAfterAnswer(response as ServerResponse))
-      .then((checked) => ('refusal' in checked ? checked.refusal : handler(checked.request)))
+    const framing = framingOf[mediaTypeOf(universal)]?.framing ?? 'unary';
+    Promise.resolve(options.authorize(handler.requestPath, request.headers.authorization))
+      .then((decision) =>
+        'refused' in decision
+          ? refusalIn(framing, mediaTypeOf(universal), decision.refused, decision.message)
+          : checkRequest(universal, handler.method.input, options.readMaxBytes, () => closeAfterAnswer(response as ServerResponse)).then(
+              (checked) =>
+                'refusal' in checked
+                  ? checked.refusal
+                  : handler({ ...checked.request, contextValues: createContextValues().set(callerKey, decision.caller) }),
+            ),
+      )
       .then((answer) => universalResponseToNodeResponse(answer, response))
       .catch((error: unknown) => {
         if (ConnectError.from(error).code === Code.Aborted) return;
@@ -84,7 +105,7 @@ async function checkRequest(
   maxBytes: number,
   onTooLarge: () => void,
 ): Promise<{ request: UniversalServerRequest } | { refusal: UniversalServerResponse }> {
-  const contentType = (request.header.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = mediaTypeOf(request);
   const format = framingOf[contentType];
   if (!format || !(Symbol.asyncIterator in Object(request.body))) return { request };
   let bytes: Uint8Array;
@@ -108,6 +129,10 @@ async function checkRequest(
   if (!problem) return { request: { ...request, body: createAsyncIterable([bytes]) } };
   const message = boundedMessage(`request: not a valid ${input.typeName} message (${problem})`);
   return { refusal: refusalIn(format.framing, contentType, 'invalid_argument', message) };
+}
+
+function mediaTypeOf(request: UniversalServerRequest): string {
+  return (request.header.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 }
 
 function parseProblem(input: DescMessage, bytes: Uint8Array): string | undefined {

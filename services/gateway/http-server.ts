@@ -5,6 +5,8 @@ import type { ConnectRouter } from '@connectrpc/connect';
 import type { GatewayConfig } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { quoted } from '../shared/quote.js';
+import type { Authorizer } from '../access/authorizer.js';
+import { scopeOfRoute, scopeOfRpc } from '../access/scopes.js';
 import { connectHandler } from './connect-handler.js';
 import { CorsPolicy } from './cors-policy.js';
 import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
@@ -20,6 +22,8 @@ export interface GatewayServerOptions {
   limits: GatewayConfig;
   connectRoutes: (router: ConnectRouter) => void;
   plainRoutes: readonly PlainRoute[];
+  /** Decides on each caller's API key (services/access/authorizer.ts). */
+  authorizer: Pick<Authorizer, 'decide'>;
   logger: Logger;
   /** Times every request by route and status (absent in tests that do not look). */
   metrics?: HttpMetrics;
@@ -42,7 +46,13 @@ const http2Preface = Buffer.from('PRI * HTTP/2.0');
 export async function startGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { logger, limits } = options;
   const corsPolicy = new CorsPolicy(limits.corsOrigins);
-  const rpcHandler = connectHandler({ routes: options.connectRoutes, readMaxBytes: limits.maxBodyBytes, logger });
+  const { authorizer } = options;
+  const rpcHandler = connectHandler({
+    routes: options.connectRoutes,
+    readMaxBytes: limits.maxBodyBytes,
+    logger,
+    authorize: (path, authorization) => authorizer.decide(authorization, scopeOfRpc(path)),
+  });
   const handle = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
     const res = response as ServerResponse;
     const req = request as IncomingMessage;
@@ -86,11 +96,17 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       else closeWhenBodyIsLate(req, res, limits.requestTimeoutMs);
     }
     if (found) {
-      Promise.resolve(found.route.handle(req, res, found.params, callerGone(res))).catch((error: unknown) => {
-        // An upload that failed part-way is not read on: its answer closes the connection.
-        if (!req.complete) closeAfterAnswer(res);
-        answerFailure(res, error, pathname);
-      });
+      const scope = found.route.open ? undefined : scopeOfRoute(req.method ?? 'GET');
+      Promise.resolve(authorizer.decide(req.headers.authorization, scope))
+        .then((decision) => {
+          if ('refused' in decision) throw new BadRequest(decision.message, decision.refused === 'unauthenticated' ? 401 : 403);
+          return found.route.handle(req, res, found.params, callerGone(res));
+        })
+        .catch((error: unknown) => {
+          // An upload that failed part-way is not read on: its answer closes the connection.
+          if (!req.complete) closeAfterAnswer(res);
+          answerFailure(res, error, pathname);
+        });
       return;
     }
     // Refused before a byte of it is read.

@@ -1,4 +1,10 @@
+import { Authorizer } from '../access/authorizer.js';
+import { KeyVerifier } from '../access/key-verifier.js';
+import { accessHandlers } from '../access/routes.js';
+import { AccessKeyStore } from '../access/store.js';
+import { authModeOrExit } from '../shared/access/protected-mode.js';
 import { ResponseCache } from '../shared/cache.js';
+import { connectCassandra } from '../shared/cassandra.js';
 import { backendNames, loadConfig, type BackendName } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { ProcessMetrics, serveMetrics } from '../shared/metrics.js';
@@ -16,27 +22,33 @@ import { connectRoutes, forwardedProcedures, plainRoutes } from './routes.js';
 const config = loadConfig();
 const stopTracing = startTracingFromEnv('gateway');
 const logger = createLogger('gateway', config.logLevel);
+const authMode = authModeOrExit(config, logger);
 const addresses = Object.fromEntries(backendNames.map((name) => [name, config.services[name].address])) as Record<BackendName, string>;
 const channels = Object.fromEntries(
-  backendNames.map((name) => [name, new BackendChannel(addresses[name], config.gateway.defaultDeadlineMs)]),
+  backendNames.map((name) => [name, new BackendChannel(addresses[name], config.gateway.defaultDeadlineMs, config.serviceCredential)]),
 ) as Record<BackendName, BackendChannel>;
 const health = new BackendHealthChecker(addresses);
 const owners = grpcEventOwners(config);
 const ingest = new InProcessIngest(new IngestEventsHandler(owners), config.gateway.defaultDeadlineMs);
 // Read only to learn which shared answers are still current (the services renew their generations).
 const generations = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
+// The gateway verifies callers' keys, so it holds the key tables' store (and serves AccessService).
+const cassandra = await connectCassandra(config.cassandra, logger);
+const keys = new AccessKeyStore(cassandra);
+const authorizer = new Authorizer(authMode, new KeyVerifier(keys));
 const stopping = new AbortController();
 const metrics = new ProcessMetrics('gateway');
 const metricsEndpoint = await serveMetrics(metrics, config.host, config.metricsPorts.gateway, logger);
 
 const gateway = await startGatewayServer({
   limits: config.gateway,
-  connectRoutes: connectRoutes(channels),
+  connectRoutes: connectRoutes(channels, { handlers: accessHandlers(keys), defaultDeadlineMs: config.gateway.defaultDeadlineMs, logger }),
   plainRoutes: plainRoutes(health, channels, ingest, config.gateway, generations, stopping.signal),
+  authorizer,
   logger,
   metrics: new HttpMetrics(metrics.registry, forwardedProcedures()),
 });
-logger.info({ backends: addresses }, 'forwarding to backends');
+logger.info({ backends: addresses, auth: authMode }, 'forwarding to backends');
 
 stopOnSignals(async () => {
   stopping.abort();
@@ -46,5 +58,6 @@ stopOnSignals(async () => {
   for (const channel of Object.values(channels)) channel.close();
   owners.close();
   health.close();
+  await cassandra.shutdown();
   await stopTracing?.();
 }, logger);

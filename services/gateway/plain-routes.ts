@@ -13,6 +13,8 @@ export interface PlainRoute {
    * requestTimeoutMs) as long as its bytes keep coming (idleTimeoutMs between them).
    */
   streamsBody?: boolean;
+  /** Served without an API key whatever the mode: the gateway's own health. */
+  open?: boolean;
   /**
    * `signal` aborts when the caller goes away before its answer: the backend calls made for this caller alone pass it
    * on (not those whose answer other callers share, such as a cached read).

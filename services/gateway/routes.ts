@@ -2,6 +2,11 @@ import type { ConnectRouter } from '@connectrpc/connect';
 import { internalRpcPaths } from '../shared/access/internal-rpcs.js';
 import type { GenerationReads } from '../shared/cache.js';
 import { backendNames, type BackendName, type GatewayConfig } from '../shared/config.js';
+import type { accessHandlers } from '../access/routes.js';
+import type { Logger } from '../shared/logger.js';
+import { AccessService } from '../../gen/es/gamepulse/access/v1/access_pb.js';
+import { AccessServiceDefinition } from '../../gen/ts-proto/gamepulse/access/v1/access.js';
+import { serveLocally } from './local-service.js';
 import { GamesService } from '../../gen/es/gamepulse/games/v1/games_pb.js';
 import { IngestService } from '../../gen/es/gamepulse/ingest/v1/ingest_pb.js';
 import { ReactionService } from '../../gen/es/gamepulse/reaction/v1/reaction_pb.js';
@@ -20,12 +25,16 @@ import { sendJson, type PlainRoute } from './plain-routes.js';
 const forwarded = { ingest: IngestService, session: SessionService, reaction: ReactionService, games: GamesService };
 
 /**
- * Every public service, served as Connect, gRPC-Web and gRPC, each forwarded to the backend that owns it (all but the
- * owners' internal RPCs).
+ * Every public service, served as Connect, gRPC-Web and gRPC: each backend's forwarded to it (all but the owners'
+ * internal RPCs), and AccessService by its handlers here (unless `access` is absent: tests of the forwarding alone).
  */
-export function connectRoutes(channels: Record<BackendName, BackendChannel>) {
+export function connectRoutes(
+  channels: Record<BackendName, BackendChannel>,
+  access?: { handlers: ReturnType<typeof accessHandlers>; defaultDeadlineMs: number; logger: Logger },
+) {
   return (router: ConnectRouter): void => {
     for (const name of backendNames) forwardService(router, forwarded[name], channels[name]);
+    if (access) serveLocally(router, AccessService, AccessServiceDefinition, access.handlers, access.defaultDeadlineMs, access.logger);
   };
 }
 
@@ -57,6 +66,7 @@ export function plainRoutes(
     {
       method: 'GET',
       path: /^\/healthz$/,
+      open: true,
       async handle(_request, response) {
         const report = await health.check();
         sendJson(response, report.serving ? 200 : 503, { status: report.serving ? 'SERVING' : 'NOT_SERVING', ...report });
@@ -67,6 +77,7 @@ export function plainRoutes(
       // storage takes the gateway out of rotation (readiness) without getting it restarted.
       method: 'GET',
       path: /^\/livez$/,
+      open: true,
       handle(_request, response) {
         sendJson(response, 200, { status: 'SERVING' });
       },

@@ -24,6 +24,12 @@ export interface Config {
    * process of a deployment must have the same. Unset: internal RPCs answer to anyone who reaches the port.
    */
   serviceCredential: string | undefined;
+  /**
+   * GAMEPULSE_AUTH: `on` (API keys required at the gateway, the service credential on every call between services),
+   * `off` (nothing asked; logged as a warning), or unset: keys optional on loopback, and a process bound to any
+   * other address refuses to start (protected-mode.ts).
+   */
+  auth: 'on' | 'off' | undefined;
   /** Signs page tokens; every replica of a service must share it. */
   tokenSecret: string;
   /** A user with no mode event for this long is no longer active in any mode. */
@@ -101,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ) as Config['metricsPorts'],
     host,
     serviceCredential: env.GAMEPULSE_SERVICE_CREDENTIAL || undefined,
+    auth: readAuth(env),
     // The local default is fine on loopback; deployments set their own (k8s: a Secret).
     tokenSecret: env.GAMEPULSE_TOKEN_SECRET || 'gamepulse-local-token-secret',
     modeIdleSeconds: readInt(env, 'MODE_IDLE_SECONDS', 7200),
@@ -117,6 +124,13 @@ function readBoard(env: NodeJS.ProcessEnv): Config['connect4Board'] {
   if (connect < 2 || connect > Math.max(columns, rows))
     throw new Error(`CONNECT4_CONNECT must be 2 to ${Math.max(columns, rows)}, got ${connect}`);
   return { columns, rows, connect };
+}
+
+function readAuth(env: NodeJS.ProcessEnv): Config['auth'] {
+  const value = env.GAMEPULSE_AUTH;
+  if (value === undefined || value === '') return undefined;
+  if (value === 'on' || value === 'off') return value;
+  throw new Error(`GAMEPULSE_AUTH must be on or off (or unset), got "${value.slice(0, 20)}"`);
 }
 
 /** A comma-separated list of origins (`https://live-ops.example.com,http://localhost:5173`), each exactly so. */

@@ -34,5 +34,14 @@ export function toStatusError(error: unknown): StatusError {
   if (error instanceof ValidationError) return { code: Status.INVALID_ARGUMENT, details: boundedMessage(error.message) };
   if (isStorageUnavailable(error)) return { code: Status.UNAVAILABLE, details: 'the storage is unavailable; retry' };
   if (error instanceof NotFoundError) return { code: Status.NOT_FOUND, details: error.message };
+  if (error instanceof PermissionError) return { code: Status.PERMISSION_DENIED, details: boundedMessage(error.message) };
   return { code: Status.INTERNAL, details: 'internal error' };
+}
+
+/** The caller may not do this, whoever they are authenticated as: becomes PERMISSION_DENIED. */
+export class PermissionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermissionError';
+  }
 }

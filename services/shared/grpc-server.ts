@@ -4,6 +4,7 @@ import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-refl
 import type { CallContext } from './handler.js';
 import type { Logger } from './logger.js';
 import { accessControl } from './access/server-access.js';
+import type { AuthMode } from './access/caller.js';
 import type { ServiceCredential } from './access/service-credential.js';
 import { serviceDescriptors } from './reflection.js';
 import { callHandling, exposeDeadline } from './server-middleware.js';
@@ -32,8 +33,12 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** Aborted when shutdown begins, so that long-lived streams can end and let the drain finish. */
   stopping?: AbortController;
-  /** The credential the internal RPCs answer to; absent (a test's own server): they answer to anyone. */
+  /**
+   * The credential the internal RPCs answer to (and, when `authMode` is required, every RPC); absent (a test's own
+   * server): they answer to anyone.
+   */
   serviceCredential?: ServiceCredential;
+  authMode?: AuthMode;
   /** Runs after the server stopped, e.g. to close the Cassandra client. */
   onClose?: Array<() => void | Promise<void>>;
 }
@@ -56,7 +61,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const { logger } = options;
   const names = options.services.map((service) => service.definition.fullName);
   const handled = createServer({ interceptors: [exposeDeadline] }).use(callHandling(logger));
-  const server = options.serviceCredential ? handled.use(accessControl(options.serviceCredential)) : handled;
+  const server = options.serviceCredential
+    ? handled.use(accessControl(options.serviceCredential, options.authMode ?? 'optional'))
+    : handled;
   for (const service of options.services) server.add(service.definition, service.implementation);
 
   // "" and each service: ready to serve (readiness). LIVENESS_SERVICE: the process runs and answers (liveness), so

@@ -1,4 +1,5 @@
 import type { Context as TraceContext } from '@opentelemetry/api';
+import type { Caller } from './access/caller.js';
 import { withTraceContext } from './tracing.js';
 
 /**
@@ -11,6 +12,8 @@ export interface CallContext {
   deadline: Date | undefined;
   /** The call's span (tracing.ts), made the active one while its handler runs; absent when tracing is off. */
   traceContext?: TraceContext;
+  /** Whose API key the gateway verified for the call; absent when none was needed (see Authorizer). */
+  caller?: Caller;
 }
 
 /** An RPC handler as the services write it: a request in, a response (or a thrown error) out. */

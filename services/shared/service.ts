@@ -1,6 +1,7 @@
 import { cassandraAnswers, connectCassandra, type CassandraClient } from './cassandra.js';
 import { ResponseCache } from './cache.js';
 import { loadConfig, type BackendName, type Config } from './config.js';
+import { authModeOrExit } from './access/protected-mode.js';
 import { ServiceCredential } from './access/service-credential.js';
 import { startGrpcServer, type HostedService } from './grpc-server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -32,6 +33,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
   const config = loadConfig();
   const stopTracing = startTracingFromEnv(spec.name);
   const logger = createLogger(spec.name, config.logLevel);
+  const authMode = authModeOrExit(config, logger);
   const onClose: Array<() => void | Promise<void>> = [];
   const stopping = new AbortController();
   let cassandra: CassandraClient | undefined;
@@ -64,6 +66,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
     port: config.services[spec.name].port,
     services: spec.services(context),
     serviceCredential: config.serviceCredential ? new ServiceCredential(config.serviceCredential) : undefined,
+    authMode,
     logger,
     stopping,
     onClose,

@@ -70,9 +70,15 @@ describe('k8s kind overlay', () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: processes.gateway });
   });
 
-  it('generates the page-token Secret the Deployments read', () => {
+  it('generates the Secret the Deployments read: the page-token key and the service credential', () => {
     const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name.startsWith('gamepulse-secrets'));
-    expect(Object.keys(secret?.data ?? {})).toEqual(['GAMEPULSE_TOKEN_SECRET']);
+    expect(Object.keys(secret?.data ?? {}).sort()).toEqual(['GAMEPULSE_SERVICE_CREDENTIAL', 'GAMEPULSE_TOKEN_SECRET']);
+  });
+
+  it('runs with API keys required, bound to every interface (protected mode would refuse otherwise)', () => {
+    const data = named('ConfigMap', 'gamepulse-config')!.data!;
+    expect(data.GAMEPULSE_AUTH).toBe('on');
+    expect(data.GAMEPULSE_HOST).toBe('0.0.0.0');
   });
 
   it('points the services at each other, Cassandra and Redis by their Service names', () => {
@@ -96,6 +102,8 @@ describe('docker-compose.yml', () => {
     expect(service.image).toBe('gamepulse:dev');
     expect(service.environment?.SERVICE).toBe(name);
     expect(service.environment?.CASSANDRA_CONTACT_POINTS).toBe('cassandra:9042');
+    expect(service.environment?.GAMEPULSE_AUTH).toBe('on');
+    expect(service.environment?.GAMEPULSE_SERVICE_CREDENTIAL).toBeTruthy();
   });
 
   it('has the official Cassandra and Redis images and a migration step', () => {

@@ -1,8 +1,13 @@
-// Access control as a caller outside the stack meets it: the owners' internal write RPCs refused through the gateway
+// Access control as a caller outside the stack meets it: API keys on a stack that requires them (made by the CLI and
+// by AccessService, checked on the original routes, Connect JSON and gRPC, per scope and per game, revoked within
+// seconds), backends that answer only to the stack's own processes, processes that refuse to start open on a
+// non-loopback address; the owners' internal write RPCs refused through the gateway
 // (Connect JSON and gRPC) and on the owners' own ports without the service credential, while the same events sent
 // through ingest are stored; web pages on origins not allowed refused (writes, preflights) and unable to read, a
 // browser's simple text/plain write refused from any origin, while callers outside browsers are not concerned.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Metadata, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,20 +18,30 @@ import { SERVICE_CREDENTIAL_METADATA } from '../../services/shared/access/servic
 import { allowedRequestHeaders } from '../../services/gateway/cors-policy.js';
 import { createServiceClient } from '../../services/shared/grpc-client.js';
 import { fromMillis, toTimestamp } from '../../services/shared/time.js';
-import type { RunningStack } from '../../scripts/launcher.js';
+import { startStack, type RunningStack } from '../../scripts/launcher.js';
+import { KEY_RECHECK_MS } from '../../services/access/key-verifier.js';
+import { HealthProbe } from '../../services/shared/health-probe.js';
+import { repoRoot } from '../../services/shared/repo-root.js';
 import { startIsolatedStack } from '../support/stack.js';
 
 const LIVE_OPS = 'https://live-ops.example.com';
 const FOREIGN = 'https://cat-videos.example.net';
 let stack: RunningStack;
 let gateway: string;
+/** The same with keys required (GAMEPULSE_AUTH=on). */
+let locked: RunningStack & { keyspace: string };
+let lockedGateway: string;
 
 beforeAll(async () => {
-  stack = await startIsolatedStack('access_e2e', { GAMEPULSE_CORS_ORIGINS: `${LIVE_OPS},http://localhost:5173` });
+  [stack, locked] = await Promise.all([
+    startIsolatedStack('access_e2e', { GAMEPULSE_CORS_ORIGINS: `${LIVE_OPS},http://localhost:5173` }),
+    startIsolatedStack('access_locked', { GAMEPULSE_AUTH: 'on' }),
+  ]);
   gateway = `http://127.0.0.1:${stack.ports.gateway}`;
+  lockedGateway = `http://127.0.0.1:${locked.ports.gateway}`;
 }, 120_000);
 afterAll(async () => {
-  await stack?.stop();
+  await Promise.all([stack?.stop(), locked?.stop()]);
 });
 
 const reactionOn = (matchId: string) => ({
@@ -209,5 +224,179 @@ describe('browsers (CORS)', () => {
     const answer = await send('POST', '/event-handler', { 'content-type': 'application/x-www-form-urlencoded' }, sessionOf(player));
     expect(answer.status).toBe(200);
     expect(await completedSessionsOf(player)).toBe(1);
+  });
+});
+
+/** Runs `npm run keys -- …` (its script) against the locked stack's keyspace; resolves with its output. */
+function keysCli(...args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist/scripts/keys.js'), ...args], {
+      env: { ...process.env, CASSANDRA_KEYSPACE: locked.keyspace },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** A Connect JSON call to the locked gateway. */
+async function lockedRpc(path: string, body: unknown, key?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${lockedGateway}/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? bearer(key) : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function createKey(adminKey: string, game: string, scopes: string[]): Promise<string> {
+  const made = await lockedRpc('gamepulse.access.v1.AccessService/CreateKey', { game, scopes, label: 'e2e' }, adminKey);
+  expect(made.status).toBe(200);
+  return made.body.secret as string;
+}
+
+describe('API keys, with keys required', () => {
+  let adminKey: string;
+  beforeAll(async () => {
+    const made = await keysCli('create', '--game', 'space-raiders', '--scope', 'admin', '--label', 'first admin');
+    expect(made.code, made.out).toBe(0);
+    adminKey = /^(gp_\S+)$/m.exec(made.out)![1];
+  });
+
+  it('refuses every call without a key, on the original routes, Connect JSON and gRPC; health stays open', async () => {
+    const analytics = await fetch(`${lockedGateway}/analytics?timestamp=${Date.now()}`);
+    expect(analytics.status).toBe(401);
+    expect(((await analytics.json()) as { error: string }).error).toMatch(/^authorization: missing/);
+    const post = await fetch(`${lockedGateway}/analytics?timestamp=${Date.now()}&user=u&click`, { method: 'POST' });
+    expect(post.status).toBe(401);
+    const connect = await lockedRpc('gamepulse.session.v1.SessionService/ListCompletedSessions', { playerId: 'p1' });
+    expect(connect).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+    const viaGrpc = createServiceClient(IngestServiceDefinition, `127.0.0.1:${locked.ports.gateway}`);
+    try {
+      await expect(viaGrpc.ingestEvents({ events: [] }, { deadline: 5000 })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+      const withKey = Metadata(bearer(`${adminKey.slice(0, -2)}xx`));
+      await expect(viaGrpc.ingestEvents({ events: [] }, { deadline: 5000, metadata: withKey })).rejects.toMatchObject({
+        code: Status.UNAUTHENTICATED,
+      });
+    } finally {
+      viaGrpc.close();
+    }
+    expect((await fetch(`${lockedGateway}/healthz`)).status).toBe(200);
+  });
+
+  it('serves each scope its own: a read key reads and cannot write, an ingest key writes and cannot read', async () => {
+    const reader = await createKey(adminKey, 'space-raiders', ['SCOPE_READ']);
+    const writer = await createKey(adminKey, '', ['SCOPE_INGEST']);
+    const hour = Date.now();
+    const user = `key-${randomUUID()}`;
+    const write = (key: string) =>
+      fetch(`${lockedGateway}/analytics?timestamp=${hour}&user=${user}&click`, { method: 'POST', headers: bearer(key) });
+    const read = (key: string) => fetch(`${lockedGateway}/analytics?timestamp=${hour}`, { headers: bearer(key) });
+    const denied = await write(reader);
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { error: string }).error).toContain('lacks the "ingest" scope');
+    expect((await write(writer)).status).toBe(204);
+    expect((await read(reader)).status).toBe(200);
+    expect((await read(writer)).status).toBe(403);
+    const ingestAsReader = await lockedRpc('gamepulse.ingest.v1.IngestService/IngestEvents', { events: [] }, reader);
+    expect(ingestAsReader).toMatchObject({ status: 403, body: { code: 'permission_denied' } });
+    const adminAsReader = await lockedRpc('gamepulse.access.v1.AccessService/ListKeys', {}, reader);
+    expect(adminAsReader.status).toBe(403);
+  });
+
+  it("an admin key manages its own game's keys only", async () => {
+    const other = await keysCli('create', '--game', 'moon-miners', '--scope', 'read');
+    expect(other.code, other.out).toBe(0);
+    const otherKeyId = /^created (\S+)/m.exec(other.out)![1];
+    const create = await lockedRpc(
+      'gamepulse.access.v1.AccessService/CreateKey',
+      { game: 'moon-miners', scopes: ['SCOPE_READ'] },
+      adminKey,
+    );
+    expect(create).toMatchObject({ status: 403, body: { code: 'permission_denied' } });
+    const list = await lockedRpc('gamepulse.access.v1.AccessService/ListKeys', { game: 'moon-miners' }, adminKey);
+    expect(list.status).toBe(403);
+    const revoke = await lockedRpc('gamepulse.access.v1.AccessService/RevokeKey', { keyId: otherKeyId }, adminKey);
+    expect(revoke).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    const own = await lockedRpc('gamepulse.access.v1.AccessService/ListKeys', {}, adminKey);
+    const listed = own.body.keys as Array<{ game: string; secret?: string }>;
+    expect(listed.length).toBeGreaterThanOrEqual(1);
+    expect(listed.every((key) => key.game === 'space-raiders' && key.secret === undefined)).toBe(true);
+  });
+
+  it('a revoked key stops working within seconds', async () => {
+    const reader = await createKey(adminKey, 'space-raiders', ['SCOPE_READ']);
+    const read = () => fetch(`${lockedGateway}/analytics?timestamp=${Date.now()}`, { headers: bearer(reader) }).then((r) => r.status);
+    expect(await read()).toBe(200);
+    const keyId = /^gp_([a-z0-9]{16})_/.exec(reader)![1];
+    const revoked = await keysCli('revoke', '--key-id', keyId);
+    expect(revoked.code, revoked.out).toBe(0);
+    const revokedAt = Date.now();
+    let status = await read();
+    while (status === 200 && Date.now() - revokedAt < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = await read();
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThan(KEY_RECHECK_MS + 2000);
+  });
+
+  it("the backends answer only to the stack's own processes (health aside)", async () => {
+    const ingest = createServiceClient(IngestServiceDefinition, `127.0.0.1:${locked.ports.ingest}`);
+    try {
+      await expect(ingest.ingestEvents({ events: [] }, { deadline: 5000 })).rejects.toMatchObject({
+        code: Status.UNAUTHENTICATED,
+        details: expect.stringContaining('call the gateway with an API key'),
+      });
+    } finally {
+      ingest.close();
+    }
+    const health = await new HealthProbe(`127.0.0.1:${locked.ports.session}`).check(2000);
+    expect(health.status).toBe('SERVING');
+  });
+});
+
+describe('protected mode', () => {
+  /** Starts one process from the build with `env` and resolves with how it exited and what it logged. */
+  function exitOf(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(repoRoot(), script)], { env: { ...process.env, ...env } });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.once('error', reject);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      });
+    });
+  }
+
+  it('a process bound to a non-loopback address refuses to start with auth unset, and says what to set', async () => {
+    // It refuses before it listens: no traffic leaves loopback.
+    for (const script of ['dist/services/gateway/main.js', 'dist/services/session/main.js']) {
+      const { code, out } = await exitOf(script, { GAMEPULSE_HOST: '0.0.0.0', GAMEPULSE_AUTH: '', LOG_FORMAT: 'json' });
+      expect(code, script).toBe(78);
+      expect(out).toContain('refusing to start');
+      expect(out).toContain('GAMEPULSE_AUTH=on');
+    }
+    await expect(startStack({ env: { GAMEPULSE_HOST: '0.0.0.0', GAMEPULSE_AUTH: '' }, output: 'ignore' })).rejects.toThrow(
+      /refusing to start/,
+    );
+  });
+
+  it('auth on without the service credential refuses too', async () => {
+    const { code, out } = await exitOf('dist/services/ingest/main.js', {
+      GAMEPULSE_AUTH: 'on',
+      GAMEPULSE_SERVICE_CREDENTIAL: '',
+      LOG_FORMAT: 'json',
+    });
+    expect(code).toBe(78);
+    expect(out).toContain('GAMEPULSE_SERVICE_CREDENTIAL');
   });
 });

@@ -1,4 +1,5 @@
 import type { ConnectRouter } from '@connectrpc/connect';
+import { Authorizer } from '../../services/access/authorizer.js';
 import type { GatewayConfig } from '../../services/shared/config.js';
 import { createLogger, type Logger } from '../../services/shared/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../services/gateway/http-server.js';
@@ -9,13 +10,15 @@ export type InProcessGateway = RunningGateway & { base: string };
 
 /**
  * The real gateway HTTP server in this process on a free loopback port, serving the routes a test builds (over fake
- * or real backends) within the test configuration's limits, changed by `overrides`.
+ * or real backends) within the test configuration's limits, changed by `overrides`, with keys as `authorizer` decides.
  */
 export async function startInProcessGateway(options: {
   plainRoutes: (limits: GatewayConfig) => readonly PlainRoute[];
   connectRoutes?: (router: ConnectRouter) => void;
   overrides?: Partial<GatewayConfig>;
   logger?: Logger;
+  /** Decides on API keys; by default none is asked for (auth off). */
+  authorizer?: Pick<Authorizer, 'decide'>;
 }): Promise<InProcessGateway> {
   const limits: GatewayConfig = { ...testConfig().gateway, host: '127.0.0.1', port: 0, ...options.overrides };
   const gateway = await startGatewayServer({
@@ -23,6 +26,7 @@ export async function startInProcessGateway(options: {
     connectRoutes: options.connectRoutes ?? (() => {}),
     plainRoutes: options.plainRoutes(limits),
     logger: options.logger ?? createLogger('test', 'silent'),
+    authorizer: options.authorizer ?? new Authorizer('off', { verify: () => undefined }),
   });
   return { ...gateway, base: `http://127.0.0.1:${gateway.port}` };
 }

@@ -1,0 +1,58 @@
+import type { Caller, ScopeName } from '../shared/access/caller.js';
+import { PermissionError, ValidationError } from '../shared/errors.js';
+import { quoted } from '../shared/quote.js';
+import { Scope, type ApiKey } from '../../gen/ts-proto/gamepulse/access/v1/access.js';
+import { GAME_RULE, isGameName, type ApiKeyRecord } from './api-key.js';
+import { toTimestamp, fromMillis } from '../shared/time.js';
+
+const nameOfScope: Partial<Record<Scope, ScopeName>> = {
+  [Scope.SCOPE_INGEST]: 'ingest',
+  [Scope.SCOPE_READ]: 'read',
+  [Scope.SCOPE_ADMIN]: 'admin',
+};
+const scopeOfName: Record<ScopeName, Scope> = { ingest: Scope.SCOPE_INGEST, read: Scope.SCOPE_READ, admin: Scope.SCOPE_ADMIN };
+
+export const MAX_LABEL_CHARS = 200;
+
+/**
+ * The game a call may manage keys of: the one it names (`field`), which must be the caller's own when a key was
+ * needed; the caller's own when it names none. Without a caller (loopback, or the operator's CLI), any game.
+ */
+export function gameToManage(named: string, caller: Caller | undefined, field = 'game'): string {
+  const game = named === '' && caller ? caller.game : named;
+  if (!isGameName(game)) throw new ValidationError(field, `${GAME_RULE}, got ${quoted(game)}`);
+  if (caller && caller.game !== game) {
+    throw new PermissionError(`${field}: key ${caller.keyId} manages the keys of game ${quoted(caller.game)} only, not ${quoted(game)}`);
+  }
+  return game;
+}
+
+/** The scopes of a new key by name: at least one, each known, none twice. */
+export function scopesOf(scopes: Scope[]): Set<ScopeName> {
+  if (scopes.length === 0) throw new ValidationError('scopes', 'at least one of SCOPE_INGEST, SCOPE_READ, SCOPE_ADMIN');
+  const names = new Set<ScopeName>();
+  for (const [i, scope] of scopes.entries()) {
+    const name = nameOfScope[scope];
+    if (!name) throw new ValidationError(`scopes[${i}]`, `must be SCOPE_INGEST, SCOPE_READ or SCOPE_ADMIN, got ${scope}`);
+    if (names.has(name)) throw new ValidationError(`scopes[${i}]`, `repeats ${Scope[scope]}`);
+    names.add(name);
+  }
+  return names;
+}
+
+export function checkLabel(label: string): string {
+  if (label.length > MAX_LABEL_CHARS) throw new ValidationError('label', `at most ${MAX_LABEL_CHARS} characters, got ${label.length}`);
+  return label;
+}
+
+/** A stored key as the RPCs answer it. */
+export function apiKeyMessage(key: ApiKeyRecord): ApiKey {
+  return {
+    keyId: key.keyId,
+    game: key.game,
+    scopes: [...key.scopes].map((name) => scopeOfName[name]),
+    label: key.label,
+    createdAt: toTimestamp(fromMillis(key.createdAt.getTime())),
+    revokedAt: key.revokedAt && toTimestamp(fromMillis(key.revokedAt.getTime())),
+  };
+}
