@@ -1,6 +1,6 @@
 // `npm run keys -- <command>`: an operator's API keys, straight in Cassandra (the first admin key of a deployment is
 // made here; after that, AccessService does the same over the gateway). Runs the AccessService handlers themselves.
-//   create --game <game> --scope <ingest|read|admin> [--scope …] [--label <text>]
+//   create --game <game> --scope <ingest|read|admin> [--scope …] [--label <text>] [--rate <per second>[/<burst>]]
 //   list   --game <game>
 //   revoke --key-id <key id>
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ import { loadConfig } from '../services/shared/config.js';
 import { toStatusError } from '../services/shared/errors.js';
 import { createLogger } from '../services/shared/logger.js';
 
-const usage = `usage: npm run keys -- create --game <game> --scope <ingest|read|admin> [--scope …] [--label <text>]
+const usage = `usage: npm run keys -- create --game <game> --scope <ingest|read|admin> [--scope …] [--label <text>] [--rate <per second>[/<burst>]]
        npm run keys -- list --game <game>
        npm run keys -- revoke --key-id <key id>`;
 
@@ -23,6 +23,7 @@ const { positionals, values } = parseArgs({
     game: { type: 'string', default: '' },
     scope: { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: '' },
+    rate: { type: 'string', default: '0' },
     'key-id': { type: 'string', default: '' },
   },
 });
@@ -40,6 +41,7 @@ const describe = (key: ApiKey) =>
     key.scopes.map((s) => Scope[s].replace('SCOPE_', '').toLowerCase()).join(','),
     key.revokedAt ? 'revoked' : 'active',
     JSON.stringify(key.label),
+    key.ratePerSecond ? `${key.ratePerSecond}/s, burst ${key.burst}` : 'default rate',
   ].join('\t');
 
 try {
@@ -47,8 +49,16 @@ try {
     case 'create': {
       const unknown = values.scope.find((name) => !(name in scopeByName));
       if (unknown !== undefined) throw new Error(`--scope: one of ingest, read, admin, got "${unknown.slice(0, 40)}"`);
+      const rate = /^(\d{1,7})(?:\/(\d{1,8}))?$/.exec(values.rate);
+      if (!rate) throw new Error(`--rate: <requests per second>[/<burst>], got "${values.rate.slice(0, 40)}"`);
       const { key, secret } = await handlers.createKey.handle(
-        { game: values.game, scopes: values.scope.map((name) => scopeByName[name]), label: values.label },
+        {
+          game: values.game,
+          scopes: values.scope.map((name) => scopeByName[name]),
+          label: values.label,
+          ratePerSecond: Number(rate[1]),
+          burst: Number(rate[2] ?? 0),
+        },
         operator,
       );
       console.log(`created ${describe(key!)}`);
@@ -57,7 +67,7 @@ try {
     }
     case 'list': {
       const { keys } = await handlers.listKeys.handle({ game: values.game }, operator);
-      console.log(['key id', 'game', 'scopes', 'state', 'label'].join('\t'));
+      console.log(['key id', 'game', 'scopes', 'state', 'label', 'rate limit'].join('\t'));
       for (const key of keys) console.log(describe(key));
       console.log(`${keys.length} key(s)`);
       break;

@@ -24,7 +24,7 @@ export async function localApiKey(config: Config): Promise<string> {
     if (stored && !stored.revokedAt && secretMatches(kept, stored.secretSha256)) return kept;
     const scopes = [Scope.SCOPE_INGEST, Scope.SCOPE_READ, Scope.SCOPE_ADMIN];
     const { secret } = await new CreateKeyHandler(store).handle(
-      { game: LOCAL_GAME, scopes, label: 'npm start' },
+      { game: LOCAL_GAME, scopes, label: 'npm start', ratePerSecond: 0, burst: 0 },
       { signal: new AbortController().signal, deadline: undefined },
     );
     mkdirSync(join(repoRoot(), '.local'), { recursive: true });

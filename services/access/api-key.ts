@@ -9,6 +9,8 @@ export interface ApiKeyRecord {
   label: string;
   createdAt: Date;
   revokedAt: Date | undefined;
+  /** The key's own rate limit; undefined: the deployment's. */
+  limit: { perSecond: number; burst: number } | undefined;
 }
 
 /** The rule a game's name follows: it names the game in keys and, with them, in every caller's data. */

@@ -40,6 +40,19 @@ export function scopesOf(scopes: Scope[]): Set<ScopeName> {
   return names;
 }
 
+export const MAX_RATE_PER_SECOND = 1_000_000;
+
+/** A new key's own rate limit: none (the deployment's) when the rate is 0; the burst twice the rate when 0. */
+export function limitOf(perSecond: number, burst: number): ApiKeyRecord['limit'] {
+  if (perSecond === 0) {
+    if (burst !== 0) throw new ValidationError('burst', 'needs rate_per_second');
+    return undefined;
+  }
+  if (perSecond > MAX_RATE_PER_SECOND) throw new ValidationError('rate_per_second', `at most ${MAX_RATE_PER_SECOND}, got ${perSecond}`);
+  if (burst !== 0 && burst < perSecond) throw new ValidationError('burst', `at least rate_per_second (${perSecond}), got ${burst}`);
+  return { perSecond, burst: burst || perSecond * 2 };
+}
+
 export function checkLabel(label: string): string {
   if (label.length > MAX_LABEL_CHARS) throw new ValidationError('label', `at most ${MAX_LABEL_CHARS} characters, got ${label.length}`);
   return label;
@@ -54,5 +67,7 @@ export function apiKeyMessage(key: ApiKeyRecord): ApiKey {
     label: key.label,
     createdAt: toTimestamp(fromMillis(key.createdAt.getTime())),
     revokedAt: key.revokedAt && toTimestamp(fromMillis(key.revokedAt.getTime())),
+    ratePerSecond: key.limit?.perSecond ?? 0,
+    burst: key.limit?.burst ?? 0,
   };
 }

@@ -38,7 +38,7 @@ export class KeyVerifier {
   private async read(secret: string, keyId: string): Promise<Caller | undefined> {
     const stored = await this.keys.find(keyId);
     const works = stored !== undefined && stored.revokedAt === undefined && secretMatches(secret, stored.secretSha256);
-    const caller = works ? { keyId, game: stored.game, scopes: stored.scopes } : undefined;
+    const caller = works ? { keyId, game: stored.game, scopes: stored.scopes, limit: stored.limit } : undefined;
     this.verdicts.delete(secret);
     if (this.verdicts.size >= VERDICTS_HELD) this.verdicts.delete(this.verdicts.keys().next().value!);
     this.verdicts.set(secret, { caller, until: this.clock() + KEY_RECHECK_MS });

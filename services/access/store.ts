@@ -11,13 +11,16 @@ const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
 
 const cql = {
-  writeKey: 'INSERT INTO api_keys (key_id, game, scopes, secret_sha256, label, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  writeListing: 'INSERT INTO api_keys_by_game (game, created_at, key_id, scopes, label) VALUES (?, ?, ?, ?, ?)',
-  findKey: 'SELECT key_id, game, scopes, secret_sha256, label, created_at, revoked_at FROM api_keys WHERE key_id = ?',
-  listKeys: 'SELECT key_id, game, scopes, label, created_at, revoked_at FROM api_keys_by_game WHERE game = ? LIMIT ?',
-  revokeKey:
-    'INSERT INTO api_keys (key_id, game, scopes, secret_sha256, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
-  revokeListing: 'INSERT INTO api_keys_by_game (game, created_at, key_id, scopes, label, revoked_at) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeKey:
+    'INSERT INTO api_keys (key_id, game, scopes, secret_sha256, label, created_at, revoked_at, rate_per_second, burst) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeListing:
+    'INSERT INTO api_keys_by_game (game, created_at, key_id, scopes, label, revoked_at, rate_per_second, burst) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+  findKey:
+    'SELECT key_id, game, scopes, secret_sha256, label, created_at, revoked_at, rate_per_second, burst FROM api_keys WHERE key_id = ?',
+  listKeys:
+    'SELECT key_id, game, scopes, label, created_at, revoked_at, rate_per_second, burst FROM api_keys_by_game WHERE game = ? LIMIT ?',
 };
 
 /** A stored key with its secret's hash, as the gateway verifies callers against it. */
@@ -29,11 +32,9 @@ export interface StoredKey extends ApiKeyRecord {
 export class AccessKeyStore {
   constructor(private readonly client: CassandraClient) {}
 
-  /** Stores a new key: first the row that makes it work, then its listing. */
+  /** Stores a new key: first the row that makes it work, then its listing. A working key's rows never expire. */
   async create(key: StoredKey): Promise<void> {
-    const scopes = [...key.scopes];
-    await this.client.execute(cql.writeKey, [key.keyId, key.game, scopes, key.secretSha256, key.label, key.createdAt], upsert);
-    await this.client.execute(cql.writeListing, [key.game, key.createdAt, key.keyId, scopes, key.label], upsert);
+    await this.write(key, undefined, 0);
   }
 
   async find(keyId: string): Promise<StoredKey | undefined> {
@@ -53,15 +54,20 @@ export class AccessKeyStore {
    * liveness included.
    */
   async revoke(key: StoredKey, at: Date): Promise<void> {
+    await this.write(key, at, REVOKED_KEY_TTL_SECONDS);
+  }
+
+  private async write(key: StoredKey, revokedAt: Date | undefined, ttlSeconds: number): Promise<void> {
     const scopes = [...key.scopes];
+    const limit = [key.limit?.perSecond ?? null, key.limit?.burst ?? null];
     await this.client.execute(
-      cql.revokeKey,
-      [key.keyId, key.game, scopes, key.secretSha256, key.label, key.createdAt, at, REVOKED_KEY_TTL_SECONDS],
+      cql.writeKey,
+      [key.keyId, key.game, scopes, key.secretSha256, key.label, key.createdAt, revokedAt ?? null, ...limit, ttlSeconds],
       upsert,
     );
     await this.client.execute(
-      cql.revokeListing,
-      [key.game, key.createdAt, key.keyId, scopes, key.label, at, REVOKED_KEY_TTL_SECONDS],
+      cql.writeListing,
+      [key.game, key.createdAt, key.keyId, scopes, key.label, revokedAt ?? null, ...limit, ttlSeconds],
       upsert,
     );
   }
@@ -75,5 +81,6 @@ function recordOf(row: { get(name: string): unknown; [column: string]: unknown }
     label: (row.label as string | null) ?? '',
     createdAt: row.created_at as Date,
     revokedAt: (row.revoked_at as Date | null) ?? undefined,
+    limit: row.rate_per_second ? { perSecond: row.rate_per_second as number, burst: row.burst as number } : undefined,
   };
 }

@@ -10,7 +10,7 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from '@connectrpc/connect-node';
-import type { AccessDecision } from '../access/authorizer.js';
+import type { AdmissionDecision } from './admission.js';
 import type { Caller } from '../shared/access/caller.js';
 import type { Logger } from '../shared/logger.js';
 import { boundedMessage } from '../shared/quote.js';
@@ -36,11 +36,13 @@ const framingOf: Record<string, { framing: Framing; binary: boolean }> = {
   'application/connect+json': { framing: 'connect-stream', binary: false },
 };
 
+/** Each refusal: its HTTP status, gRPC status and Connect code. */
 const refusalCodes = {
-  invalid_argument: { http: 400, grpc: '3' },
-  resource_exhausted: { http: 413, grpc: '8' },
-  unauthenticated: { http: 401, grpc: '16' },
-  permission_denied: { http: 403, grpc: '7' },
+  invalid_argument: { http: 400, grpc: '3', code: 'invalid_argument' },
+  too_large: { http: 413, grpc: '8', code: 'resource_exhausted' },
+  unauthenticated: { http: 401, grpc: '16', code: 'unauthenticated' },
+  permission_denied: { http: 403, grpc: '7', code: 'permission_denied' },
+  rate_limited: { http: 429, grpc: '8', code: 'resource_exhausted' },
 } as const;
 
 /** Where a handler finds the caller the gateway verified (undefined when no key was needed). */
@@ -60,8 +62,8 @@ export function connectHandler(options: {
   routes: (router: ConnectRouter) => void;
   readMaxBytes: number;
   logger: Logger;
-  /** Whether a call of the RPC at `path` carrying `authorization` may go on (services/access/authorizer.ts). */
-  authorize: (path: string, authorization: string | undefined) => AccessDecision | Promise<AccessDecision>;
+  /** Whether a call of the RPC at `path` may go on: its rate limits and API key (admission.ts). */
+  admit: (path: string, request: NodeRequest) => Promise<AdmissionDecision>;
 }): (request: NodeRequest, response: NodeResponse) => void {
   const router = createConnectRouter({ readMaxBytes: options.readMaxBytes, acceptCompression: [compressionGzip, compressionBrotli] });
   options.routes(router);
@@ -74,10 +76,11 @@ export function connectHandler(options: {
     }
     const universal = universalRequestFromNodeRequest(request, response, undefined, undefined);
     const framing = framingOf[mediaTypeOf(universal)]?.framing ?? 'unary';
-    Promise.resolve(options.authorize(handler.requestPath, request.headers.authorization))
+    options
+      .admit(handler.requestPath, request)
       .then((decision) =>
         'refused' in decision
-          ? refusalIn(framing, mediaTypeOf(universal), decision.refused, decision.message)
+          ? refusalIn(framing, mediaTypeOf(universal), decision.refused, decision.message, retryAfterOf(decision))
           : checkRequest(universal, handler.method.input, options.readMaxBytes, () => closeAfterAnswer(response as ServerResponse)).then(
               (checked) =>
                 'refusal' in checked
@@ -114,7 +117,7 @@ async function checkRequest(
   } catch (error) {
     if (ConnectError.from(error).code !== Code.ResourceExhausted) throw error;
     onTooLarge();
-    return { refusal: refusalIn(format.framing, contentType, 'resource_exhausted', `body: larger than ${maxBytes} bytes`) };
+    return { refusal: refusalIn(format.framing, contentType, 'too_large', `body: larger than ${maxBytes} bytes`) };
   }
   const encodingHeader = format.framing === 'grpc' ? 'grpc-encoding' : 'connect-content-encoding';
   const encoding = request.header.get(encodingHeader)?.trim().toLowerCase() ?? 'identity';
@@ -202,20 +205,30 @@ function envelopeProblem(
   return undefined;
 }
 
-function refusalIn(framing: Framing, contentType: string, code: keyof typeof refusalCodes, message: string): UniversalServerResponse {
+const retryAfterOf = (decision: AdmissionDecision) =>
+  'retryAfterSeconds' in decision ? { 'retry-after': String(decision.retryAfterSeconds) } : undefined;
+
+function refusalIn(
+  framing: Framing,
+  contentType: string,
+  refusal: keyof typeof refusalCodes,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+): UniversalServerResponse {
+  const { http, grpc, code } = refusalCodes[refusal];
   if (framing === 'grpc') {
-    const status = { 'grpc-status': refusalCodes[code].grpc, 'grpc-message': percentEncodeMinimal(message) };
+    const status = { 'grpc-status': grpc, 'grpc-message': percentEncodeMinimal(message) };
     // gRPC-Web reads a trailers-only answer from the headers; gRPC clients on HTTP/2 (grpc-js among them) wait for
     // a trailing HEADERS frame and report a stream that ends without one as INTERNAL.
     return contentType.startsWith('application/grpc-web')
-      ? { status: 200, header: new Headers({ 'content-type': contentType, ...status }) }
-      : { status: 200, header: new Headers({ 'content-type': contentType }), trailer: new Headers(status) };
+      ? { status: 200, header: new Headers({ 'content-type': contentType, ...extraHeaders, ...status }) }
+      : { status: 200, header: new Headers({ 'content-type': contentType, ...extraHeaders }), trailer: new Headers(status) };
   }
   const error = { code, message };
   if (framing === 'unary') {
     return {
-      status: refusalCodes[code].http,
-      header: new Headers({ 'content-type': 'application/json' }),
+      status: http,
+      header: new Headers({ 'content-type': 'application/json', ...extraHeaders }),
       body: createAsyncIterable([new TextEncoder().encode(JSON.stringify(error))]),
     };
   }
@@ -224,5 +237,5 @@ function refusalIn(framing: Framing, contentType: string, code: keyof typeof ref
   frame[0] = 0x02;
   new DataView(frame.buffer).setUint32(1, endStream.length);
   frame.set(endStream, 5);
-  return { status: 200, header: new Headers({ 'content-type': contentType }), body: createAsyncIterable([frame]) };
+  return { status: 200, header: new Headers({ 'content-type': contentType, ...extraHeaders }), body: createAsyncIterable([frame]) };
 }

@@ -11,6 +11,16 @@ export class BadRequest extends Error {
   }
 }
 
+/** Over a rate limit: 429 with Retry-After. */
+export class TooManyRequests extends BadRequest {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 429);
+  }
+}
+
 /** Seconds a caller is told to wait before retrying a 503 (a backend or the storage unreachable). */
 export const RETRY_AFTER_SECONDS = 1;
 
@@ -27,7 +37,7 @@ const statusOfCode: Partial<Record<Code, number>> = {
 export interface HttpErrorAnswer {
   status: number;
   reason: string;
-  /** Set on 503: how long to wait before retrying. */
+  /** Set on 503 and 429: how long to wait before retrying. */
   retryAfterSeconds?: number;
 }
 
@@ -37,6 +47,7 @@ export interface HttpErrorAnswer {
  * generic 500, which is a bug).
  */
 export function describeHttpError(error: unknown): HttpErrorAnswer | undefined {
+  if (error instanceof TooManyRequests) return { status: 429, reason: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof BadRequest) return withRetryAfter({ status: error.statusCode, reason: error.message });
   if (error instanceof ConnectError) {
     const status = statusOfCode[error.code];

@@ -5,13 +5,13 @@ import type { ConnectRouter } from '@connectrpc/connect';
 import type { GatewayConfig } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { quoted } from '../shared/quote.js';
-import type { Authorizer } from '../access/authorizer.js';
+import type { Admission, AdmissionDecision } from './admission.js';
 import { scopeOfRoute, scopeOfRpc } from '../access/scopes.js';
 import { connectHandler } from './connect-handler.js';
 import { CorsPolicy } from './cors-policy.js';
 import { encodeGrpcMessagesPerSpec } from './grpc-message-encoding.js';
 import { closeAfterAnswer } from './lingering-close.js';
-import { BadRequest, describeHttpError } from './http-errors.js';
+import { BadRequest, describeHttpError, TooManyRequests } from './http-errors.js';
 import { prepareErrorAnswer, matchRoute, sendJson, type PlainRoute } from './plain-routes.js';
 import type { HttpMetrics } from './http-metrics.js';
 import { logAccess } from './access-log.js';
@@ -22,8 +22,8 @@ export interface GatewayServerOptions {
   limits: GatewayConfig;
   connectRoutes: (router: ConnectRouter) => void;
   plainRoutes: readonly PlainRoute[];
-  /** Decides on each caller's API key (services/access/authorizer.ts). */
-  authorizer: Pick<Authorizer, 'decide'>;
+  /** Decides on each call's rate limits and API key (admission.ts). */
+  admission: Pick<Admission, 'admit'>;
   logger: Logger;
   /** Times every request by route and status (absent in tests that do not look). */
   metrics?: HttpMetrics;
@@ -46,12 +46,12 @@ const http2Preface = Buffer.from('PRI * HTTP/2.0');
 export async function startGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { logger, limits } = options;
   const corsPolicy = new CorsPolicy(limits.corsOrigins);
-  const { authorizer } = options;
+  const { admission } = options;
   const rpcHandler = connectHandler({
     routes: options.connectRoutes,
     readMaxBytes: limits.maxBodyBytes,
     logger,
-    authorize: (path, authorization) => authorizer.decide(authorization, scopeOfRpc(path)),
+    admit: (path, request) => admission.admit(request.headers.authorization, request.socket.remoteAddress, scopeOfRpc(path)),
   });
   const handle = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
     const res = response as ServerResponse;
@@ -97,9 +97,10 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     }
     if (found) {
       const scope = found.route.open ? undefined : scopeOfRoute(req.method ?? 'GET');
-      Promise.resolve(authorizer.decide(req.headers.authorization, scope))
+      admission
+        .admit(req.headers.authorization, req.socket.remoteAddress, scope)
         .then((decision) => {
-          if ('refused' in decision) throw new BadRequest(decision.message, decision.refused === 'unauthenticated' ? 401 : 403);
+          if ('refused' in decision) throw refusalOf(decision);
           return found.route.handle(req, res, found.params, callerGone(res));
         })
         .catch((error: unknown) => {
@@ -219,6 +220,11 @@ function closeWhenIdle(session: ServerHttp2Session, idleMs: number): void {
   });
   session.once('close', () => clearTimeout(timer));
   arm();
+}
+
+function refusalOf(decision: Extract<AdmissionDecision, { refused: string }>): BadRequest {
+  if (decision.refused === 'rate_limited') return new TooManyRequests(decision.message, decision.retryAfterSeconds);
+  return new BadRequest(decision.message, decision.refused === 'unauthenticated' ? 401 : 403);
 }
 
 /** A signal aborted when the connection of `response` closes before the answer was sent in full. */

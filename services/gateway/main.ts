@@ -10,7 +10,10 @@ import { createLogger } from '../shared/logger.js';
 import { ProcessMetrics, serveMetrics } from '../shared/metrics.js';
 import { stopOnSignals } from '../shared/process.js';
 import { startTracingFromEnv } from '../shared/tracing.js';
+import { Admission } from './admission.js';
 import { BackendChannel } from './backend-channel.js';
+import { RequestLimits } from './rate-limits/request-limits.js';
+import { SharedTokenBuckets } from './rate-limits/shared-buckets.js';
 import { IngestEventsHandler } from '../ingest/handlers/ingest-events.js';
 import { grpcEventOwners } from '../ingest/owners.js';
 import { BackendHealthChecker } from './health.js';
@@ -35,7 +38,9 @@ const generations = new ResponseCache(config.redis.url, logger, `${config.cassan
 // The gateway verifies callers' keys, so it holds the key tables' store (and serves AccessService).
 const cassandra = await connectCassandra(config.cassandra, logger);
 const keys = new AccessKeyStore(cassandra);
-const authorizer = new Authorizer(authMode, new KeyVerifier(keys));
+const buckets = new SharedTokenBuckets(config.redis.url, logger, `${config.cassandra.keyspace}:rate:`);
+await buckets.whenConnected(2000);
+const admission = new Admission(new Authorizer(authMode, new KeyVerifier(keys)), new RequestLimits(buckets, config.gateway.rateLimits));
 const stopping = new AbortController();
 const metrics = new ProcessMetrics('gateway');
 const metricsEndpoint = await serveMetrics(metrics, config.host, config.metricsPorts.gateway, logger);
@@ -44,7 +49,7 @@ const gateway = await startGatewayServer({
   limits: config.gateway,
   connectRoutes: connectRoutes(channels, { handlers: accessHandlers(keys), defaultDeadlineMs: config.gateway.defaultDeadlineMs, logger }),
   plainRoutes: plainRoutes(health, channels, ingest, config.gateway, generations, stopping.signal),
-  authorizer,
+  admission,
   logger,
   metrics: new HttpMetrics(metrics.registry, forwardedProcedures()),
 });
@@ -55,6 +60,7 @@ stopOnSignals(async () => {
   await gateway.close();
   await metricsEndpoint.close();
   generations.close();
+  buckets.close();
   for (const channel of Object.values(channels)) channel.close();
   owners.close();
   health.close();

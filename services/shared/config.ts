@@ -58,6 +58,15 @@ export interface GatewayConfig {
   maxConnections: number;
   /** Origins of the web pages that may call the gateway from a browser, besides its own (none by default). */
   corsOrigins: string[];
+  rateLimits: RateLimits;
+}
+
+/** Requests per second (and at most at once) the gateway takes from each API key and each client address. */
+export interface RateLimits {
+  perKey: { perSecond: number; burst: number };
+  perAddress: { perSecond: number; burst: number };
+  /** Whether loopback addresses are limited too (not by default: callers on the machine itself). */
+  limitLoopback: boolean;
 }
 
 export type BackendName = 'ingest' | 'session' | 'reaction' | 'games';
@@ -101,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMs: readInt(env, 'GATEWAY_IDLE_TIMEOUT_MS', 60_000),
       maxConnections: readInt(env, 'GATEWAY_MAX_CONNECTIONS', 1024),
       corsOrigins: readOrigins(env, 'GAMEPULSE_CORS_ORIGINS'),
+      rateLimits: {
+        perKey: readRate(env, 'GAMEPULSE_KEY_RATE', { perSecond: 2000, burst: 4000 }),
+        perAddress: readRate(env, 'GAMEPULSE_ADDRESS_RATE', { perSecond: 500, burst: 1000 }),
+        limitLoopback: env.GAMEPULSE_RATE_LIMIT_LOOPBACK === 'on',
+      },
     },
     metricsPorts: Object.fromEntries(
       processNames.map((name) => [name, readPort(env, `${name.toUpperCase()}_METRICS_PORT`, defaultMetricsPorts[name])]),
@@ -124,6 +138,18 @@ function readBoard(env: NodeJS.ProcessEnv): Config['connect4Board'] {
   if (connect < 2 || connect > Math.max(columns, rows))
     throw new Error(`CONNECT4_CONNECT must be 2 to ${Math.max(columns, rows)}, got ${connect}`);
   return { columns, rows, connect };
+}
+
+/** `<per second>` or `<per second>/<burst>` (burst: twice the rate when not given). */
+function readRate(env: NodeJS.ProcessEnv, name: string, fallback: RateLimits['perKey']): RateLimits['perKey'] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d{1,7})(?:\/(\d{1,8}))?$/.exec(raw);
+  const perSecond = Number(match?.[1]);
+  const burst = match?.[2] === undefined ? perSecond * 2 : Number(match[2]);
+  if (!match || perSecond < 1 || burst < 1)
+    throw new Error(`${name} must be <requests per second>[/<burst>], both at least 1, got "${raw.slice(0, 30)}"`);
+  return { perSecond, burst };
 }
 
 function readAuth(env: NodeJS.ProcessEnv): Config['auth'] {

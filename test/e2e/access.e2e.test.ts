@@ -12,6 +12,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Metadata, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestServiceDefinition } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { SessionServiceDefinition } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { Emoticon, ReactionServiceDefinition } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import { internalRpcPaths } from '../../services/shared/access/internal-rpcs.js';
 import { SERVICE_CREDENTIAL_METADATA } from '../../services/shared/access/service-credential.js';
@@ -35,7 +36,7 @@ let lockedGateway: string;
 beforeAll(async () => {
   [stack, locked] = await Promise.all([
     startIsolatedStack('access_e2e', { GAMEPULSE_CORS_ORIGINS: `${LIVE_OPS},http://localhost:5173` }),
-    startIsolatedStack('access_locked', { GAMEPULSE_AUTH: 'on' }),
+    startIsolatedStack('access_locked', { GAMEPULSE_AUTH: 'on', GAMEPULSE_RATE_LIMIT_LOOPBACK: 'on', GAMEPULSE_ADDRESS_RATE: '400/400' }),
   ]);
   gateway = `http://127.0.0.1:${stack.ports.gateway}`;
   lockedGateway = `http://127.0.0.1:${locked.ports.gateway}`;
@@ -134,9 +135,15 @@ function send(
   path: string,
   headers: Record<string, string>,
   body = '',
+  { to = gateway, from }: { to?: string; from?: string } = {},
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${gateway}${path}`, { method, headers: { ...headers, 'content-length': Buffer.byteLength(body) } });
+    const req = httpRequest(`${to}${path}`, {
+      method,
+      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      localAddress: from,
+      agent: false,
+    });
     req.once('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -357,6 +364,104 @@ describe('API keys, with keys required', () => {
     }
     const health = await new HealthProbe(`127.0.0.1:${locked.ports.session}`).check(2000);
     expect(health.status).toBe('SERVING');
+  });
+});
+
+describe('rate limits', () => {
+  /** `count` GETs of this hour's engagement from the loopback address `from`, 32 at a time: their statuses. */
+  async function flood(
+    count: number,
+    from: string,
+    headers: Record<string, string> = {},
+  ): Promise<Array<{ status: number; retryAfter?: string; body: string }>> {
+    const answers: Array<{ status: number; retryAfter?: string; body: string }> = [];
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (sent < count) {
+          sent++;
+          const answer = await send('GET', `/analytics?timestamp=${Date.now()}`, headers, '', { to: lockedGateway, from });
+          answers.push({ status: answer.status, retryAfter: answer.headers['retry-after'], body: answer.body });
+        }
+      }),
+    );
+    return answers;
+  }
+
+  let adminKey: string;
+  beforeAll(async () => {
+    const made = await keysCli('create', '--game', 'space-raiders', '--scope', 'admin', '--scope', 'read');
+    adminKey = /^(gp_\S+)$/m.exec(made.out)![1];
+  });
+
+  it("a key flooded past its own limit gets 429 with Retry-After while another key's calls all go through", async () => {
+    const made = await lockedRpc(
+      'gamepulse.access.v1.AccessService/CreateKey',
+      { scopes: ['SCOPE_READ'], label: 'flooded', ratePerSecond: 20, burst: 20 },
+      adminKey,
+    );
+    const flooded = made.body.secret as string;
+    const calm = await createKey(adminKey, 'space-raiders', ['SCOPE_READ']);
+    const [floodAnswers, calmAnswers] = await Promise.all([
+      flood(300, '127.0.0.3', bearer(flooded)),
+      (async () => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          statuses.push(
+            (await send('GET', `/analytics?timestamp=${Date.now()}`, bearer(calm), '', { to: lockedGateway, from: '127.0.0.4' })).status,
+          );
+        }
+        return statuses;
+      })(),
+    ]);
+    const refused = floodAnswers.filter((answer) => answer.status === 429);
+    const served = floodAnswers.filter((answer) => answer.status === 200);
+    expect(served.length).toBeGreaterThanOrEqual(20);
+    expect(served.length).toBeLessThan(100);
+    expect(refused.length + served.length).toBe(300);
+    expect(refused.every((answer) => Number(answer.retryAfter) >= 1)).toBe(true);
+    expect(calmAnswers).toEqual(Array.from({ length: 20 }, () => 200));
+
+    expect(errorOf(refused[0].body)).toMatch(/^rate limit: key [a-z0-9]{16} is over/);
+  });
+
+  it('answers RPCs over the limit with 429 / RESOURCE_EXHAUSTED, in Connect JSON and gRPC', async () => {
+    const made = await lockedRpc(
+      'gamepulse.access.v1.AccessService/CreateKey',
+      { scopes: ['SCOPE_READ'], ratePerSecond: 1, burst: 1 },
+      adminKey,
+    );
+    const once = made.body.secret as string;
+    const rpc = 'gamepulse.session.v1.SessionService/ListCompletedSessions';
+    expect((await lockedRpc(rpc, { playerId: 'p1' }, once)).status).toBe(200);
+    expect(await lockedRpc(rpc, { playerId: 'p1' }, once)).toMatchObject({ status: 429, body: { code: 'resource_exhausted' } });
+    const viaGrpc = createServiceClient(SessionServiceDefinition, `127.0.0.1:${locked.ports.gateway}`);
+    try {
+      await expect(
+        viaGrpc.listCompletedSessions({ playerId: 'p1' }, { deadline: 5000, metadata: Metadata(bearer(once)) }),
+      ).rejects.toMatchObject({
+        code: Status.RESOURCE_EXHAUSTED,
+      });
+    } finally {
+      viaGrpc.close();
+    }
+  });
+
+  it('an address flooded past the address limit gets 429 before its key is looked at; other addresses go on', async () => {
+    const started = Date.now();
+    const answers = await flood(900, '127.0.0.2', bearer('gp_aaaaaaaaaaaaaaaa_made-up-key-made-up-key-made-up-key-made-upx'));
+    const seconds = (Date.now() - started) / 1000;
+    const refused = answers.filter((answer) => answer.status === 429);
+    const lookedAt = answers.filter((answer) => answer.status === 401);
+    // 400 at once, then 400 a second (GAMEPULSE_ADDRESS_RATE), within one lease of 20.
+    expect(lookedAt.length).toBeGreaterThanOrEqual(400);
+    expect(lookedAt.length).toBeLessThanOrEqual(400 + Math.ceil(400 * seconds) + 20);
+    expect(refused.length + lookedAt.length).toBe(900);
+    expect(errorOf(refused[0].body)).toMatch(/^rate limit: client address 127\.0\.0\.2 is over/);
+    expect((await send('GET', '/healthz', {}, '', { to: lockedGateway, from: '127.0.0.5' })).status).toBe(200);
+    expect(
+      (await send('GET', `/analytics?timestamp=${Date.now()}`, bearer(adminKey), '', { to: lockedGateway, from: '127.0.0.5' })).status,
+    ).toBe(200);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import { Authorizer } from '../../services/access/authorizer.js';
+import { Admission } from '../../services/gateway/admission.js';
 import type { GatewayConfig } from '../../services/shared/config.js';
 import { createLogger, type Logger } from '../../services/shared/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../services/gateway/http-server.js';
@@ -17,8 +18,8 @@ export async function startInProcessGateway(options: {
   connectRoutes?: (router: ConnectRouter) => void;
   overrides?: Partial<GatewayConfig>;
   logger?: Logger;
-  /** Decides on API keys; by default none is asked for (auth off). */
-  authorizer?: Pick<Authorizer, 'decide'>;
+  /** Decides on API keys and rate limits; by default none is asked for nor applied. */
+  admission?: Pick<Admission, 'admit'>;
 }): Promise<InProcessGateway> {
   const limits: GatewayConfig = { ...testConfig().gateway, host: '127.0.0.1', port: 0, ...options.overrides };
   const gateway = await startGatewayServer({
@@ -26,7 +27,8 @@ export async function startInProcessGateway(options: {
     connectRoutes: options.connectRoutes ?? (() => {}),
     plainRoutes: options.plainRoutes(limits),
     logger: options.logger ?? createLogger('test', 'silent'),
-    authorizer: options.authorizer ?? new Authorizer('off', { verify: () => undefined }),
+    admission:
+      options.admission ?? new Admission(new Authorizer('off', { verify: () => undefined }), { forAddress: () => 0, forCaller: () => 0 }),
   });
   return { ...gateway, base: `http://127.0.0.1:${gateway.port}` };
 }

@@ -1,7 +1,7 @@
 // API keys' rules against in-memory key tables: what a key's format, scopes and game let it do, how long a replica
 // trusts what it read of a key, and what an admin key may manage.
 import { describe, expect, it } from 'vitest';
-import { Scope } from '../../../gen/ts-proto/gamepulse/access/v1/access.js';
+import { CreateKeyRequest, Scope } from '../../../gen/ts-proto/gamepulse/access/v1/access.js';
 import type { Caller } from '../../shared/access/caller.js';
 import type { CallContext } from '../../shared/handler.js';
 import { generateKey, keyIdOf } from '../api-key.js';
@@ -13,11 +13,12 @@ import { KEY_RECHECK_MS, KeyVerifier } from '../key-verifier.js';
 import { scopeOfRoute, scopeOfRpc } from '../scopes.js';
 import { InMemoryKeys } from './in-memory-keys.js';
 
+const keyRequest = (fields: Partial<CreateKeyRequest>) => CreateKeyRequest.fromPartial(fields);
 const asOperator: CallContext = { signal: new AbortController().signal, deadline: undefined };
 const as = (caller: Caller): CallContext => ({ ...asOperator, caller });
 
 async function keyOf(keys: InMemoryKeys, game: string, ...scopes: Scope[]) {
-  const { key, secret } = await new CreateKeyHandler(keys).handle({ game, scopes, label: '' }, asOperator);
+  const { key, secret } = await new CreateKeyHandler(keys).handle(keyRequest({ game, scopes }), asOperator);
   return { keyId: key!.keyId, secret };
 }
 
@@ -99,6 +100,16 @@ describe('the key verifier', () => {
     expect(keys.finds).toBe(2);
   });
 
+  it("hands on a key's own rate limit (burst twice the rate unless given)", async () => {
+    const keys = new InMemoryKeys();
+    const { secret, key } = await new CreateKeyHandler(keys).handle(
+      keyRequest({ game: 'g', scopes: [Scope.SCOPE_READ], ratePerSecond: 10 }),
+      asOperator,
+    );
+    expect(key).toMatchObject({ ratePerSecond: 10, burst: 20 });
+    expect(await new KeyVerifier(keys).verify(secret)).toMatchObject({ limit: { perSecond: 10, burst: 20 } });
+  });
+
   it('holds the verdict on a wrong key as long, so that repeating it costs no read', async () => {
     const keys = new InMemoryKeys();
     const wrong = generateKey().secret;
@@ -117,10 +128,10 @@ describe('AccessService handlers', () => {
   it("an admin key makes and lists its own game's keys only", async () => {
     const keys = new InMemoryKeys();
     const create = new CreateKeyHandler(keys);
-    const made = await create.handle({ game: '', scopes: [Scope.SCOPE_READ], label: 'dashboard' }, as(admin('space-raiders')));
+    const made = await create.handle(keyRequest({ scopes: [Scope.SCOPE_READ], label: 'dashboard' }), as(admin('space-raiders')));
     expect(made.key).toMatchObject({ game: 'space-raiders', scopes: [Scope.SCOPE_READ], label: 'dashboard' });
     await expect(
-      create.handle({ game: 'moon-miners', scopes: [Scope.SCOPE_READ], label: '' }, as(admin('space-raiders'))),
+      create.handle(keyRequest({ game: 'moon-miners', scopes: [Scope.SCOPE_READ] }), as(admin('space-raiders'))),
     ).rejects.toMatchObject({
       name: 'PermissionError',
     });
@@ -131,8 +142,7 @@ describe('AccessService handlers', () => {
 
   it('names the field and the rule of a bad request', async () => {
     const create = new CreateKeyHandler(new InMemoryKeys());
-    const refusal = (request: { game: string; scopes: Scope[]; label: string }) =>
-      create.handle(request, asOperator).catch((e: Error) => e.message);
+    const refusal = (request: Partial<CreateKeyRequest>) => create.handle(keyRequest(request), asOperator).catch((e: Error) => e.message);
     expect(await refusal({ game: 'space raiders', scopes: [Scope.SCOPE_READ], label: '' })).toMatch(/^game: 1 to 64 characters/);
     expect(await refusal({ game: 'g', scopes: [], label: '' })).toMatch(/^scopes: at least one/);
     expect(await refusal({ game: 'g', scopes: [Scope.SCOPE_READ, Scope.SCOPE_READ], label: '' })).toMatch(
@@ -141,6 +151,11 @@ describe('AccessService handlers', () => {
     expect(await refusal({ game: 'g', scopes: [Scope.SCOPE_UNSPECIFIED], label: '' })).toMatch(/^scopes\[0\]: must be/);
     expect(await refusal({ game: 'g', scopes: [Scope.SCOPE_READ], label: 'x'.repeat(201) })).toMatch(/^label: at most 200/);
     expect(await refusal({ game: '', scopes: [Scope.SCOPE_READ], label: '' })).toMatch(/^game: /);
+    expect(await refusal({ game: 'g', scopes: [Scope.SCOPE_READ], ratePerSecond: 2_000_000 })).toMatch(/^rate_per_second: at most/);
+    expect(await refusal({ game: 'g', scopes: [Scope.SCOPE_READ], ratePerSecond: 100, burst: 50 })).toMatch(
+      /^burst: at least rate_per_second/,
+    );
+    expect(await refusal({ game: 'g', scopes: [Scope.SCOPE_READ], burst: 50 })).toMatch(/^burst: needs rate_per_second/);
   });
 
   it("revokes a key once, keeps it revoked as it was, and does not find another game's key", async () => {

@@ -7,6 +7,8 @@ export interface Caller {
   keyId: string;
   game: string;
   scopes: ReadonlySet<ScopeName>;
+  /** The key's own rate limit, when it was made with one (else the deployment's). */
+  limit?: { perSecond: number; burst: number };
 }
 
 /**
