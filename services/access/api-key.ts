@@ -13,11 +13,6 @@ export interface ApiKeyRecord {
   limit: { perSecond: number; burst: number } | undefined;
 }
 
-/** The rule a game's name follows: it names the game in keys and, with them, in every caller's data. */
-export const GAME_RULE = '1 to 64 characters of letters, digits, ".", "_" and "-"';
-const gamePattern = /^[A-Za-z0-9._-]{1,64}$/;
-export const isGameName = (game: string) => gamePattern.test(game);
-
 /**
  * A key as callers send it: `gp_<key id>_<secret>`. The id (16 lower-case letters and digits) finds the stored key;
  * the secret (32 random bytes, base64url) proves it. Random secrets of that length need no slow hash: SHA-256 keeps

@@ -2,7 +2,8 @@ import type { Caller, ScopeName } from '../shared/access/caller.js';
 import { PermissionError, ValidationError } from '../shared/errors.js';
 import { quoted } from '../shared/quote.js';
 import { Scope, type ApiKey } from '../../gen/ts-proto/gamepulse/access/v1/access.js';
-import { GAME_RULE, isGameName, type ApiKeyRecord } from './api-key.js';
+import { GAME_RULE, isGameName } from '../shared/access/game.js';
+import type { ApiKeyRecord } from './api-key.js';
 import { toTimestamp, fromMillis } from '../shared/time.js';
 
 const nameOfScope: Partial<Record<Scope, ScopeName>> = {

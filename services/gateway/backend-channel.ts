@@ -1,5 +1,6 @@
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { DEFAULT_GAME, GAME_METADATA } from '../shared/access/game.js';
 import { SERVICE_CREDENTIAL_METADATA } from '../shared/access/service-credential.js';
 import { boundedMessage } from '../shared/quote.js';
 import { injectTraceContext } from '../shared/tracing.js';
@@ -28,18 +29,35 @@ export class BackendChannel {
     this.client = new Client(address, credentials.createInsecure());
   }
 
-  /** Sends one request and resolves with the response's bytes; failures become ConnectErrors with the same code. */
-  async unary(path: string, request: Uint8Array, signal?: AbortSignal, timeoutMs = this.defaultDeadlineMs): Promise<Uint8Array> {
+  /**
+   * Sends one request for `game` and resolves with the response's bytes; failures become ConnectErrors with the same
+   * code.
+   */
+  async unary(
+    path: string,
+    request: Uint8Array,
+    signal?: AbortSignal,
+    timeoutMs = this.defaultDeadlineMs,
+    game = DEFAULT_GAME,
+  ): Promise<Uint8Array> {
     const bytes = Buffer.from(request.buffer, request.byteOffset, request.byteLength);
     const deadline = new Date(Date.now() + timeoutMs);
     try {
       return await new Promise<Buffer>((resolve, reject) => {
         const cancel = () => call.cancel();
-        const call = this.client.makeUnaryRequest(path, passBytes, passBytes, bytes, this.metadata(), { deadline }, (error, response) => {
-          signal?.removeEventListener('abort', cancel);
-          if (error) reject(error);
-          else resolve(response!);
-        });
+        const call = this.client.makeUnaryRequest(
+          path,
+          passBytes,
+          passBytes,
+          bytes,
+          this.metadata(game),
+          { deadline },
+          (error, response) => {
+            signal?.removeEventListener('abort', cancel);
+            if (error) reject(error);
+            else resolve(response!);
+          },
+        );
         if (signal?.aborted) cancel();
         else signal?.addEventListener('abort', cancel, { once: true });
       });
@@ -54,13 +72,19 @@ export class BackendChannel {
    * Sends one request and yields each streamed response's bytes until the backend ends, the caller goes away or the
    * caller's deadline passes (a live feed has none of its own: it lasts as long as its watcher).
    */
-  async *serverStream(path: string, request: Uint8Array, signal: AbortSignal, timeoutMs?: number): AsyncGenerator<Uint8Array> {
+  async *serverStream(
+    path: string,
+    request: Uint8Array,
+    signal: AbortSignal,
+    timeoutMs?: number,
+    game = DEFAULT_GAME,
+  ): AsyncGenerator<Uint8Array> {
     const call = this.client.makeServerStreamRequest(
       path,
       passBytes,
       passBytes,
       Buffer.from(request.buffer, request.byteOffset, request.byteLength),
-      this.metadata(),
+      this.metadata(game),
       timeoutMs === undefined ? {} : { deadline: new Date(Date.now() + timeoutMs) },
     );
     const cancel = () => call.cancel();
@@ -80,9 +104,10 @@ export class BackendChannel {
     this.client.close();
   }
 
-  /** A call's metadata: the service credential, and the active trace context (the gateway request's span). */
-  private metadata(): Metadata {
+  /** A call's metadata: its game, the service credential, and the active trace context (the gateway request's span). */
+  private metadata(game: string): Metadata {
     const metadata = new Metadata();
+    metadata.set(GAME_METADATA, game);
     if (this.serviceCredential !== undefined) metadata.set(SERVICE_CREDENTIAL_METADATA, this.serviceCredential);
     injectTraceContext((key, value) => metadata.set(key, value));
     return metadata;

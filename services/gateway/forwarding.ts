@@ -2,13 +2,15 @@ import { fromBinary, toBinary, type DescService } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { internalRpcPaths } from '../shared/access/internal-rpcs.js';
 import type { BackendChannel } from './backend-channel.js';
+import { callerKey } from './connect-handler.js';
 
 type AnyHandler = (request: never, context: HandlerContext) => unknown;
 
 /**
  * Serves every RPC of a service description by forwarding it to the backend that owns the service: the
  * request decoded by Connect (JSON, gRPC-Web or gRPC) is re-encoded as protobuf and sent over gRPC, and the
- * backend's answer is decoded back for Connect to encode for the caller. The owners' internal RPCs are not forwarded:
+ * backend's answer is decoded back for Connect to encode for the caller, for the game of the caller's key (the
+ * default game when it needed none). The owners' internal RPCs are not forwarded:
  * they are refused with PERMISSION_DENIED (events go in through ingest, which validates them first).
  */
 export function forwardService(router: ConnectRouter, service: DescService, backend: BackendChannel): void {
@@ -27,13 +29,15 @@ export function forwardService(router: ConnectRouter, service: DescService, back
     switch (method.methodKind) {
       case 'unary':
         implementation[method.localName] = async (request, context) => {
-          const bytes = await backend.unary(path, toBinary(method.input, request), context.signal, context.timeoutMs());
+          const game = context.values.get(callerKey)?.game;
+          const bytes = await backend.unary(path, toBinary(method.input, request), context.signal, context.timeoutMs(), game);
           return fromBinary(method.output, bytes);
         };
         break;
       case 'server_streaming':
         implementation[method.localName] = async function* (request, context) {
-          const stream = backend.serverStream(path, toBinary(method.input, request), context.signal, context.timeoutMs());
+          const game = context.values.get(callerKey)?.game;
+          const stream = backend.serverStream(path, toBinary(method.input, request), context.signal, context.timeoutMs(), game);
           for await (const bytes of stream) {
             yield fromBinary(method.output, bytes);
           }

@@ -1,3 +1,5 @@
+import { Metadata } from 'nice-grpc';
+import { DEFAULT_GAME, GAME_METADATA } from '../shared/access/game.js';
 import type { Config } from '../shared/config.js';
 import { createServiceClient } from '../shared/grpc-client.js';
 import type { CallContext } from '../shared/handler.js';
@@ -16,7 +18,7 @@ import {
   type RecordSessionEventsResponse,
 } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 
-/** The services that own each kind of event, as ingest calls them, within the bounds of ingest's own caller. */
+/** The services that own each kind of event, as ingest calls them, within the bounds (and for the game) of its caller. */
 export interface EventOwners {
   recordSessionEvents(request: RecordSessionEventsRequest, bounds: CallContext): Promise<RecordSessionEventsResponse>;
   recordModeEvents(request: RecordModeEventsRequest, bounds: CallContext): Promise<RecordModeEventsResponse>;
@@ -36,7 +38,11 @@ const DEFAULT_OWNER_DEADLINE_MS = 10_000;
 export function grpcEventOwners({ services, serviceCredential }: Pick<Config, 'services' | 'serviceCredential'>): EventOwners {
   const session = createServiceClient(SessionServiceDefinition, services.session.address, serviceCredential);
   const reaction = createServiceClient(ReactionServiceDefinition, services.reaction.address, serviceCredential);
-  const options = ({ signal, deadline }: CallContext) => ({ signal, deadline: deadline ?? DEFAULT_OWNER_DEADLINE_MS });
+  const options = ({ signal, deadline, game }: CallContext) => ({
+    signal,
+    deadline: deadline ?? DEFAULT_OWNER_DEADLINE_MS,
+    metadata: Metadata({ [GAME_METADATA]: game ?? DEFAULT_GAME }),
+  });
   return {
     recordSessionEvents: (request, bounds) => session.recordSessionEvents(request, options(bounds)),
     recordModeEvents: (request, bounds) => session.recordModeEvents(request, options(bounds)),

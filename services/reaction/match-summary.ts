@@ -6,11 +6,15 @@ import type { MatchReactionSummary } from '../../gen/ts-proto/gamepulse/reaction
 import { emoticonNames, emoticons } from './emoticons.js';
 import type { ReactionStore } from './store.js';
 
-export const matchHourKey = (matchId: string, hour: Micros) => `reaction:v2:match-hour:${matchId}:${hour}`;
+export const matchHourKey = (game: string, matchId: string, hour: Micros) => `reaction:v3:match-hour:${game}:${matchId}:${hour}`;
+
+/** A game's match as one live-feed subject (the hub's key), and back. */
+export const matchSubject = (game: string, matchId: string) => JSON.stringify([game, matchId]);
+export const gameAndMatchOf = (subject: string) => JSON.parse(subject) as [game: string, matchId: string];
 const RATE_WINDOW = minutes(1);
 
 /**
- * A match's reactions so far: per emoticon, total, intensity (ceil(count / 1000)) and the last minute's rate.
+ * A game's match's reactions so far: per emoticon, total, intensity (ceil(count / 1000)) and the last minute's rate.
  * Closed hours' counts come from the cache (dropped when a late reaction lands in one); the open hour is counted.
  */
 export class MatchSummaries {
@@ -20,20 +24,22 @@ export class MatchSummaries {
     private readonly clock: Clock,
   ) {}
 
-  async summarize(matchId: string): Promise<MatchReactionSummary> {
+  async summarize(game: string, matchId: string): Promise<MatchReactionSummary> {
     const now = this.clock();
-    const hours = await this.store.reactionHours(matchId);
+    const hours = await this.store.reactionHours(game, matchId);
     const perHour = await mapConcurrently(hours, 8, async (hour) =>
       after(hour, HOUR) <= now
-        ? this.cache.getOrComputeCounts(matchHourKey(matchId, hour), CLOSED_HOUR_CACHE_MS, () => this.store.countReactions(matchId, hour))
-        : this.store.countReactions(matchId, hour),
+        ? this.cache.getOrComputeCounts(matchHourKey(game, matchId, hour), CLOSED_HOUR_CACHE_MS, () =>
+            this.store.countReactions(game, matchId, hour),
+          )
+        : this.store.countReactions(game, matchId, hour),
     );
     const totals = addCounts(perHour);
 
     const fromUs = before(now, RATE_WINDOW);
     const recentHours = [...new Set([hourOf(fromUs), hourOf(now)])].filter((h) => hours.includes(h));
     const recentCounts = await Promise.all(
-      recentHours.map((hour) => this.store.countReactions(matchId, hour, { emoticons: emoticonNames, fromUs, toUs: now })),
+      recentHours.map((hour) => this.store.countReactions(game, matchId, hour, { emoticons: emoticonNames, fromUs, toUs: now })),
     );
     const recent = [...addCounts(recentCounts).values()].reduce((sum, n) => sum + n, 0);
 

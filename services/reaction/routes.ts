@@ -9,7 +9,7 @@ import { GetMatchReactionsHandler } from './handlers/get-match-reactions.js';
 import { RecordEngagementsHandler } from './handlers/record-engagements.js';
 import { RecordReactionsHandler } from './handlers/record-reactions.js';
 import { WatchMatchReactionsHandler } from './handlers/watch-match-reactions.js';
-import { MatchSummaries } from './match-summary.js';
+import { gameAndMatchOf, MatchSummaries } from './match-summary.js';
 import { ReactionStore } from './store.js';
 
 /** The ReactionService RPCs, each served by its handler; `hub` is the live feeds' hub, for observing it. */
@@ -19,7 +19,11 @@ export function reactionRoutes(
 ): HostedService & { hub: WatchHub<MatchReactionSummary> } {
   const store = new ReactionStore(cassandra);
   const summaries = new MatchSummaries(store, cache, clock);
-  const watchHub = new WatchHub<MatchReactionSummary>('match_reactions', (matchId) => summaries.summarize(matchId), logger);
+  const watchHub = new WatchHub<MatchReactionSummary>(
+    'match_reactions',
+    (subject) => summaries.summarize(...gameAndMatchOf(subject)),
+    logger,
+  );
   return {
     hub: watchHub,
     ...hosted(ReactionServiceDefinition, {

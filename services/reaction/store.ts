@@ -15,6 +15,8 @@ export interface EngagementRow {
 }
 
 export interface ReactionRow {
+  /** The game the reaction belongs to: every query is within one game. */
+  game: string;
   eventId: string;
   /** The id is a fresh one ingest made up (the reaction came without one): no stored reaction can carry it. */
   idAssigned?: boolean;
@@ -48,19 +50,19 @@ const cql = {
   countEngagements: 'SELECT kind, COUNT(*) AS n FROM engagements_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard, kind',
   countEngagedUsers: 'SELECT COUNT(*) AS n FROM engaged_users_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard',
   findReaction:
-    'SELECT event_id FROM reactions_by_match ' +
-    'WHERE match_id = ? AND hour = ? AND shard = ? AND emoticon = ? AND ts_us = ? AND event_id = ?',
+    'SELECT event_id FROM game_reactions_by_match ' +
+    'WHERE game = ? AND match_id = ? AND hour = ? AND shard = ? AND emoticon = ? AND ts_us = ? AND event_id = ?',
   writeReaction:
-    'INSERT INTO reactions_by_match (match_id, hour, shard, emoticon, ts_us, event_id, user_id) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
-  writeReactionHour: 'INSERT INTO reaction_hours_by_match (match_id, hour) VALUES (?, ?) USING TTL ?',
-  reactionHours: 'SELECT hour FROM reaction_hours_by_match WHERE match_id = ?',
+    'INSERT INTO game_reactions_by_match (game, match_id, hour, shard, emoticon, ts_us, event_id, user_id) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeReactionHour: 'INSERT INTO game_reaction_hours_by_match (game, match_id, hour) VALUES (?, ?, ?) USING TTL ?',
+  reactionHours: 'SELECT hour FROM game_reaction_hours_by_match WHERE game = ? AND match_id = ?',
   countReactions:
-    'SELECT emoticon, COUNT(*) AS n FROM reactions_by_match WHERE match_id = ? AND hour = ? AND shard IN ? ' +
-    'GROUP BY match_id, hour, shard, emoticon',
+    'SELECT emoticon, COUNT(*) AS n FROM game_reactions_by_match WHERE game = ? AND match_id = ? AND hour = ? AND shard IN ? ' +
+    'GROUP BY game, match_id, hour, shard, emoticon',
   countReactionsSince:
-    'SELECT emoticon, COUNT(*) AS n FROM reactions_by_match WHERE match_id = ? AND hour = ? AND shard IN ? ' +
-    'AND emoticon IN ? AND ts_us >= ? AND ts_us <= ? GROUP BY match_id, hour, shard, emoticon',
+    'SELECT emoticon, COUNT(*) AS n FROM game_reactions_by_match WHERE game = ? AND match_id = ? AND hour = ? AND shard IN ? ' +
+    'AND emoticon IN ? AND ts_us >= ? AND ts_us <= ? GROUP BY game, match_id, hour, shard, emoticon',
 };
 
 /** The reaction service's tables: the only code that speaks CQL for engagement and reactions. */
@@ -118,6 +120,7 @@ export class ReactionStore {
 
   async hasReaction(row: ReactionRow): Promise<boolean> {
     const params = [
+      row.game,
       row.matchId,
       toCqlTimestamp(hourOf(row.tsUs)),
       shardOf(row.eventId, REACTION_SHARDS),
@@ -131,24 +134,35 @@ export class ReactionStore {
   async writeReaction(row: ReactionRow, ttlSeconds: number): Promise<void> {
     const hourStart = hourOf(row.tsUs);
     const hour = toCqlTimestamp(hourStart);
-    await this.hourIndex.once(row.matchId, hourStart, ttlSeconds, (hourTtl) =>
-      this.client.execute(cql.writeReactionHour, [row.matchId, hour, hourTtl], upsert),
+    await this.hourIndex.once(`${row.game}/${row.matchId}`, hourStart, ttlSeconds, (hourTtl) =>
+      this.client.execute(cql.writeReactionHour, [row.game, row.matchId, hour, hourTtl], upsert),
     );
     await this.client.execute(
       cql.writeReaction,
-      [row.matchId, hour, shardOf(row.eventId, REACTION_SHARDS), row.emoticon, toCqlMicros(row.tsUs), row.eventId, row.userId, ttlSeconds],
+      [
+        row.game,
+        row.matchId,
+        hour,
+        shardOf(row.eventId, REACTION_SHARDS),
+        row.emoticon,
+        toCqlMicros(row.tsUs),
+        row.eventId,
+        row.userId,
+        ttlSeconds,
+      ],
       upsert,
     );
   }
 
-  /** Hours (newest first) that hold reactions of a match. */
-  async reactionHours(matchId: string): Promise<Micros[]> {
-    const result = await this.client.execute(cql.reactionHours, [matchId], { ...read, fetchSize: 10_000 });
+  /** Hours (newest first) that hold reactions of a game's match. */
+  async reactionHours(game: string, matchId: string): Promise<Micros[]> {
+    const result = await this.client.execute(cql.reactionHours, [game, matchId], { ...read, fetchSize: 10_000 });
     return result.rows.map((row) => fromCqlTimestamp(row.hour as Date));
   }
 
-  /** Reactions per emoticon of a match in one hour, optionally only those with a time in [fromUs, toUs]. */
+  /** Reactions per emoticon of a game's match in one hour, optionally only those with a time in [fromUs, toUs]. */
   async countReactions(
+    game: string,
     matchId: string,
     hour: Micros,
     range?: { emoticons: string[]; fromUs: Micros; toUs: Micros },
@@ -156,10 +170,10 @@ export class ReactionStore {
     const result = range
       ? await this.client.execute(
           cql.countReactionsSince,
-          [matchId, toCqlTimestamp(hour), reactionShards, range.emoticons, toCqlMicros(range.fromUs), toCqlMicros(range.toUs)],
+          [game, matchId, toCqlTimestamp(hour), reactionShards, range.emoticons, toCqlMicros(range.fromUs), toCqlMicros(range.toUs)],
           read,
         )
-      : await this.client.execute(cql.countReactions, [matchId, toCqlTimestamp(hour), reactionShards], read);
+      : await this.client.execute(cql.countReactions, [game, matchId, toCqlTimestamp(hour), reactionShards], read);
     const counts = new Map<string, number>();
     for (const row of result.rows) {
       const emoticon = row.emoticon as string;

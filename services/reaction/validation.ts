@@ -27,7 +27,7 @@ export function validateEngagement(envelope: EngagementEnvelope, now: Micros): E
 }
 
 /** Checks one reaction; field paths are those of ReactionEnvelope. */
-export function validateReaction(envelope: ReactionEnvelope, now: Micros): ReactionRow | Rejection {
+export function validateReaction(envelope: ReactionEnvelope, now: Micros, game: string): ReactionRow | Rejection {
   const idProblem = checkId('event_id', envelope.eventId);
   if (idProblem) return idProblem;
   const event = envelope.event;
@@ -38,5 +38,13 @@ export function validateReaction(envelope: ReactionEnvelope, now: Micros): React
   if (!emoticon) return { field: 'event.emoticon', rule: 'must be one of the Emoticon values other than UNSPECIFIED' };
   const time = checkTime('event.ts', event.ts, now);
   if (typeof time !== 'number') return time;
-  return { eventId: envelope.eventId, idAssigned: envelope.idAssigned, userId: event.userId, matchId: event.matchId, emoticon, tsUs: time };
+  return {
+    game,
+    eventId: envelope.eventId,
+    idAssigned: envelope.idAssigned,
+    userId: event.userId,
+    matchId: event.matchId,
+    emoticon,
+    tsUs: time,
+  };
 }

@@ -73,6 +73,14 @@ export const RETRY_WHILE_UNAVAILABLE: RetryOptions = {
   retryableStatuses: [Status.UNAVAILABLE],
 };
 
+/** Adds the service credential to every call's metadata, whatever metadata the call brings (its game). */
+function presenting(serviceCredential: string): ClientMiddleware {
+  return async function* (call, options) {
+    const metadata = Metadata(options.metadata).set(SERVICE_CREDENTIAL_METADATA, serviceCredential);
+    return yield* call.next(call.request, { ...options, metadata });
+  };
+}
+
 /**
  * A nice-grpc client of one service at `address` (host:port), closed with `close()`; with `serviceCredential`, every
  * call presents it (the internal RPCs answer only to it).
@@ -83,7 +91,7 @@ export function createServiceClient<D extends TsProtoServiceDefinition>(
   serviceCredential?: string,
 ): ServiceClient<D> {
   const channel = createChannel(address, undefined, RECONNECT_QUICKLY);
-  const metadata = serviceCredential === undefined ? undefined : Metadata({ [SERVICE_CREDENTIAL_METADATA]: serviceCredential });
-  const client = clientFactory.create(definition, channel, { '*': { ...RETRY_WHILE_UNAVAILABLE, metadata } });
+  const factory = serviceCredential === undefined ? clientFactory : clientFactory.use(presenting(serviceCredential));
+  const client = factory.create(definition, channel, { '*': RETRY_WHILE_UNAVAILABLE });
   return Object.assign(client, { close: () => channel.close() });
 }

@@ -1,5 +1,6 @@
 import type { Context as TraceContext } from '@opentelemetry/api';
 import type { Caller } from './access/caller.js';
+import { DEFAULT_GAME } from './access/game.js';
 import { withTraceContext } from './tracing.js';
 
 /**
@@ -14,7 +15,12 @@ export interface CallContext {
   traceContext?: TraceContext;
   /** Whose API key the gateway verified for the call; absent when none was needed (see Authorizer). */
   caller?: Caller;
+  /** The game the call acts for (access/game.ts); absent: DEFAULT_GAME. */
+  game?: string;
 }
+
+/** The game a call acts for. */
+export const gameOf = (context: Pick<CallContext, 'game'>): string => context.game ?? DEFAULT_GAME;
 
 /** An RPC handler as the services write it: a request in, a response (or a thrown error) out. */
 export interface UnaryHandler<Req, Res> {

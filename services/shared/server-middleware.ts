@@ -1,6 +1,7 @@
 import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
-import { toStatusError } from './errors.js';
+import { DEFAULT_GAME, GAME_METADATA, GAME_RULE, isGameName } from './access/game.js';
+import { toStatusError, ValidationError } from './errors.js';
 import type { CallContext } from './handler.js';
 import type { Logger } from './logger.js';
 import { serverMethodMetrics } from './rpc-metrics.js';
@@ -35,7 +36,7 @@ export const exposeDeadline: ServerInterceptor = (_method, call) =>
  * logged; a call its caller abandoned ends as nice-grpc ends it, CANCELLED), and counts, times (`grpc_server_*`) and
  * logs the call once it ended: method, status and duration, failures at warn level.
  */
-export function callHandling(logger: Logger): ServerMiddleware<Pick<CallContext, 'deadline' | 'traceContext'>> {
+export function callHandling(logger: Logger): ServerMiddleware<Pick<CallContext, 'deadline' | 'traceContext' | 'game'>> {
   return async function* (call, context) {
     const metrics = serverMethodMetrics(call.method);
     const elapsed = metrics.start();
@@ -65,6 +66,7 @@ export function callHandling(logger: Logger): ServerMiddleware<Pick<CallContext,
         ...context,
         deadline: deadlineMs > 0 ? new Date(deadlineMs) : undefined,
         traceContext: traced?.context,
+        game: gameIn(context.metadata.get(GAME_METADATA)),
       });
       log(Status.OK);
       return result;
@@ -84,6 +86,13 @@ function asServerError(error: unknown, path: string, logger: Logger): ServerErro
   const { code, details } = toStatusError(error);
   if (code === Status.INTERNAL) logger.error({ err: error, path }, 'rpc failed');
   return new ServerError(code, details);
+}
+
+/** The game a call names (GAME_METADATA): DEFAULT_GAME when it names none, INVALID_ARGUMENT when malformed. */
+function gameIn(value: string | Uint8Array | undefined): string {
+  if (value === undefined) return DEFAULT_GAME;
+  if (typeof value === 'string' && isGameName(value)) return value;
+  throw new ValidationError(GAME_METADATA, `${GAME_RULE} (metadata)`);
 }
 
 /** A text metadata value (binary ones, `-bin` keys, are not trace context). */

@@ -367,6 +367,45 @@ describe('API keys, with keys required', () => {
   });
 });
 
+describe("a game's data is its own", () => {
+  const match = `derby-${randomUUID()}`;
+  const ts = new Date().toISOString();
+  const reactionsBy = (key: string, eventIds: string[]) =>
+    lockedRpc(
+      'gamepulse.ingest.v1.IngestService/IngestEvents',
+      {
+        events: eventIds.map((eventId) => ({
+          eventId,
+          reaction: { userId: 'fan', matchId: match, emoticon: 'EMOTICON_HEART', ts },
+        })),
+      },
+      key,
+    );
+  const heartsSeenBy = async (key: string) => {
+    const answer = await lockedRpc('gamepulse.reaction.v1.ReactionService/GetMatchReactions', { matchId: match }, key);
+    expect(answer.status).toBe(200);
+    return Number((answer.body.summary as { total?: string }).total ?? 0);
+  };
+
+  it("match reactions: one game's key neither reads nor overwrites another game's, even with the same ids", async () => {
+    const made = await keysCli('create', '--game', 'space-raiders', '--scope', 'admin');
+    const spaceAdmin = /^(gp_\S+)$/m.exec(made.out)![1];
+    const other = await keysCli('create', '--game', 'moon-miners', '--scope', 'admin');
+    const moonAdmin = /^(gp_\S+)$/m.exec(other.out)![1];
+    const space = await createKey(spaceAdmin, '', ['SCOPE_INGEST', 'SCOPE_READ']);
+    const moon = await createKey(moonAdmin, '', ['SCOPE_INGEST', 'SCOPE_READ']);
+
+    expect((await reactionsBy(space, ['r1', 'r2', 'r3'])).body).toMatchObject({ accepted: 3 });
+    expect(await heartsSeenBy(space)).toBe(3);
+    expect(await heartsSeenBy(moon)).toBe(0);
+    // The same event ids in the other game are that game's own reactions, not duplicates of the first game's.
+    expect((await reactionsBy(moon, ['r1'])).body).toMatchObject({ accepted: 1 });
+    expect(await heartsSeenBy(moon)).toBe(1);
+    expect(await heartsSeenBy(space)).toBe(3);
+    expect((await reactionsBy(space, ['r1'])).body).toMatchObject({ duplicates: 1 });
+  });
+});
+
 describe('rate limits', () => {
   /** `count` GETs of this hour's engagement from the loopback address `from`, 32 at a time: their statuses. */
   async function flood(

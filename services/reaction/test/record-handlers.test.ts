@@ -44,13 +44,16 @@ class InMemoryReactions implements ReactionWrites {
   lookups = 0;
   hasReaction(row: ReactionRow): Promise<boolean> {
     this.lookups++;
-    return Promise.resolve(this.rows.has(row.eventId));
+    return Promise.resolve(this.rows.has(`${row.game}/${row.eventId}`));
   }
   writeReaction(row: ReactionRow): Promise<void> {
-    this.rows.set(row.eventId, row);
+    this.rows.set(`${row.game}/${row.eventId}`, row);
     return Promise.resolve();
   }
 }
+
+/** A call made for `game`. */
+const inGame = (game: string) => ({ signal: new AbortController().signal, deadline: undefined, game });
 
 function invalidations() {
   const keys: string[] = [];
@@ -119,18 +122,30 @@ describe('RecordReactionsHandler', () => {
     const store = new InMemoryReactions();
     const { keys, cache } = invalidations();
     const handler = new RecordReactionsHandler(store, cache, () => fromMillis(NOW_MS));
-    const first = await handler.handle({ events: [heart('r1', CLOSED_HOUR_MS + 60_000), heart('r2', NOW_MS - 1000)] });
+    const first = await handler.handle({ events: [heart('r1', CLOSED_HOUR_MS + 60_000), heart('r2', NOW_MS - 1000)] }, inGame('g1'));
     expect(first.results.map((r) => r.outcome)).toEqual([ACCEPTED, ACCEPTED]);
-    expect(keys).toEqual([matchHourKey('m1', fromMillis(CLOSED_HOUR_MS))]);
-    const again = await handler.handle({ events: [heart('r1', CLOSED_HOUR_MS + 60_000)] });
+    expect(keys).toEqual([matchHourKey('g1', 'm1', fromMillis(CLOSED_HOUR_MS))]);
+    const again = await handler.handle({ events: [heart('r1', CLOSED_HOUR_MS + 60_000)] }, inGame('g1'));
     expect(again.results.map((r) => r.outcome)).toEqual([DUPLICATE]);
     expect(store.rows.size).toBe(2);
+  });
+
+  it("keeps each game's reactions its own: the same event id in another game is another reaction", async () => {
+    const store = new InMemoryReactions();
+    const handler = new RecordReactionsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
+    await handler.handle({ events: [heart('r1', NOW_MS - 1000)] }, inGame('g1'));
+    const other = await handler.handle({ events: [heart('r1', NOW_MS - 1000)] }, inGame('g2'));
+    expect(other.results.map((r) => r.outcome)).toEqual([ACCEPTED]);
+    expect([...store.rows.values()].map((row) => row.game).sort()).toEqual(['g1', 'g2']);
   });
 
   it('stores a reaction whose id ingest made up without looking for it', async () => {
     const store = new InMemoryReactions();
     const handler = new RecordReactionsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
-    const answer = await handler.handle({ events: [heart('fresh-1', NOW_MS - 1000, 'm1', true), heart('r9', NOW_MS - 1000)] });
+    const answer = await handler.handle(
+      { events: [heart('fresh-1', NOW_MS - 1000, 'm1', true), heart('r9', NOW_MS - 1000)] },
+      inGame('g1'),
+    );
     expect(answer.results.map((r) => r.outcome)).toEqual([ACCEPTED, ACCEPTED]);
     expect(store.lookups).toBe(1);
     expect(store.rows.size).toBe(2);

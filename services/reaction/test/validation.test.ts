@@ -45,7 +45,7 @@ describe('validateReaction', () => {
   });
 
   it('accepts a heart and stores its name', () => {
-    expect(validateReaction(envelope(), now)).toMatchObject({ emoticon: 'heart', matchId: 'm', tsUs: now });
+    expect(validateReaction(envelope(), now, 'g1')).toMatchObject({ game: 'g1', emoticon: 'heart', matchId: 'm', tsUs: now });
   });
 
   it.each([
@@ -54,6 +54,6 @@ describe('validateReaction', () => {
     ['event.emoticon', { emoticon: Emoticon.EMOTICON_UNSPECIFIED }],
     ['event.emoticon', { emoticon: 99 }],
   ])('rejects a bad %s', (field, over) => {
-    expect(validateReaction(envelope(over), now)).toMatchObject({ field });
+    expect(validateReaction(envelope(over), now, 'g1')).toMatchObject({ field });
   });
 });
