@@ -23,9 +23,9 @@ export async function callBackend<M extends UnaryMethodDefinition>(
   service: { fullName: string },
   method: M,
   input: RequestOf<M>,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: { timeoutMs?: number; signal?: AbortSignal; game?: string } = {},
 ): Promise<ResponseOf<M>> {
   const request = method.requestType.encode(method.requestType.fromPartial(input) as never).finish();
-  const response = await channel.unary(`/${service.fullName}/${method.name}`, request, options.signal, options.timeoutMs);
+  const response = await channel.unary(`/${service.fullName}/${method.name}`, request, options.signal, options.timeoutMs, options.game);
   return method.responseType.decode(response) as ResponseOf<M>;
 }

@@ -5,6 +5,7 @@ import type { ConnectRouter } from '@connectrpc/connect';
 import type { GatewayConfig } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { quoted } from '../shared/quote.js';
+import { DEFAULT_GAME } from '../shared/access/game.js';
 import type { Admission, AdmissionDecision } from './admission.js';
 import { scopeOfRoute, scopeOfRpc } from '../access/scopes.js';
 import { connectHandler } from './connect-handler.js';
@@ -101,7 +102,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         .admit(req.headers.authorization, req.socket.remoteAddress, scope)
         .then((decision) => {
           if ('refused' in decision) throw refusalOf(decision);
-          return found.route.handle(req, res, found.params, callerGone(res));
+          return found.route.handle(req, res, found.params, callerGone(res), decision.caller?.game ?? DEFAULT_GAME);
         })
         .catch((error: unknown) => {
           // An upload that failed part-way is not read on: its answer closes the connection.

@@ -7,7 +7,14 @@ import { RETRY_AFTER_SECONDS } from './http-errors.js';
 
 /** How the gateway's plain HTTP routes hand events to ingest (a fake in the routes' unit tests). */
 export interface EventIngest {
-  ingestEvents(request: IngestEventsRequest, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<IngestEventsResponse>;
+  ingestEvents(request: IngestEventsRequest, options?: IngestOptions): Promise<IngestEventsResponse>;
+}
+
+/** A route's ingest call: its caller's signal, its deadline, and the game it acts for (the default game if none). */
+export interface IngestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  game?: string;
 }
 
 /**
@@ -22,11 +29,8 @@ export class InProcessIngest implements EventIngest {
     private readonly defaultDeadlineMs: number,
   ) {}
 
-  async ingestEvents(
-    request: IngestEventsRequest,
-    options: { signal?: AbortSignal; timeoutMs?: number } = {},
-  ): Promise<IngestEventsResponse> {
-    const { signal, timeoutMs = this.defaultDeadlineMs } = options;
+  async ingestEvents(request: IngestEventsRequest, options: IngestOptions = {}): Promise<IngestEventsResponse> {
+    const { signal, timeoutMs = this.defaultDeadlineMs, game } = options;
     const deadline = new Date(Date.now() + timeoutMs);
     // The owner calls end at the deadline or with the caller; the answer is then the deadline's, as a hop's would be.
     const bounds = new AbortController();
@@ -40,7 +44,7 @@ export class InProcessIngest implements EventIngest {
       else bounds.signal.addEventListener('abort', fail, { once: true });
     });
     try {
-      return await Promise.race([this.handler.handle(request, { signal: bounds.signal, deadline }), ended]);
+      return await Promise.race([this.handler.handle(request, { signal: bounds.signal, deadline, game }), ended]);
     } catch (error) {
       if (error instanceof ConnectError) throw error;
       const { code, details } = toStatusError(error);

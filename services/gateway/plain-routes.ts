@@ -17,9 +17,16 @@ export interface PlainRoute {
   open?: boolean;
   /**
    * `signal` aborts when the caller goes away before its answer: the backend calls made for this caller alone pass it
-   * on (not those whose answer other callers share, such as a cached read).
+   * on (not those whose answer other callers share, such as a cached read). `game` is the game the call acts for
+   * (its key's, or the default game): every backend call and every shared answer is that game's.
    */
-  handle(request: IncomingMessage, response: ServerResponse, params: Record<string, string>, signal: AbortSignal): void | Promise<void>;
+  handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    params: Record<string, string>,
+    signal: AbortSignal,
+    game: string,
+  ): void | Promise<void>;
 }
 
 /** Finds the route for a request, or reports whether the path exists with another method (for a 405). */

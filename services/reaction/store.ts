@@ -6,6 +6,8 @@ import { fromCqlTimestamp, hourOf, toCqlMicros, toCqlTimestamp, type Micros } fr
 export type EngagementKindName = 'click' | 'impression';
 
 export interface EngagementRow {
+  /** The game the event belongs to: every count is within one game. */
+  game: string;
   eventId: string;
   /** The id is a fresh one ingest made up (the event came without one): no stored event can carry it. */
   idAssigned?: boolean;
@@ -44,11 +46,14 @@ const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
 
 const cql = {
-  findEngagement: 'SELECT event_id FROM engagements_by_hour WHERE hour = ? AND shard = ? AND kind = ? AND event_id = ?',
-  writeEngagement: 'INSERT INTO engagements_by_hour (hour, shard, kind, event_id, username, ts) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
-  writeEngagedUser: 'INSERT INTO engaged_users_by_hour (hour, shard, username) VALUES (?, ?, ?) USING TTL ?',
-  countEngagements: 'SELECT kind, COUNT(*) AS n FROM engagements_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard, kind',
-  countEngagedUsers: 'SELECT COUNT(*) AS n FROM engaged_users_by_hour WHERE hour = ? AND shard IN ? GROUP BY hour, shard',
+  findEngagement: 'SELECT event_id FROM game_engagements_by_hour WHERE game = ? AND hour = ? AND shard = ? AND kind = ? AND event_id = ?',
+  writeEngagement:
+    'INSERT INTO game_engagements_by_hour (game, hour, shard, kind, event_id, username, ts) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeEngagedUser: 'INSERT INTO game_engaged_users_by_hour (game, hour, shard, username) VALUES (?, ?, ?, ?) USING TTL ?',
+  countEngagements:
+    'SELECT kind, COUNT(*) AS n FROM game_engagements_by_hour WHERE game = ? AND hour = ? AND shard IN ? GROUP BY game, hour, shard, kind',
+  countEngagedUsers:
+    'SELECT COUNT(*) AS n FROM game_engaged_users_by_hour WHERE game = ? AND hour = ? AND shard IN ? GROUP BY game, hour, shard',
   findReaction:
     'SELECT event_id FROM game_reactions_by_match ' +
     'WHERE game = ? AND match_id = ? AND hour = ? AND shard = ? AND emoticon = ? AND ts_us = ? AND event_id = ?',
@@ -74,7 +79,7 @@ export class ReactionStore {
 
   async hasEngagement(row: EngagementRow): Promise<boolean> {
     const hour = toCqlTimestamp(hourOf(row.tsUs));
-    const params = [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId];
+    const params = [row.game, hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId];
     return (await this.client.execute(cql.findEngagement, params, read)).rowLength > 0;
   }
 
@@ -84,10 +89,10 @@ export class ReactionStore {
    */
   async writeEngagedUser(row: EngagementRow, ttlSeconds: number): Promise<void> {
     const hourStart = hourOf(row.tsUs);
-    await this.engagedUsers.once(row.username, hourStart, ttlSeconds, (hourTtl) =>
+    await this.engagedUsers.once(`${row.game}/${row.username}`, hourStart, ttlSeconds, (hourTtl) =>
       this.client.execute(
         cql.writeEngagedUser,
-        [toCqlTimestamp(hourStart), shardOf(row.username, ENGAGEMENT_SHARDS), row.username, hourTtl],
+        [row.game, toCqlTimestamp(hourStart), shardOf(row.username, ENGAGEMENT_SHARDS), row.username, hourTtl],
         upsert,
       ),
     );
@@ -98,16 +103,16 @@ export class ReactionStore {
     const hour = toCqlTimestamp(hourOf(row.tsUs));
     await this.client.execute(
       cql.writeEngagement,
-      [hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId, row.username, toCqlTimestamp(row.tsUs), ttlSeconds],
+      [row.game, hour, shardOf(row.eventId, ENGAGEMENT_SHARDS), row.kind, row.eventId, row.username, toCqlTimestamp(row.tsUs), ttlSeconds],
       upsert,
     );
   }
 
-  async countEngagement(hourStart: Micros): Promise<HourEngagement> {
+  async countEngagement(game: string, hourStart: Micros): Promise<HourEngagement> {
     const hour = toCqlTimestamp(hourStart);
     const [events, users] = await Promise.all([
-      this.client.execute(cql.countEngagements, [hour, engagementShards], read),
-      this.client.execute(cql.countEngagedUsers, [hour, engagementShards], read),
+      this.client.execute(cql.countEngagements, [game, hour, engagementShards], read),
+      this.client.execute(cql.countEngagedUsers, [game, hour, engagementShards], read),
     ]);
     const result = { uniqueUsers: 0, clicks: 0, impressions: 0 };
     for (const row of events.rows) {

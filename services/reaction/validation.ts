@@ -7,7 +7,7 @@ import type { EngagementRow, ReactionRow } from './store.js';
 const MAX_USER_LENGTH = 256;
 
 /** Checks one engagement; field paths are those of EngagementEnvelope. */
-export function validateEngagement(envelope: EngagementEnvelope, now: Micros): EngagementRow | Rejection {
+export function validateEngagement(envelope: EngagementEnvelope, now: Micros, game: string): EngagementRow | Rejection {
   const idProblem = checkId('event_id', envelope.eventId);
   if (idProblem) return idProblem;
   const event = envelope.event;
@@ -23,7 +23,7 @@ export function validateEngagement(envelope: EngagementEnvelope, now: Micros): E
   if (!kind) return { field: 'event.kind', rule: 'must be ENGAGEMENT_KIND_CLICK or ENGAGEMENT_KIND_IMPRESSION' };
   const time = checkTime('event.ts', event.ts, now);
   if (typeof time !== 'number') return time;
-  return { eventId: envelope.eventId, idAssigned: envelope.idAssigned, username: event.user, kind, tsUs: time };
+  return { game, eventId: envelope.eventId, idAssigned: envelope.idAssigned, username: event.user, kind, tsUs: time };
 }
 
 /** Checks one reaction; field paths are those of ReactionEnvelope. */

@@ -387,14 +387,19 @@ describe("a game's data is its own", () => {
     return Number((answer.body.summary as { total?: string }).total ?? 0);
   };
 
-  it("match reactions: one game's key neither reads nor overwrites another game's, even with the same ids", async () => {
+  /** An ingest and read key of each of two games. */
+  let space: string;
+  let moon: string;
+  beforeAll(async () => {
     const made = await keysCli('create', '--game', 'space-raiders', '--scope', 'admin');
     const spaceAdmin = /^(gp_\S+)$/m.exec(made.out)![1];
     const other = await keysCli('create', '--game', 'moon-miners', '--scope', 'admin');
     const moonAdmin = /^(gp_\S+)$/m.exec(other.out)![1];
-    const space = await createKey(spaceAdmin, '', ['SCOPE_INGEST', 'SCOPE_READ']);
-    const moon = await createKey(moonAdmin, '', ['SCOPE_INGEST', 'SCOPE_READ']);
+    space = await createKey(spaceAdmin, '', ['SCOPE_INGEST', 'SCOPE_READ']);
+    moon = await createKey(moonAdmin, '', ['SCOPE_INGEST', 'SCOPE_READ']);
+  });
 
+  it("match reactions: one game's key neither reads nor overwrites another game's, even with the same ids", async () => {
     expect((await reactionsBy(space, ['r1', 'r2', 'r3'])).body).toMatchObject({ accepted: 3 });
     expect(await heartsSeenBy(space)).toBe(3);
     expect(await heartsSeenBy(moon)).toBe(0);
@@ -403,6 +408,22 @@ describe("a game's data is its own", () => {
     expect(await heartsSeenBy(moon)).toBe(1);
     expect(await heartsSeenBy(space)).toBe(3);
     expect((await reactionsBy(space, ['r1'])).body).toMatchObject({ duplicates: 1 });
+  });
+
+  it('hourly engagement: each game counts its own clicks, impressions and users on the original routes', async () => {
+    // A closed hour of yesterday: nothing else in this stack writes there.
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 20 * 3_600_000;
+    const post = (key: string, user: string, kind: string, at: number) =>
+      fetch(`${lockedGateway}/analytics?timestamp=${at}&user=${user}&${kind}`, { method: 'POST', headers: bearer(key) }).then(
+        (r) => r.status,
+      );
+    const counts = (key: string) =>
+      fetch(`${lockedGateway}/analytics?timestamp=${hour + 1}`, { headers: bearer(key) }).then((r) => r.text());
+    expect(await post(space, 'ann', 'click', hour + 10)).toBe(204);
+    expect(await post(space, 'bob', 'impression', hour + 20)).toBe(204);
+    expect(await post(moon, 'ann', 'click', hour + 30)).toBe(204);
+    expect(await counts(space)).toBe('unique_users,2\nclicks,1\nimpressions,1\n');
+    expect(await counts(moon)).toBe('unique_users,1\nclicks,1\nimpressions,0\n');
   });
 });
 

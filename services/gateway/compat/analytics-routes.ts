@@ -25,7 +25,7 @@ const kinds: Record<KindName, EngagementKind> = {
 
 /**
  * The original engagement system's routes, exactly: POST a click or an impression (204, empty body), GET an hour's
- * counts as `unique_users,n\nclicks,n\nimpressions,n\n`. Bad input is a 400 with a one-line reason and stores nothing.
+ * counts as `unique_users,n\nclicks,n\nimpressions,n\n`, each within the caller's game. Bad input is a 400 with a one-line reason and stores nothing.
  */
 export function analyticsRoutes(channels: { ingest: EventIngest; reaction: UnaryBackend }, answerAges = ANSWER_AGES): PlainRoute[] {
   // Nearly every GET asks for the current hour: answering those from memory for 200 ms keeps the gateway from
@@ -35,14 +35,14 @@ export function analyticsRoutes(channels: { ingest: EventIngest; reaction: Unary
   const hourBodies = new MicroCache<string>(answerAges.maxAgeMs, HOURS_CACHED, answerAges.refreshMs);
   const record = async (
     response: ServerResponse,
-    signal: AbortSignal,
+    call: { signal: AbortSignal; game: string },
     { timestamp, user, kind, eventId }: { timestamp: string; user: string; kind: KindName; eventId: string },
   ) => {
     const time = timeOf(timestamp);
     if (!user) throw new BadRequest('user: is required');
     const { results } = await channels.ingest.ingestEvents(
       { events: [{ eventId, payload: { $case: 'engagement', value: { user, kind: kinds[kind], ts: toTimestamp(time) } } }] },
-      { signal },
+      call,
     );
     const result = results[0];
     if (result?.outcome === EventOutcome.EVENT_OUTCOME_REJECTED) throw new BadRequest(result.reason);
@@ -54,48 +54,55 @@ export function analyticsRoutes(channels: { ingest: EventIngest; reaction: Unary
     {
       method: 'POST',
       path: /^\/analytics$/,
-      handle: (request, response, _params, signal) =>
+      handle: (request, response, _params, signal, game) =>
         answer(response, async () => {
           const query = queryOf(request);
-          await record(response, signal, {
-            timestamp: query.get('timestamp') ?? '',
-            user: query.get('user') ?? '',
-            kind: kindOf(query),
-            eventId: query.get('event_id') ?? '',
-          });
+          await record(
+            response,
+            { signal, game },
+            {
+              timestamp: query.get('timestamp') ?? '',
+              user: query.get('user') ?? '',
+              kind: kindOf(query),
+              eventId: query.get('event_id') ?? '',
+            },
+          );
         }),
     },
     {
       method: 'POST',
       path: /^\/analytics\/(?<timestamp>[^/]+)\/(?<user>[^/]+)\/(?<kind>[^/]+)$/,
-      handle: (request, response, params, signal) =>
+      handle: (request, response, params, signal, game) =>
         answer(response, async () => {
           const kind = params.kind;
           if (kind !== 'click' && kind !== 'impression') {
             throw new BadRequest(`event: must be click or impression, got ${quoted(kind)}`);
           }
-          await record(response, signal, {
-            timestamp: params.timestamp,
-            user: params.user,
-            kind,
-            eventId: queryOf(request).get('event_id') ?? '',
-          });
+          await record(
+            response,
+            { signal, game },
+            {
+              timestamp: params.timestamp,
+              user: params.user,
+              kind,
+              eventId: queryOf(request).get('event_id') ?? '',
+            },
+          );
         }),
     },
     {
       method: 'GET',
       path: /^\/analytics$/,
-      handle: (request, response) =>
+      handle: (request, response, _params, _signal, game) =>
         answer(response, async () => {
           const hour = hourOf(timeOf(queryOf(request).get('timestamp') ?? ''));
-          const body = await hourBodies.get(String(hour), async () => {
+          const body = await hourBodies.get(`${game}:${hour}`, async () => {
             const counts = await callBackend(
               channels.reaction,
               ReactionServiceDefinition,
               ReactionServiceDefinition.methods.getHourlyEngagement,
-              {
-                timestamp: toTimestamp(hour),
-              },
+              { timestamp: toTimestamp(hour) },
+              { game },
             );
             return `unique_users,${counts.uniqueUsers}\nclicks,${counts.clicks}\nimpressions,${counts.impressions}\n`;
           });

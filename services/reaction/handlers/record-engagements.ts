@@ -1,7 +1,7 @@
 import { recordBatch } from '../../shared/batch.js';
 import type { CacheInvalidation } from '../../shared/cache.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
-import type { UnaryHandler } from '../../shared/handler.js';
+import { gameOf, type CallContext, type UnaryHandler } from '../../shared/handler.js';
 import { hourOf, isClosedOrClosing, type Clock } from '../../shared/time.js';
 import type { RecordEngagementsRequest, RecordEngagementsResponse } from '../../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
 import type { ReactionStore } from '../store.js';
@@ -12,7 +12,7 @@ import { hourEngagementKey } from './get-hourly-engagement.js';
 export type EngagementWrites = Pick<ReactionStore, 'hasEngagement' | 'writeEngagedUser' | 'writeEngagementEvent'>;
 
 /**
- * Stores clicks and impressions; an event id already stored is a duplicate and counts once. The event row goes after
+ * Stores clicks and impressions, as the call's game's; an event id already stored is a duplicate and counts once. The event row goes after
  * the user's, so that an event found stored has its user stored too.
  */
 export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsRequest, RecordEngagementsResponse> {
@@ -22,10 +22,11 @@ export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsR
     private readonly clock: Clock,
   ) {}
 
-  async handle(request: RecordEngagementsRequest): Promise<RecordEngagementsResponse> {
+  async handle(request: RecordEngagementsRequest, context: CallContext): Promise<RecordEngagementsResponse> {
     const now = this.clock();
+    const game = gameOf(context);
     const { results, stored } = await recordBatch(request.events, {
-      validate: (envelope) => validateEngagement(envelope, now),
+      validate: (envelope) => validateEngagement(envelope, now, game),
       dedupeKey: (row) => row.eventId,
       store: async (row) => {
         const ttl = ttlSecondsFor(row.tsUs, now);
@@ -38,7 +39,7 @@ export class RecordEngagementsHandler implements UnaryHandler<RecordEngagementsR
       },
     });
     const changedHours = new Set(stored.map((row) => hourOf(row.tsUs)).filter((hour) => isClosedOrClosing(hour, now)));
-    this.cache.invalidate([...changedHours].map(hourEngagementKey));
+    this.cache.invalidate([...changedHours].map((hour) => hourEngagementKey(game, hour)));
     return { results };
   }
 }

@@ -75,7 +75,8 @@ describe('RecordEngagementsHandler', () => {
   it('stores an event id once: a repeat, in the same batch or a later one, is a duplicate', async () => {
     const store = new InMemoryEngagements();
     const handler = new RecordEngagementsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
-    const outcomes = async (...events: EngagementEnvelope[]) => (await handler.handle({ events })).results.map((r) => r.outcome);
+    const outcomes = async (...events: EngagementEnvelope[]) =>
+      (await handler.handle({ events }, inGame('g1'))).results.map((r) => r.outcome);
     expect(await outcomes(click('e1', NOW_MS - 1000), click('e1', NOW_MS - 1000), click('e2', NOW_MS - 2000, 'u2'))).toEqual([
       ACCEPTED,
       DUPLICATE,
@@ -89,7 +90,10 @@ describe('RecordEngagementsHandler', () => {
   it('stores an event whose id ingest made up without looking for it, and writes its user first', async () => {
     const store = new InMemoryEngagements();
     const handler = new RecordEngagementsHandler(store, invalidations().cache, () => fromMillis(NOW_MS));
-    const answer = await handler.handle({ events: [click('fresh-1', NOW_MS - 1000, 'u7', true), click('e9', NOW_MS - 1000)] });
+    const answer = await handler.handle(
+      { events: [click('fresh-1', NOW_MS - 1000, 'u7', true), click('e9', NOW_MS - 1000)] },
+      inGame('g1'),
+    );
     expect(answer.results.map((r) => r.outcome)).toEqual([ACCEPTED, ACCEPTED]);
     expect(store.lookups).toBe(1);
     expect(store.events.has('fresh-1')).toBe(true);
@@ -104,7 +108,7 @@ describe('RecordEngagementsHandler', () => {
       idAssigned: false,
       event: { user: 'u1', kind: EngagementKind.ENGAGEMENT_KIND_UNSPECIFIED, ts: at(NOW_MS) },
     };
-    const answer = await handler.handle({ events: [unknownKind] });
+    const answer = await handler.handle({ events: [unknownKind] }, inGame('g1'));
     expect(answer.results[0]).toMatchObject({ outcome: REJECTED, field: 'event.kind' });
     expect(store.events.size).toBe(0);
   });
@@ -112,8 +116,8 @@ describe('RecordEngagementsHandler', () => {
   it("drops a closed hour's cached counts when an event lands in it, and not the open hour's", async () => {
     const { keys, cache } = invalidations();
     const handler = new RecordEngagementsHandler(new InMemoryEngagements(), cache, () => fromMillis(NOW_MS));
-    await handler.handle({ events: [click('late', CLOSED_HOUR_MS + 60_000), click('now', NOW_MS - 1000)] });
-    expect(keys).toEqual([hourEngagementKey(fromMillis(CLOSED_HOUR_MS))]);
+    await handler.handle({ events: [click('late', CLOSED_HOUR_MS + 60_000), click('now', NOW_MS - 1000)] }, inGame('g1'));
+    expect(keys).toEqual([hourEngagementKey('g1', fromMillis(CLOSED_HOUR_MS))]);
   });
 });
 

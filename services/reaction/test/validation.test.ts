@@ -14,7 +14,8 @@ describe('validateEngagement', () => {
   });
 
   it('accepts a click', () => {
-    expect(validateEngagement(envelope(), now)).toEqual({
+    expect(validateEngagement(envelope(), now, 'g1')).toEqual({
+      game: 'g1',
       eventId: 'e1',
       idAssigned: false,
       username: 'ann',
@@ -29,11 +30,11 @@ describe('validateEngagement', () => {
     ['event.ts', { ts: toTimestamp(before(now, days(400))) }],
     ['event.ts', { ts: undefined }],
   ])('rejects a bad %s', (field, over) => {
-    expect(validateEngagement(envelope(over), now)).toMatchObject({ field });
+    expect(validateEngagement(envelope(over), now, 'g1')).toMatchObject({ field });
   });
 
   it('requires an event id', () => {
-    expect(validateEngagement({ ...envelope(), eventId: '' }, now)).toEqual({ field: 'event_id', rule: 'is required' });
+    expect(validateEngagement({ ...envelope(), eventId: '' }, now, 'g1')).toEqual({ field: 'event_id', rule: 'is required' });
   });
 });
 
