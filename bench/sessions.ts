@@ -9,7 +9,8 @@ import { createLogger } from '../services/shared/logger.js';
 import { ttlSecondsFor } from '../services/shared/retention.js';
 import { after, before, formatIso, micros, minutes, seconds, systemClock, toTimestamp, type Micros } from '../services/shared/time.js';
 import { countryCodes } from '../services/shared/countries.js';
-import { SessionStore } from '../services/session/store.js';
+import { sessionStores } from '../services/session/store.js';
+import { DEFAULT_GAME } from '../services/shared/access/game.js';
 import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { testConfig } from '../test/support/env.js';
 import { startIsolatedStack } from '../test/support/stack.js';
@@ -158,7 +159,7 @@ try {
   report.progress('raw cassandra-driver');
   const keyspaceConfig = { ...testConfig().cassandra, keyspace: stack.keyspace };
   const cassandra = await connectCassandra(keyspaceConfig, createLogger('bench', 'warn'));
-  const store = new SessionStore(cassandra);
+  const store = sessionStores(cassandra)(DEFAULT_GAME);
   const raw = await closedLoop(PHASE_SECONDS, 64, async () => {
     const p = newPair();
     const now = systemClock();

@@ -14,11 +14,11 @@ import { RecordSessionEventsHandler } from './handlers/record-session-events.js'
 import { WatchPopularModesHandler } from './handlers/watch-popular-modes.js';
 import { ModeStore } from './mode-store.js';
 import { PopularModes } from './popular-modes.js';
-import { SessionStore } from './store.js';
+import { sessionStores } from './store.js';
 
 /** The SessionService RPCs, each served by its handler. */
 export function sessionRoutes({ config, cassandra, cache, logger, stopping }: ServiceContext, clock = systemClock): HostedService {
-  const store = new SessionStore(cassandra);
+  const stores = sessionStores(cassandra);
   const modes = new ModeStore(cassandra);
   const popular = new PopularModes(modes, cache, clock);
   const modesHub = new WatchHub<WatchPopularModesResponse>(
@@ -27,10 +27,10 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
     logger,
   );
   return hosted(SessionServiceDefinition, {
-    recordSessionEvents: serve(new RecordSessionEventsHandler(store, cache, clock)),
-    countSessionStarts: serve(new CountSessionStartsHandler(store, cache, clock)),
-    listSessionStarts: serve(new ListSessionStartsHandler(store, new TokenSigner(config.tokenSecret), clock)),
-    listCompletedSessions: serve(new ListCompletedSessionsHandler(store)),
+    recordSessionEvents: serve(new RecordSessionEventsHandler(stores, cache, clock)),
+    countSessionStarts: serve(new CountSessionStartsHandler(stores, cache, clock)),
+    listSessionStarts: serve(new ListSessionStartsHandler(stores, new TokenSigner(config.tokenSecret), clock)),
+    listCompletedSessions: serve(new ListCompletedSessionsHandler(stores)),
     recordModeEvents: serve(new RecordModeEventsHandler(modes, cache, config.modeIdleSeconds, clock)),
     listPopularModes: serve(new ListPopularModesHandler(popular)),
     watchPopularModes: serve(new WatchPopularModesHandler(modesHub, stopping)),

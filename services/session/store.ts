@@ -4,6 +4,7 @@ import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
 import { fromCqlMicros, fromCqlTimestamp, hourOf, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
 import { countryCodes } from '../shared/countries.js';
+import type { PerGame } from '../shared/access/game.js';
 
 /** A session start or end that passed validation. */
 export interface SessionHalf {
@@ -45,33 +46,51 @@ const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
 
 const cql = {
-  readParts: 'SELECT country, start_us, end_us FROM session_parts_by_player WHERE player_id = ? AND session_id = ?',
-  writeStartPart: 'INSERT INTO session_parts_by_player (player_id, session_id, country, start_us) VALUES (?, ?, ?, ?) USING TTL ?',
-  writeEndPart: 'INSERT INTO session_parts_by_player (player_id, session_id, end_us) VALUES (?, ?, ?) USING TTL ?',
+  readParts: 'SELECT country, start_us, end_us FROM game_session_parts_by_player WHERE game = ? AND player_id = ? AND session_id = ?',
+  writeStartPart:
+    'INSERT INTO game_session_parts_by_player (game, player_id, session_id, country, start_us) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+  writeEndPart: 'INSERT INTO game_session_parts_by_player (game, player_id, session_id, end_us) VALUES (?, ?, ?, ?) USING TTL ?',
   writeStartByCountry:
-    'INSERT INTO session_starts_by_country_hour (country, hour, start_us, session_id, player_id) ' + 'VALUES (?, ?, ?, ?, ?) USING TTL ?',
-  writeStartByHour: 'INSERT INTO session_starts_by_hour (hour, shard, country, start_us, session_id) VALUES (?, ?, ?, ?, ?) USING TTL ?',
-  writeStartHour: 'INSERT INTO session_start_hours (scope, hour) VALUES (?, ?) USING TTL ?',
+    'INSERT INTO game_session_starts_by_country_hour (game, country, hour, start_us, session_id, player_id) ' +
+    'VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeStartByHour:
+    'INSERT INTO game_session_starts_by_hour (game, hour, shard, country, start_us, session_id) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeStartHour: 'INSERT INTO game_session_start_hours (game, scope, hour) VALUES (?, ?, ?) USING TTL ?',
   writeCompleted:
-    'INSERT INTO completed_sessions_by_player (player_id, start_us, session_id, end_us, country) ' + 'VALUES (?, ?, ?, ?, ?) USING TTL ?',
-  startHours: 'SELECT hour FROM session_start_hours WHERE scope = ? AND hour >= ? AND hour <= ?',
+    'INSERT INTO game_completed_sessions_by_player (game, player_id, start_us, session_id, end_us, country) ' +
+    'VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  startHours: 'SELECT hour FROM game_session_start_hours WHERE game = ? AND scope = ? AND hour >= ? AND hour <= ?',
   countStarts:
-    'SELECT country, COUNT(*) AS starts FROM session_starts_by_hour ' +
-    'WHERE hour = ? AND shard IN ? AND country IN ? AND start_us >= ? AND start_us <= ? GROUP BY hour, shard, country',
+    'SELECT country, COUNT(*) AS starts FROM game_session_starts_by_hour ' +
+    'WHERE game = ? AND hour = ? AND shard IN ? AND country IN ? AND start_us >= ? AND start_us <= ? GROUP BY game, hour, shard, country',
   listStarts:
-    'SELECT session_id, player_id, start_us FROM session_starts_by_country_hour ' +
-    'WHERE country = ? AND hour = ? AND start_us >= ? AND start_us <= ?',
-  listCompleted: 'SELECT session_id, country, start_us, end_us FROM completed_sessions_by_player WHERE player_id = ? LIMIT ?',
+    'SELECT session_id, player_id, start_us FROM game_session_starts_by_country_hour ' +
+    'WHERE game = ? AND country = ? AND hour = ? AND start_us >= ? AND start_us <= ?',
+  listCompleted:
+    'SELECT session_id, country, start_us, end_us FROM game_completed_sessions_by_player WHERE game = ? AND player_id = ? LIMIT ?',
 };
 
-/** The session service's tables: the only code that speaks CQL for sessions. */
-export class SessionStore {
-  private readonly hourIndex = new HourIndexWrites();
+/** The session tables of every game: one store per game, sharing what they remember of the hours written. */
+export function sessionStores(client: CassandraClient): PerGame<SessionStore> {
+  const hourIndex = new HourIndexWrites();
+  const stores = new Map<string, SessionStore>();
+  return (game) => {
+    let store = stores.get(game);
+    if (!store) stores.set(game, (store = new SessionStore(client, game, hourIndex)));
+    return store;
+  };
+}
 
-  constructor(private readonly client: CassandraClient) {}
+/** The session service's tables, for one game: the only code that speaks CQL for sessions. */
+export class SessionStore {
+  constructor(
+    private readonly client: CassandraClient,
+    private readonly game: string,
+    private readonly hourIndex: HourIndexWrites,
+  ) {}
 
   async readParts(playerId: string, sessionId: string): Promise<SessionParts | undefined> {
-    const result = await this.client.execute(cql.readParts, [playerId, sessionId], read);
+    const result = await this.client.execute(cql.readParts, [this.game, playerId, sessionId], read);
     const row = result.first();
     if (!row) return undefined;
     return {
@@ -89,46 +108,50 @@ export class SessionStore {
   async writeHalf(half: SessionHalf, ttlSeconds: number): Promise<void> {
     const ts = toCqlMicros(half.tsUs);
     if (half.kind === 'end') {
-      await this.client.execute(cql.writeEndPart, [half.playerId, half.sessionId, ts, ttlSeconds], upsert);
+      await this.client.execute(cql.writeEndPart, [this.game, half.playerId, half.sessionId, ts, ttlSeconds], upsert);
       return;
     }
     const hour = hourOf(half.tsUs);
     const hourColumn = toCqlTimestamp(hour);
     const country = half.country!;
     await Promise.all([
-      this.client.execute(cql.writeStartByCountry, [country, hourColumn, ts, half.sessionId, half.playerId, ttlSeconds], upsert),
+      this.client.execute(cql.writeStartByCountry, [this.game, country, hourColumn, ts, half.sessionId, half.playerId, ttlSeconds], upsert),
       this.client.execute(
         cql.writeStartByHour,
-        [hourColumn, shardOf(half.sessionId, COUNT_SHARDS), country, ts, half.sessionId, ttlSeconds],
+        [this.game, hourColumn, shardOf(half.sessionId, COUNT_SHARDS), country, ts, half.sessionId, ttlSeconds],
         upsert,
       ),
       this.writeStartHour(ALL_COUNTRIES, hour, ttlSeconds),
       this.writeStartHour(country, hour, ttlSeconds),
     ]);
-    await this.client.execute(cql.writeStartPart, [half.playerId, half.sessionId, country, ts, ttlSeconds], upsert);
+    await this.client.execute(cql.writeStartPart, [this.game, half.playerId, half.sessionId, country, ts, ttlSeconds], upsert);
   }
 
   async writeCompleted(playerId: string, session: CompletedSessionRow, ttlSeconds: number): Promise<void> {
     await this.client.execute(
       cql.writeCompleted,
-      [playerId, toCqlMicros(session.startUs), session.sessionId, toCqlMicros(session.endUs), session.country, ttlSeconds],
+      [this.game, playerId, toCqlMicros(session.startUs), session.sessionId, toCqlMicros(session.endUs), session.country, ttlSeconds],
       upsert,
     );
   }
 
   /** Hours (newest first) in [fromHour, toHour] that hold starts of a country, or of any country. */
   async startHours(country: string | undefined, fromHour: Micros, toHour: Micros): Promise<Micros[]> {
-    const result = await this.client.execute(cql.startHours, [country ?? ALL_COUNTRIES, toCqlTimestamp(fromHour), toCqlTimestamp(toHour)], {
-      ...read,
-      fetchSize: 10_000,
-    });
+    const result = await this.client.execute(
+      cql.startHours,
+      [this.game, country ?? ALL_COUNTRIES, toCqlTimestamp(fromHour), toCqlTimestamp(toHour)],
+      {
+        ...read,
+        fetchSize: 10_000,
+      },
+    );
     return result.rows.map((row) => fromCqlTimestamp(row.hour as Date));
   }
 
   /** Starts per country in one hour whose time lies in [fromUs, toUs]. */
   async countStarts(hour: Micros, fromUs: Micros, toUs: Micros): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const params = [toCqlTimestamp(hour), shards, countryCodes, toCqlMicros(fromUs), toCqlMicros(toUs)];
+    const params = [this.game, toCqlTimestamp(hour), shards, countryCodes, toCqlMicros(fromUs), toCqlMicros(toUs)];
     let pageState: string | undefined;
     do {
       const result = await this.client.execute(cql.countStarts, params, { ...read, fetchSize: 5000, pageState });
@@ -150,11 +173,15 @@ export class SessionStore {
     fetchSize: number,
     pageState: string | undefined,
   ): Promise<{ rows: StartRow[]; pageState?: string }> {
-    const result = await this.client.execute(cql.listStarts, [country, toCqlTimestamp(hour), toCqlMicros(fromUs), toCqlMicros(toUs)], {
-      ...read,
-      fetchSize,
-      pageState,
-    });
+    const result = await this.client.execute(
+      cql.listStarts,
+      [this.game, country, toCqlTimestamp(hour), toCqlMicros(fromUs), toCqlMicros(toUs)],
+      {
+        ...read,
+        fetchSize,
+        pageState,
+      },
+    );
     return {
       rows: result.rows.map((row) => ({
         sessionId: (row.session_id as cassandra.types.Uuid).toString(),
@@ -166,7 +193,7 @@ export class SessionStore {
   }
 
   async listCompleted(playerId: string, limit: number): Promise<CompletedSessionRow[]> {
-    const result = await this.client.execute(cql.listCompleted, [playerId, limit], read);
+    const result = await this.client.execute(cql.listCompleted, [this.game, playerId, limit], read);
     return result.rows.map((row) => ({
       sessionId: (row.session_id as cassandra.types.Uuid).toString(),
       country: row.country as string,
@@ -176,8 +203,8 @@ export class SessionStore {
   }
 
   private writeStartHour(scope: string, hour: Micros, ttlSeconds: number): Promise<void> {
-    return this.hourIndex.once(scope, hour, ttlSeconds, (hourTtl) =>
-      this.client.execute(cql.writeStartHour, [scope, toCqlTimestamp(hour), hourTtl], upsert),
+    return this.hourIndex.once(`${this.game}/${scope}`, hour, ttlSeconds, (hourTtl) =>
+      this.client.execute(cql.writeStartHour, [this.game, scope, toCqlTimestamp(hour), hourTtl], upsert),
     );
   }
 }

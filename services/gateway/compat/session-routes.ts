@@ -43,13 +43,13 @@ export function sessionRoutes(channels: { ingest: EventIngest; session: UnaryBac
     {
       method: 'POST',
       path: /^\/event-handler$/,
-      handle: (request, response, _params, signal) =>
+      handle: (request, response, _params, signal, game) =>
         answer(response, async () => {
           const values = parseEventsBody(await readBody(request, maxBodyBytes), MAX_ARRAY_EVENTS, MAX_BATCH);
           const converted = values.map(convertSessionEvent);
           const forwarded = converted.flatMap((c, index) => ('event' in c ? [{ index, event: c.event }] : []));
           const answerOfIngest = forwarded.length
-            ? await channels.ingest.ingestEvents({ events: forwarded.map((f) => f.event) }, { signal })
+            ? await channels.ingest.ingestEvents({ events: forwarded.map((f) => f.event) }, { signal, game })
             : { results: [] };
           const results: Array<EventAnswer | undefined> = converted.map((c, index) =>
             'problem' in c
@@ -81,7 +81,7 @@ export function sessionRoutes(channels: { ingest: EventIngest; session: UnaryBac
     {
       method: 'GET',
       path: /^\/by-country\/(?<country>[^/]+)\/(?<hours>[^/]+)$/,
-      handle: (request, response, params, signal) =>
+      handle: (request, response, params, signal, game) =>
         answer(response, async () => {
           const query = queryOf(request);
           const hours = wholeNumber('hours', params.hours);
@@ -93,7 +93,7 @@ export function sessionRoutes(channels: { ingest: EventIngest; session: UnaryBac
               SessionServiceDefinition,
               SessionServiceDefinition.methods.listSessionStarts,
               { country: params.country, hours, pageSize: limit, pageToken },
-              { signal },
+              { signal, game },
             );
             return {
               country: params.country.toUpperCase(),
@@ -108,20 +108,20 @@ export function sessionRoutes(channels: { ingest: EventIngest; session: UnaryBac
           };
           // Later pages continue a window fixed by their token; first pages are shared (the read is then no one caller's).
           if (pageToken) return read(signal);
-          return firstPages.get(`${params.country.toUpperCase()}/${hours}/${limit}`, () => read());
+          return firstPages.get(`${game}/${params.country.toUpperCase()}/${hours}/${limit}`, () => read());
         }),
     },
     {
       method: 'GET',
       path: /^\/by-player\/(?<player>[^/]+)$/,
-      handle: (_request, response, params, signal) =>
+      handle: (_request, response, params, signal, game) =>
         answer(response, async () => {
           const { sessions } = await callBackend(
             channels.session,
             SessionServiceDefinition,
             SessionServiceDefinition.methods.listCompletedSessions,
             { playerId: params.player, limit: 20 },
-            { signal },
+            { signal, game },
           );
           return {
             player_id: params.player,

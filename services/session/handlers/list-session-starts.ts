@@ -1,4 +1,5 @@
-import type { UnaryHandler } from '../../shared/handler.js';
+import type { PerGame } from '../../shared/access/game.js';
+import { gameOf, type CallContext, type UnaryHandler } from '../../shared/handler.js';
 import type { TokenSigner } from '../../shared/signed-token.js';
 import { before, earliest, hourOf, hours as spanOfHours, lastMicroOfHour, latest, toTimestamp, type Clock } from '../../shared/time.js';
 import type {
@@ -15,17 +16,18 @@ import { sizeOrDefault } from '../../shared/page-size.js';
 export type StartPages = Pick<SessionStore, 'startHours' | 'listStarts'>;
 
 /**
- * A country's starts in [now − hours, now], newest first: walks the hours that hold starts of the country, newest
+ * A country's starts in the call's game in [now − hours, now], newest first: walks the hours that hold starts of the country, newest
  * first, reading each with the driver's paging; the token carries the window, the hour and the page state.
  */
 export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsRequest, ListSessionStartsResponse> {
   constructor(
-    private readonly store: StartPages,
+    private readonly stores: PerGame<StartPages>,
     private readonly signer: TokenSigner,
     private readonly clock: Clock,
   ) {}
 
-  async handle(request: ListSessionStartsRequest): Promise<ListSessionStartsResponse> {
+  async handle(request: ListSessionStartsRequest, context: CallContext): Promise<ListSessionStartsResponse> {
+    const store = this.stores(gameOf(context));
     const country = checkCountry(request.country);
     const pageSize = sizeOrDefault('page_size', request.pageSize, 100, 1000);
     let cursor: StartsCursor;
@@ -36,12 +38,12 @@ export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsR
       const now = this.clock();
       cursor = { country, fromUs: before(now, spanOfHours(request.hours)), toUs: now, hour: hourOf(now) };
     }
-    const hours = await this.store.startHours(country, hourOf(cursor.fromUs), cursor.hour);
+    const hours = await store.startHours(country, hourOf(cursor.fromUs), cursor.hour);
     const starts: SessionStartRecord[] = [];
     for (const [i, hour] of hours.entries()) {
       let pageState = hour === cursor.hour ? cursor.pageState : undefined;
       do {
-        const page = await this.store.listStarts(
+        const page = await store.listStarts(
           country,
           hour,
           latest(cursor.fromUs, hour),

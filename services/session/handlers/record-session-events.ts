@@ -2,7 +2,8 @@ import type { CacheInvalidation } from '../../shared/cache.js';
 import { recordBatch } from '../../shared/batch.js';
 import { isRejection, type Rejection } from '../../shared/event-rules.js';
 import { ttlSecondsFor } from '../../shared/retention.js';
-import type { UnaryHandler } from '../../shared/handler.js';
+import type { PerGame } from '../../shared/access/game.js';
+import { gameOf, type CallContext, type UnaryHandler } from '../../shared/handler.js';
 import { hourOf, isClosedOrClosing, type Clock, type Micros } from '../../shared/time.js';
 import type { RecordSessionEventsRequest, RecordSessionEventsResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import type { SessionHalf, SessionParts, SessionStore } from '../store.js';
@@ -13,18 +14,20 @@ import { hourCountsKey } from './count-session-starts.js';
 export type SessionHalvesStore = Pick<SessionStore, 'readParts' | 'writeHalf' | 'writeCompleted'>;
 
 /**
- * Stores session starts and ends. An event is a duplicate when its half of the session is already stored (a retried
+ * Stores session starts and ends, as the call's game's. An event is a duplicate when its half of the session is already stored (a retried
  * batch changes nothing); a session becomes complete when its second half arrives, in either order.
  */
 export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEventsRequest, RecordSessionEventsResponse> {
   constructor(
-    private readonly store: SessionHalvesStore,
+    private readonly stores: PerGame<SessionHalvesStore>,
     private readonly cache: CacheInvalidation,
     private readonly clock: Clock,
   ) {}
 
-  async handle(request: RecordSessionEventsRequest): Promise<RecordSessionEventsResponse> {
+  async handle(request: RecordSessionEventsRequest, context: CallContext): Promise<RecordSessionEventsResponse> {
     const now = this.clock();
+    const game = gameOf(context);
+    const store = this.stores(game);
     const halves = new HalvesOfBatch();
     const pairs = new Map<string, Promise<PairOutcome>>();
     const { results, stored } = await recordBatch(request.events, {
@@ -32,9 +35,9 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
       dedupeKey: (half) => `${half.kind}/${sessionKey(half)}`,
       store: async (half) => {
         const pair = halves.pairOf(half);
-        if (!pair) return this.record(half, now);
+        if (!pair) return this.record(store, half, now);
         const key = sessionKey(half);
-        if (!pairs.has(key)) pairs.set(key, this.recordPair(pair, now));
+        if (!pairs.has(key)) pairs.set(key, this.recordPair(store, pair, now));
         const outcome = (await pairs.get(key)!)[half.kind];
         if ('failure' in outcome) throw outcome.failure;
         return outcome.isNew;
@@ -44,24 +47,24 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
       .filter((half) => half.kind === 'start')
       .map((half) => hourOf(half.tsUs))
       .filter((hour) => isClosedOrClosing(hour, now));
-    this.cache.invalidate([...new Set(changedHours)].map(hourCountsKey));
+    this.cache.invalidate([...new Set(changedHours)].map((hour) => hourCountsKey(game, hour)));
     return { results };
   }
 
   /** Stores one half; false if that half of the session was already stored. */
-  private async record(half: SessionHalf, now: Micros): Promise<boolean> {
-    const before = await this.store.readParts(half.playerId, half.sessionId);
+  private async record(store: SessionHalvesStore, half: SessionHalf, now: Micros): Promise<boolean> {
+    const before = await store.readParts(half.playerId, half.sessionId);
     if ((half.kind === 'start' ? before?.startUs : before?.endUs) !== undefined) {
       // A retry of a call that failed after storing the half but before completing the session completes it now.
-      if (before && isComplete(before)) await this.complete(half.playerId, half.sessionId, before, now);
+      if (before && isComplete(before)) await this.complete(store, half.playerId, half.sessionId, before, now);
       return false;
     }
-    await this.store.writeHalf(half, ttlSecondsFor(half.tsUs, now));
+    await store.writeHalf(half, ttlSecondsFor(half.tsUs, now));
     let parts = withHalf(before, half);
     // If the other half was missing before our write, it may have been written meanwhile by another call: read
     // again after our write, so that whichever of two racing writers reads last sees both halves.
-    if (!isComplete(parts)) parts = withHalf(await this.store.readParts(half.playerId, half.sessionId), half);
-    if (isComplete(parts)) await this.complete(half.playerId, half.sessionId, parts, now);
+    if (!isComplete(parts)) parts = withHalf(await store.readParts(half.playerId, half.sessionId), half);
+    if (isComplete(parts)) await this.complete(store, half.playerId, half.sessionId, parts, now);
     return true;
   }
 
@@ -70,12 +73,12 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
    * once they are stored the session is complete whatever another call does meanwhile. Says of each half whether it
    * was new, or why it could not be stored (the other half's outcome stands on its own).
    */
-  private async recordPair({ start, end }: SessionPair, now: Micros): Promise<PairOutcome> {
-    const before = await this.store.readParts(start.playerId, start.sessionId);
+  private async recordPair(store: SessionHalvesStore, { start, end }: SessionPair, now: Micros): Promise<PairOutcome> {
+    const before = await store.readParts(start.playerId, start.sessionId);
     const isNew = { start: before?.startUs === undefined, end: before?.endUs === undefined };
     const [startWrite, endWrite] = await Promise.allSettled([
-      isNew.start && this.store.writeHalf(start, ttlSecondsFor(start.tsUs, now)),
-      isNew.end && this.store.writeHalf(end, ttlSecondsFor(end.tsUs, now)),
+      isNew.start && store.writeHalf(start, ttlSecondsFor(start.tsUs, now)),
+      isNew.end && store.writeHalf(end, ttlSecondsFor(end.tsUs, now)),
     ]);
     const outcome = (write: PromiseSettledResult<unknown>, wasNew: boolean) =>
       write.status === 'rejected' ? { failure: write.reason as unknown } : { isNew: wasNew };
@@ -89,12 +92,12 @@ export class RecordSessionEventsHandler implements UnaryHandler<RecordSessionEve
       endUs: isNew.end ? end.tsUs : before?.endUs,
     };
     // Also when both were stored already: a retry completes a session whose completion was lost.
-    if (isComplete(parts)) await this.complete(start.playerId, start.sessionId, parts, now);
+    if (isComplete(parts)) await this.complete(store, start.playerId, start.sessionId, parts, now);
     return { start: { isNew: isNew.start }, end: { isNew: isNew.end } };
   }
 
-  private complete(playerId: string, sessionId: string, parts: SessionParts, now: Micros): Promise<void> {
-    return this.store.writeCompleted(
+  private complete(store: SessionHalvesStore, playerId: string, sessionId: string, parts: SessionParts, now: Micros): Promise<void> {
+    return store.writeCompleted(
       playerId,
       { sessionId, country: parts.country!, startUs: parts.startUs!, endUs: parts.endUs! },
       ttlSecondsFor(parts.startUs!, now),

@@ -50,13 +50,18 @@ describe('ListSessionStartsHandler', () => {
   ] as const) {
     it(`reads only the rows of each page: ${hours} h of ${perHour} starts, pages of ${pageSize}`, async () => {
       const store = new CountingStarts(hours, perHour);
-      const handler = new ListSessionStartsHandler(store, new TokenSigner('test'), () => NOW);
+      const handler = new ListSessionStartsHandler(
+        () => store,
+        new TokenSigner('test'),
+        () => NOW,
+      );
+      const call = { signal: new AbortController().signal, deadline: undefined };
       let pageToken = '';
       let listed = 0;
       let pages = 0;
       do {
         const readBefore = store.rowsRead;
-        const page = await handler.handle({ country: 'FI', hours, pageSize, pageToken });
+        const page = await handler.handle({ country: 'FI', hours, pageSize, pageToken }, call);
         expect(store.rowsRead - readBefore).toBe(page.starts.length);
         expect(page.starts.length).toBeLessThanOrEqual(pageSize);
         listed += page.starts.length;

@@ -64,8 +64,13 @@ const end = (ms: number, playerId = 'p1'): SessionEvent => ({
 function recorder() {
   const store = new InMemorySessions();
   const invalidated: string[] = [];
-  const handler = new RecordSessionEventsHandler(store, { invalidate: (keys) => void invalidated.push(...keys) }, () => fromMillis(NOW_MS));
-  const record = async (...events: SessionEvent[]) => (await handler.handle({ events })).results.map((r) => r.outcome);
+  const handler = new RecordSessionEventsHandler(
+    () => store,
+    { invalidate: (keys) => void invalidated.push(...keys) },
+    () => fromMillis(NOW_MS),
+  );
+  const inGame = { signal: new AbortController().signal, deadline: undefined, game: 'g1' };
+  const record = async (...events: SessionEvent[]) => (await handler.handle({ events }, inGame)).results.map((r) => r.outcome);
   return { store, invalidated, record };
 }
 
@@ -124,7 +129,7 @@ describe('RecordSessionEventsHandler', () => {
     const { invalidated, record } = recorder();
     const closedHourMs = Date.UTC(2026, 11, 3, 11);
     await record(start(closedHourMs + 5 * 60_000, 'late'), start(NOW_MS - 60_000, 'now'));
-    expect(invalidated).toEqual([hourCountsKey(hourOf(fromMillis(closedHourMs)))]);
+    expect(invalidated).toEqual([hourCountsKey('g1', hourOf(fromMillis(closedHourMs)))]);
   });
 
   describe('both halves of a session in one batch', () => {

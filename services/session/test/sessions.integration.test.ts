@@ -1,5 +1,6 @@
 // The session service over the real Cassandra and Redis, called through a real gRPC channel, on a keyspace of this
 // run's own. Each test runs at its own "now" on a random past day, so its windows hold only its own events.
+import { DEFAULT_GAME } from '../../shared/access/game.js';
 import { randomUUID } from 'node:crypto';
 import { Status } from 'nice-grpc';
 import cassandra from 'cassandra-driver';
@@ -154,15 +155,18 @@ describe('recording sessions', () => {
     const startUs = cassandra.types.Long.fromNumber(eventMs * 1000);
     const ttls = [
       await ttl(
-        'SELECT TTL(player_id) FROM session_starts_by_country_hour WHERE country = ? AND hour = ? AND start_us = ? AND session_id = ?',
-        ['IS', hour, startUs, s],
+        'SELECT TTL(player_id) FROM game_session_starts_by_country_hour WHERE game = ? AND country = ? AND hour = ? AND start_us = ? AND session_id = ?',
+        [DEFAULT_GAME, 'IS', hour, startUs, s],
       ),
-      await ttl('SELECT TTL(country) FROM session_parts_by_player WHERE player_id = ? AND session_id = ?', [p, s]),
-      await ttl('SELECT TTL(end_us) FROM completed_sessions_by_player WHERE player_id = ? AND start_us = ? AND session_id = ?', [
+      await ttl('SELECT TTL(country) FROM game_session_parts_by_player WHERE game = ? AND player_id = ? AND session_id = ?', [
+        DEFAULT_GAME,
         p,
-        startUs,
         s,
       ]),
+      await ttl(
+        'SELECT TTL(end_us) FROM game_completed_sessions_by_player WHERE game = ? AND player_id = ? AND start_us = ? AND session_id = ?',
+        [DEFAULT_GAME, p, startUs, s],
+      ),
     ];
     for (const value of ttls) {
       expect(value).toBeGreaterThan(expected - 60);

@@ -12,3 +12,6 @@ export const GAME_METADATA = 'gamepulse-game';
 export const GAME_RULE = '1 to 64 characters of letters, digits, ".", "_" and "-"';
 const gamePattern = /^[A-Za-z0-9._-]{1,64}$/;
 export const isGameName = (game: string) => gamePattern.test(game);
+
+/** What a service keeps for each game apart (its stores): the one for a call's game. */
+export type PerGame<T> = (game: string) => T;
