@@ -3,6 +3,7 @@ import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { shardOf } from '../shared/shard.js';
 import { dayOf, fromCqlMicros, fromCqlTimestamp, hourOf, micros, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
+import type { PerGame } from '../shared/access/game.js';
 import type { ModeActionName, ModeRow, Place } from './mode-presence.js';
 
 /** One LOGIN of a window's hour. */
@@ -32,41 +33,56 @@ const upsert = { prepare: true, isIdempotent: true };
 const read = { prepare: true };
 
 const cql = {
-  findEvent: 'SELECT event_id FROM mode_events_by_user_day WHERE user_id = ? AND day = ? AND ts_us = ? AND event_id = ?',
+  findEvent: 'SELECT event_id FROM game_mode_events_by_user_day WHERE game = ? AND user_id = ? AND day = ? AND ts_us = ? AND event_id = ?',
   writeEvent:
-    'INSERT INTO mode_events_by_user_day (user_id, day, ts_us, event_id, area_code, mode, action) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+    'INSERT INTO game_mode_events_by_user_day (game, user_id, day, ts_us, event_id, area_code, mode, action) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?',
   eventsOfDay:
-    'SELECT ts_us, event_id, area_code, mode, action FROM mode_events_by_user_day WHERE user_id = ? AND day = ? ' +
+    'SELECT ts_us, event_id, area_code, mode, action FROM game_mode_events_by_user_day WHERE game = ? AND user_id = ? AND day = ? ' +
     'ORDER BY ts_us DESC, event_id DESC',
   enterArea:
-    'INSERT INTO mode_active_users_by_area (area_code, shard, mode, user_id, idle_at_us) VALUES (?, ?, ?, ?, ?) ' +
+    'INSERT INTO game_mode_active_users_by_area (game, area_code, shard, mode, user_id, idle_at_us) VALUES (?, ?, ?, ?, ?, ?) ' +
     'USING TIMESTAMP ? AND TTL ?',
-  leaveArea: 'DELETE FROM mode_active_users_by_area USING TIMESTAMP ? WHERE area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
+  leaveArea:
+    'DELETE FROM game_mode_active_users_by_area USING TIMESTAMP ? WHERE game = ? AND area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
   countActive:
-    'SELECT mode, COUNT(*) AS n, MIN(idle_at_us) AS first_idle_us FROM mode_active_users_by_area ' +
-    'WHERE area_code = ? AND shard = 0 GROUP BY mode',
+    'SELECT mode, COUNT(*) AS n, MIN(idle_at_us) AS first_idle_us FROM game_mode_active_users_by_area ' +
+    'WHERE game = ? AND area_code = ? AND shard = 0 GROUP BY mode',
   writeLogin:
-    'INSERT INTO mode_logins_by_area_hour (area_code, hour, mode, user_id, ts_us, event_id) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
-  writeLoginHour: 'INSERT INTO mode_login_hours_by_area (area_code, hour) VALUES (?, ?) USING TTL ?',
-  loginHours: 'SELECT hour FROM mode_login_hours_by_area WHERE area_code = ? AND hour >= ?',
-  loginsInHour: 'SELECT mode, user_id, ts_us FROM mode_logins_by_area_hour WHERE area_code = ? AND hour = ?',
+    'INSERT INTO game_mode_logins_by_area_hour (game, area_code, hour, mode, user_id, ts_us, event_id) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+  writeLoginHour: 'INSERT INTO game_mode_login_hours_by_area (game, area_code, hour) VALUES (?, ?, ?) USING TTL ?',
+  loginHours: 'SELECT hour FROM game_mode_login_hours_by_area WHERE game = ? AND area_code = ? AND hour >= ?',
+  loginsInHour: 'SELECT mode, user_id, ts_us FROM game_mode_logins_by_area_hour WHERE game = ? AND area_code = ? AND hour = ?',
 };
 
-/** The session service's mode tables: the only code that speaks CQL for multiplayer-mode presence. */
-export class ModeStore {
-  private readonly loginHours = new HourIndexWrites();
+/** The mode tables of every game: one store per game, sharing what they remember of the hours written. */
+export function modeStores(client: CassandraClient): PerGame<ModeStore> {
+  const loginHours = new HourIndexWrites();
+  const stores = new Map<string, ModeStore>();
+  return (game) => {
+    let store = stores.get(game);
+    if (!store) stores.set(game, (store = new ModeStore(client, game, loginHours)));
+    return store;
+  };
+}
 
-  constructor(private readonly client: CassandraClient) {}
+/** The session service's mode tables, for one game: the only code that speaks CQL for multiplayer-mode presence. */
+export class ModeStore {
+  constructor(
+    private readonly client: CassandraClient,
+    private readonly game: string,
+    private readonly loginHours: HourIndexWrites,
+  ) {}
 
   async hasEvent(row: ModeRow): Promise<boolean> {
-    const params = [row.userId, toCqlTimestamp(dayOf(row.tsUs)), toCqlMicros(row.tsUs), row.eventId];
+    const params = [this.game, row.userId, toCqlTimestamp(dayOf(row.tsUs)), toCqlMicros(row.tsUs), row.eventId];
     return (await this.client.execute(cql.findEvent, params, read)).rowLength > 0;
   }
 
   /** Records the event itself: from now on it is a duplicate. */
   async writeEvent(row: ModeRow, ttlSeconds: number): Promise<void> {
     const params = [
+      this.game,
       row.userId,
       toCqlTimestamp(dayOf(row.tsUs)),
       toCqlMicros(row.tsUs),
@@ -86,7 +102,7 @@ export class ModeStore {
   async *eventsOfDay(userId: string, day: Micros): AsyncGenerator<ModeRow> {
     let pageState: string | undefined;
     do {
-      const page = await this.client.execute(cql.eventsOfDay, [userId, toCqlTimestamp(day)], {
+      const page = await this.client.execute(cql.eventsOfDay, [this.game, userId, toCqlTimestamp(day)], {
         ...read,
         fetchSize: HISTORY_PAGE,
         pageState,
@@ -111,6 +127,7 @@ export class ModeStore {
    */
   async enterArea(place: Place, userId: string, writeTimeUs: Micros, idleAtUs: Micros, ttlSeconds: number): Promise<void> {
     const params = [
+      this.game,
       place.areaCode,
       shardOf(userId, ACTIVE_SHARDS),
       place.mode,
@@ -123,7 +140,7 @@ export class ModeStore {
   }
 
   async leaveArea(place: Place, userId: string, writeTimeUs: Micros): Promise<void> {
-    const params = [toCqlMicros(writeTimeUs), place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
+    const params = [toCqlMicros(writeTimeUs), this.game, place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
     await this.client.execute(cql.leaveArea, params, upsert);
   }
 
@@ -132,7 +149,7 @@ export class ModeStore {
    * active, or when a row from before idle times were kept is among them).
    */
   async countActive(areaCode: string): Promise<ActiveCounts> {
-    const result = await this.client.execute(cql.countActive, [areaCode], read);
+    const result = await this.client.execute(cql.countActive, [this.game, areaCode], read);
     const counts = new Map<string, number>();
     let firstIdleUs = Infinity;
     let allIdleTimesKnown = true;
@@ -149,16 +166,16 @@ export class ModeStore {
   async writeLogin(row: ModeRow, ttlSeconds: number): Promise<void> {
     const hourStart = hourOf(row.tsUs);
     const hour = toCqlTimestamp(hourStart);
-    await this.loginHours.once(row.areaCode, hourStart, ttlSeconds, (hourTtl) =>
-      this.client.execute(cql.writeLoginHour, [row.areaCode, hour, hourTtl], upsert),
+    await this.loginHours.once(`${this.game}/${row.areaCode}`, hourStart, ttlSeconds, (hourTtl) =>
+      this.client.execute(cql.writeLoginHour, [this.game, row.areaCode, hour, hourTtl], upsert),
     );
-    const params = [row.areaCode, hour, row.mode, row.userId, toCqlMicros(row.tsUs), row.eventId, ttlSeconds];
+    const params = [this.game, row.areaCode, hour, row.mode, row.userId, toCqlMicros(row.tsUs), row.eventId, ttlSeconds];
     await this.client.execute(cql.writeLogin, params, upsert);
   }
 
   /** The hours of the area, from `sinceHour` on, that hold logins. */
   async loginHoursSince(areaCode: string, sinceHour: Micros): Promise<Micros[]> {
-    const result = await this.client.execute(cql.loginHours, [areaCode, toCqlTimestamp(sinceHour)], read);
+    const result = await this.client.execute(cql.loginHours, [this.game, areaCode, toCqlTimestamp(sinceHour)], read);
     return result.rows.map((row) => fromCqlTimestamp(row.hour as Date));
   }
 
@@ -166,7 +183,11 @@ export class ModeStore {
     const rows: LoginRow[] = [];
     let pageState: string | undefined;
     do {
-      const page = await this.client.execute(cql.loginsInHour, [areaCode, toCqlTimestamp(hour)], { ...read, fetchSize: 5000, pageState });
+      const page = await this.client.execute(cql.loginsInHour, [this.game, areaCode, toCqlTimestamp(hour)], {
+        ...read,
+        fetchSize: 5000,
+        pageState,
+      });
       for (const row of page.rows)
         rows.push({ mode: row.mode as string, userId: row.user_id as string, tsUs: fromCqlMicros(row.ts_us as cassandra.types.Long) });
       pageState = page.pageState ?? undefined;

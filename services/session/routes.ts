@@ -12,18 +12,22 @@ import { ListSessionStartsHandler } from './handlers/list-session-starts.js';
 import { RecordModeEventsHandler } from './handlers/record-mode-events.js';
 import { RecordSessionEventsHandler } from './handlers/record-session-events.js';
 import { WatchPopularModesHandler } from './handlers/watch-popular-modes.js';
-import { ModeStore } from './mode-store.js';
+import { modeStores } from './mode-store.js';
+import { gameAndAreaOf } from './ranking-generation.js';
 import { PopularModes } from './popular-modes.js';
 import { sessionStores } from './store.js';
 
 /** The SessionService RPCs, each served by its handler. */
 export function sessionRoutes({ config, cassandra, cache, logger, stopping }: ServiceContext, clock = systemClock): HostedService {
   const stores = sessionStores(cassandra);
-  const modes = new ModeStore(cassandra);
+  const modes = modeStores(cassandra);
   const popular = new PopularModes(modes, cache, clock);
   const modesHub = new WatchHub<WatchPopularModesResponse>(
     'popular_modes',
-    async (areaCode) => ({ modes: (await popular.active(areaCode, MAX_MODES_LIMIT)).modes, computedAt: toTimestamp(clock()) }),
+    async (subject) => ({
+      modes: (await popular.active(...gameAndAreaOf(subject), MAX_MODES_LIMIT)).modes,
+      computedAt: toTimestamp(clock()),
+    }),
     logger,
   );
   return hosted(SessionServiceDefinition, {

@@ -1,5 +1,5 @@
 import type { GenerationReads } from '../../shared/cache.js';
-import { activeRankingGeneration } from '../../session/ranking-generation.js';
+import { activeRankingGeneration, areaSubject, gameAndAreaOf } from '../../session/ranking-generation.js';
 import { MicroCache } from '../micro-cache.js';
 
 /** An area's modes by users active now, as `/stats/` answers them. */
@@ -33,7 +33,7 @@ const MAX_CONFIRMED_AGE_MS = 5_000;
 const MAX_AREAS = 1000;
 
 /**
- * The `/stats/` answers of areas' users active now, shared by every caller of this gateway. Without Redis an answer is
+ * The `/stats/` answers of games' areas' users active now, shared by every caller of this gateway. Without Redis an answer is
  * re-read once 600 ms old; with it, every 100 ms the generations of the areas held say which answers are still current
  * (the session service renews an area's generation after each write to it), so an unchanged area is re-read only when
  * its first active user goes idle, or after 5 s.
@@ -43,7 +43,7 @@ export class ActiveRankings {
   private confirming = false;
 
   constructor(
-    private readonly read: (areaCode: string) => Promise<ActiveRanking>,
+    private readonly read: (game: string, areaCode: string) => Promise<ActiveRanking>,
     private readonly generations: GenerationReads,
     stopping: AbortSignal,
   ) {
@@ -52,19 +52,22 @@ export class ActiveRankings {
     stopping.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 
-  async get(areaCode: string): Promise<Popularity> {
-    return (await this.answers.get(areaCode, () => this.load(areaCode))).modes;
+  async get(game: string, areaCode: string): Promise<Popularity> {
+    const subject = areaSubject(game, areaCode);
+    return (await this.answers.get(subject, () => this.load(subject))).modes;
   }
 
-  /** Reads the area afresh (its ranking changed): its callers from now on wait for the new answer. */
-  replace(areaCode: string): void {
-    this.answers.replace(areaCode, () => this.load(areaCode));
+  /** Reads the game's area afresh (its ranking changed): its callers from now on wait for the new answer. */
+  replace(game: string, areaCode: string): void {
+    const subject = areaSubject(game, areaCode);
+    this.answers.replace(subject, () => this.load(subject));
   }
 
-  private async load(areaCode: string): Promise<Held> {
+  private async load(subject: string): Promise<Held> {
     const loadedAt = Date.now();
-    const [generation] = (await this.generations.currentGenerations([activeRankingGeneration(areaCode)])) ?? [undefined];
-    return { ...(await this.read(areaCode)), generation, loadedAt };
+    const [game, areaCode] = gameAndAreaOf(subject);
+    const [generation] = (await this.generations.currentGenerations([activeRankingGeneration(game, areaCode)])) ?? [undefined];
+    return { ...(await this.read(game, areaCode)), generation, loadedAt };
   }
 
   /** Keeps every answer whose area's generation is the one it was read under, until the next check. */
@@ -75,10 +78,12 @@ export class ActiveRankings {
       const now = Date.now();
       const held = [...this.answers.settled()].filter(([, answer]) => isConfirmable(answer, now));
       if (held.length === 0) return;
-      const current = await this.generations.currentGenerations(held.map(([areaCode]) => activeRankingGeneration(areaCode)));
+      const current = await this.generations.currentGenerations(
+        held.map(([subject]) => activeRankingGeneration(...gameAndAreaOf(subject))),
+      );
       if (!current) return;
-      held.forEach(([areaCode, answer], i) => {
-        if (current[i] === answer.generation) this.answers.confirm(areaCode, answer, now);
+      held.forEach(([subject, answer], i) => {
+        if (current[i] === answer.generation) this.answers.confirm(subject, answer, now);
       });
     } finally {
       this.confirming = false;

@@ -39,20 +39,22 @@ export function modeRoutes(
   stopping: AbortSignal,
 ): PlainRoute[] {
   const windows = new MicroCache<Popularity>(WINDOW_MAX_AGE_MS, WINDOWS_CACHED, WINDOW_REFRESH_MS);
-  const rankModes = async (areaCode: string, hours: number) => {
-    const answer = await callBackend(channels.session, SessionServiceDefinition, SessionServiceDefinition.methods.listPopularModes, {
-      areaCode,
-      hours,
-      limit: MAX_MODES_LISTED,
-    });
+  const rankModes = async (game: string, areaCode: string, hours: number) => {
+    const answer = await callBackend(
+      channels.session,
+      SessionServiceDefinition,
+      SessionServiceDefinition.methods.listPopularModes,
+      { areaCode, hours, limit: MAX_MODES_LISTED },
+      { game },
+    );
     return {
       modes: answer.modes.map((mode) => ({ count: mode.players, multiplayer_mode: mode.mode })),
       firstIdleMs: answer.firstIdleAt ? toMillis(fromTimestamp(answer.firstIdleAt)) : undefined,
     };
   };
-  const active = new ActiveRankings((areaCode) => rankModes(areaCode, 0), generations, stopping);
-  const record = async (events: Event[], signal: AbortSignal) => {
-    const answer = await channels.ingest.ingestEvents({ events }, { signal });
+  const active = new ActiveRankings((game, areaCode) => rankModes(game, areaCode, 0), generations, stopping);
+  const record = async (events: Event[], signal: AbortSignal, game: string) => {
+    const answer = await channels.ingest.ingestEvents({ events }, { signal, game });
     if (answer.accepted + answer.duplicates < events.length) {
       const unstored = answer.results.find((result) => result.reason);
       // Validated here first, so only a retryable failure is left: nothing of a retry is stored twice.
@@ -64,38 +66,38 @@ export function modeRoutes(
     {
       method: 'POST',
       path: /^\/events\/?$/,
-      handle: (request, response, _params, signal) =>
+      handle: (request, response, _params, signal, game) =>
         answerInDetail(response, async () => {
           const events = parseModeEvents(await readBody(request, maxBodyBytes), systemClock());
-          const answer = await record(events, signal);
+          const answer = await record(events, signal, game);
           // Who is active where changed in these areas: their reads start now, and the caller's next /stats/ through
           // this gateway waits for them, so it shows its own change (an area a user moved out of, and other gateways,
           // catch up when the session service's generation of the area is renewed).
           const touched = new Set(events.flatMap((event) => (event.payload?.$case === 'mode' ? [event.payload.value.areaCode] : [])));
-          for (const areaCode of touched) active.replace(areaCode);
+          for (const areaCode of touched) active.replace(game, areaCode);
           return { status: true, accepted: answer.accepted, duplicates: answer.duplicates };
         }),
     },
     {
       method: 'GET',
       path: /^\/stats\/?$/,
-      handle: (request, response) =>
+      handle: (request, response, _params, _signal, game) =>
         answerInDetail(response, async () => {
           const query = queryOf(request);
           const areaCode = parseAreaCode(query.get('area_code'), 'area_code');
           const hours = query.has('hours') ? parseHours(query.get('hours')!) : 0;
           const modes = hours
-            ? await windows.get(`${areaCode}/${hours}`, async () => (await rankModes(areaCode, hours)).modes)
-            : await active.get(areaCode);
+            ? await windows.get(JSON.stringify([game, areaCode, hours]), async () => (await rankModes(game, areaCode, hours)).modes)
+            : await active.get(game, areaCode);
           return modes.length ? { [areaCode]: modes } : {};
         }),
     },
     {
       method: 'POST',
       path: /^\/generate_data\/?$/,
-      handle: (_request, response, _params, signal) =>
+      handle: (_request, response, _params, signal, game) =>
         answerInDetail(response, async () => {
-          const answer = await record(generatedEvents(GENERATED_EVENTS), signal);
+          const answer = await record(generatedEvents(GENERATED_EVENTS), signal, game);
           return { cnt_records_generated: answer.accepted + answer.duplicates };
         }),
     },

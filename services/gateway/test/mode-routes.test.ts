@@ -1,6 +1,7 @@
 // The original mode routes (POST /events/, GET /stats/) on the real gateway HTTP server, against in-memory ingest and
 // session backends (test/e2e/modes.e2e.test.ts runs them against the real services): what is forwarded, how answers
 // are shaped, that one bad item refuses the whole request, and that a POST's areas are read afresh before it answers.
+import { DEFAULT_GAME } from '../../shared/access/game.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventOutcome } from '../../../gen/ts-proto/gamepulse/common/v1/event_result.js';
 import type { Event } from '../../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
@@ -61,7 +62,7 @@ const generations = {
     return Promise.resolve(this.reachable ? names.map((name) => this.current.get(name) ?? null) : undefined);
   },
   renew(areaCode: string) {
-    this.current.set(activeRankingGeneration(areaCode), String(Math.random()));
+    this.current.set(activeRankingGeneration(DEFAULT_GAME, areaCode), String(Math.random()));
   },
 };
 const stopping = new AbortController();

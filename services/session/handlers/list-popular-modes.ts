@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
-import type { UnaryHandler } from '../../shared/handler.js';
+import { gameOf, type CallContext, type UnaryHandler } from '../../shared/handler.js';
 import type { ListPopularModesRequest, ListPopularModesResponse } from '../../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { MAX_AREA_CODE_LENGTH } from '../mode-validation.js';
 import type { PopularModes } from '../popular-modes.js';
@@ -17,16 +17,18 @@ export function checkAreaCode(areaCode: string): void {
   if (problem) throw new ValidationError(problem.field, problem.rule);
 }
 
-/** An area's modes ranked by users active now (hours 0), or by distinct users who logged in over the window. */
+/** A game's area's modes ranked by users active now (hours 0), or by distinct users who logged in over the window. */
 export class ListPopularModesHandler implements UnaryHandler<ListPopularModesRequest, ListPopularModesResponse> {
   constructor(private readonly popular: PopularModes) {}
 
-  async handle(request: ListPopularModesRequest): Promise<ListPopularModesResponse> {
+  async handle(request: ListPopularModesRequest, context: CallContext): Promise<ListPopularModesResponse> {
     checkAreaCode(request.areaCode);
     if (request.hours !== 0) checkWindowHours(request.hours);
     const limit = sizeOrDefault('limit', request.limit, DEFAULT_MODES_LIMIT, MAX_MODES_LIMIT);
-    if (request.hours !== 0) return { modes: await this.popular.window(request.areaCode, request.hours, limit), firstIdleAt: undefined };
-    const { modes, firstIdleUs } = await this.popular.active(request.areaCode, limit);
+    const game = gameOf(context);
+    if (request.hours !== 0)
+      return { modes: await this.popular.window(game, request.areaCode, request.hours, limit), firstIdleAt: undefined };
+    const { modes, firstIdleUs } = await this.popular.active(game, request.areaCode, limit);
     return { modes, firstIdleAt: firstIdleUs === undefined ? undefined : toTimestamp(firstIdleUs) };
   }
 }

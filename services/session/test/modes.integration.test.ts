@@ -1,5 +1,6 @@
 // Mode presence over the real Cassandra and Redis, through a real gRPC channel. Every test uses area codes and users
 // of its own, so its counts hold only its events; times are real (presence expires by Cassandra TTL).
+import { DEFAULT_GAME } from '../../shared/access/game.js';
 import { randomUUID } from 'node:crypto';
 import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,7 +192,7 @@ describe('mode presence', () => {
     const idleMs = testConfig().modeIdleSeconds * 1000;
     const generations = new ResponseCache(redis.url, createLogger('test', 'silent'), `${keyspace.keyspace}:`, 2000);
     for (let i = 0; i < 50 && !generations.connected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    const generation = async () => (await generations.currentGenerations([activeRankingGeneration(area)]))?.[0];
+    const generation = async () => (await generations.currentGenerations([activeRankingGeneration(DEFAULT_GAME, area)]))?.[0];
     const firstIdleMs = async () => {
       const answer = await service.call<ListPopularModesRequest, ListPopularModesResponse>(service.client.listPopularModes, {
         areaCode: area,

@@ -123,9 +123,18 @@ function twoReplicas() {
   const tables = new InMemoryModes();
   const generations = new RenewedGenerations();
   const stores = [new ReplicaStore(tables), new ReplicaStore(tables)] as const;
-  const handlers = stores.map((store) => new RecordModeEventsHandler(store, generations, IDLE_SECONDS, () => fromMillis(NOW_MS)));
+  const handlers = stores.map(
+    (store) =>
+      new RecordModeEventsHandler(
+        () => store,
+        generations,
+        IDLE_SECONDS,
+        () => fromMillis(NOW_MS),
+      ),
+  );
+  const call = { signal: new AbortController().signal, deadline: undefined, game: 'g1' };
   const record = (replica: 0 | 1, ...events: ModeEventEnvelope[]) =>
-    handlers[replica].handle({ events }).then((answer) => answer.results.map((result) => result.outcome));
+    handlers[replica].handle({ events }, call).then((answer) => answer.results.map((result) => result.outcome));
   return { tables, stores, record, generations };
 }
 
