@@ -7,6 +7,7 @@ import { csvLines } from '../services/games/csv-lines.js';
 import { readGamesCsv } from '../services/games/game-csv.js';
 import { readPlayersCsv, readUserApiPlayers } from '../services/games/player-formats.js';
 import { uploadGames, uploadPlayers, type UploadTally } from '../services/games/upload.js';
+import { DEFAULT_GAME } from '../services/shared/access/game.js';
 import { loadConfig } from '../services/shared/config.js';
 import { GamesClient } from './connect4/games-client.js';
 
@@ -15,18 +16,21 @@ const { values } = parseArgs({
     games: { type: 'string' },
     players: { type: 'string' },
     'games-service': { type: 'string', default: loadConfig().services.games.address },
+    game: { type: 'string', default: DEFAULT_GAME },
   },
 });
 const files = [values.players, values.games].filter((file): file is string => file !== undefined);
 if (files.length === 0 || files.some((file) => !existsSync(file))) {
-  console.error('usage: npm run import:connect4 -- [--players country.csv|users.json] [--games game_data.csv] [--games-service host:port]');
+  console.error(
+    'usage: npm run import:connect4 -- [--players country.csv|users.json] [--games game_data.csv] [--games-service host:port] [--game <game>]',
+  );
   process.exit(2);
 }
-const client = new GamesClient(values['games-service']);
+const client = new GamesClient(values['games-service'], values.game);
 
 async function run(what: string, file: string, upload: (onProgress: (tally: UploadTally) => void) => Promise<UploadTally>) {
   const started = performance.now();
-  console.log(`importing ${what} from ${file} into the games service at ${values['games-service']}`);
+  console.log(`importing ${what} from ${file} into the games service at ${values['games-service']}, game ${values.game}`);
   let last = 0;
   const tally = await upload((progress) => {
     if (performance.now() - last < 1000) return;

@@ -1,25 +1,31 @@
-// npm run rebuild:connect4 [-- --repair]
-// Recomputes every Connect-4 aggregate from the stored games and profiles and reports each difference from the kept
+// npm run rebuild:connect4 [-- --repair] [--game <game>]
+// Recomputes every Connect-4 aggregate of a game (default: the default game) from its stored games and profiles and reports each difference from the kept
 // ones (exit code 1 if any); with --repair, writes the corrections that make them agree.
 import { parseArgs } from 'node:util';
 import { GameAudit } from '../services/games/audit.js';
 import { GameImporter } from '../services/games/game-import.js';
-import { GamesStore } from '../services/games/store.js';
+import { gamesStores } from '../services/games/store.js';
+import { DEFAULT_GAME } from '../services/shared/access/game.js';
 import { ResponseCache } from '../services/shared/cache.js';
 import { connectCassandra } from '../services/shared/cassandra.js';
 import { loadConfig } from '../services/shared/config.js';
 import { createLogger } from '../services/shared/logger.js';
 import { systemClock } from '../services/shared/time.js';
 
-const { values } = parseArgs({ options: { repair: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { repair: { type: 'boolean', default: false }, game: { type: 'string', default: DEFAULT_GAME } },
+});
 const config = loadConfig();
 const logger = createLogger('rebuild-connect4', 'warn');
 const cassandra = await connectCassandra(config.cassandra, logger);
-const cache = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
-const store = new GamesStore(cassandra);
+const caches = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
+const cache = caches.within(values.game);
+const store = gamesStores(cassandra)(values.game);
 const audit = new GameAudit(store, new GameImporter(store, cache, systemClock, logger), cache, systemClock);
 const started = performance.now();
-console.log(`auditing the Connect-4 aggregates of keyspace ${config.cassandra.keyspace}${values.repair ? ' (repairing)' : ''}`);
+console.log(
+  `auditing the Connect-4 aggregates of game ${values.game} in keyspace ${config.cassandra.keyspace}${values.repair ? ' (repairing)' : ''}`,
+);
 try {
   const report = await audit.run({ repair: values.repair, onProgress: (line) => console.log(`  ${line}`) });
   const found = report.totals.length + report.singleGamePlayers.length;
@@ -31,6 +37,6 @@ try {
   );
   process.exitCode = found && !values.repair ? 1 : 0;
 } finally {
-  cache.close();
+  caches.close();
   await cassandra.shutdown();
 }

@@ -12,28 +12,44 @@ import { ImportGamesHandler } from './handlers/import-games.js';
 import { ImportPlayersHandler } from './handlers/import-players.js';
 import { ListSingleGamePlayersHandler } from './handlers/list-single-game-players.js';
 import { ProfileImporter } from './profile-import.js';
-import { GamesStore } from './store.js';
+import { gamesStores } from './store.js';
+import { perGame } from '../shared/access/game.js';
 
 /** How often each replica looks for import parts whose writer died, and finishes them. */
 const RECOVERY_INTERVAL_MS = 10_000;
 
 /** The GamesService RPCs, each served by its handler. */
 export function gamesRoutes({ config, cassandra, cache, logger, onClose }: ServiceContext, clock = systemClock): HostedService {
-  const store = new GamesStore(cassandra);
-  const importer = new GameImporter(store, cache, clock, logger);
-  const aggregates = new Aggregates(store, cache, () => daysSinceEpoch(clock()));
+  const stores = gamesStores(cassandra);
+  // Each game's importers, aggregates and cached answers are its own: its store, and the cache within its name.
+  const ofGame = perGame((game) => {
+    const store = stores(game);
+    const gameCache = cache.within(game);
+    return {
+      store,
+      cache: gameCache,
+      importer: new GameImporter(store, gameCache, clock, logger),
+      profiles: new ProfileImporter(store, gameCache, clock),
+      aggregates: new Aggregates(store, gameCache, () => daysSinceEpoch(clock())),
+    };
+  });
+  const recover = async () => {
+    const today = daysSinceEpoch(clock());
+    const games = new Set([...(await stores.gamesWithOpenParts(today - 1)), ...(await stores.gamesWithOpenParts(today))]);
+    for (const game of games) await ofGame(game).importer.recoverAbandonedParts();
+  };
   const recovery = setInterval(() => {
-    importer
-      .recoverAbandonedParts()
-      .catch((error: unknown) => logger.warn({ err: error }, 'recovering import parts failed; trying again later'));
+    recover().catch((error: unknown) => logger.warn({ err: error }, 'recovering import parts failed; trying again later'));
   }, RECOVERY_INTERVAL_MS);
   recovery.unref();
   onClose(() => clearInterval(recovery));
   return hosted(GamesServiceDefinition, {
-    importGames: serve(new ImportGamesHandler(importer, config.connect4Board)),
-    importPlayers: serve(new ImportPlayersHandler(new ProfileImporter(store, cache, clock))),
-    getFirstMoveStats: serve(new GetFirstMoveStatsHandler(aggregates)),
-    countGamesByNationality: serve(new CountGamesByNationalityHandler(aggregates)),
-    listSingleGamePlayers: serve(new ListSingleGamePlayersHandler(store, new TokenSigner(config.tokenSecret), cache)),
+    importGames: serve(new ImportGamesHandler((game) => ofGame(game).importer, config.connect4Board)),
+    importPlayers: serve(new ImportPlayersHandler((game) => ofGame(game).profiles)),
+    getFirstMoveStats: serve(new GetFirstMoveStatsHandler((game) => ofGame(game).aggregates)),
+    countGamesByNationality: serve(new CountGamesByNationalityHandler((game) => ofGame(game).aggregates)),
+    listSingleGamePlayers: serve(
+      new ListSingleGamePlayersHandler(stores, new TokenSigner(config.tokenSecret), (game) => ofGame(game).cache),
+    ),
   });
 }

@@ -3,6 +3,7 @@ import type { CassandraClient } from '../shared/cassandra.js';
 import { RETENTION } from '../shared/retention.js';
 import { allShards, shardOf } from '../shared/shard.js';
 import { after, DAY, fromCqlMillis, toCqlMillis, wholeSeconds, type Micros } from '../shared/time.js';
+import { perGame, type PerGame } from '../shared/access/game.js';
 import type { PlayerFields } from './player-formats.js';
 import type { Totals } from './totals.js';
 
@@ -61,33 +62,57 @@ const read = { prepare: true };
 
 const cql = {
   claimGame:
-    'INSERT INTO games_by_bucket (bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
-  readClaim: 'SELECT content, part_id, day, imported_ms FROM games_by_bucket WHERE bucket = ? AND game_id = ?',
-  allClaims: 'SELECT game_id, content, imported_ms FROM games_by_bucket',
-  writePlayerGame: 'INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?',
-  playerGames: 'SELECT game_id, opponent_id, outcome, imported_ms FROM games_by_player WHERE player_id = ? LIMIT ?',
-  everyPlayerGame: 'SELECT game_id, opponent_id, outcome, imported_ms FROM games_by_player WHERE player_id = ?',
-  addSingle: `INSERT INTO single_game_players (shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?) USING TIMESTAMP ${SINGLE_ADDED_AT} AND TTL ?`,
-  removeSingle: `DELETE FROM single_game_players USING TIMESTAMP ${SINGLE_REMOVED_AT} WHERE shard = ? AND player_id = ?`,
-  singlesAfter: 'SELECT player_id, game_id, outcome FROM single_game_players WHERE shard = ? AND player_id > ? LIMIT ?',
-  readProfiles: 'SELECT player_id, nationality, name, email, gender FROM players_by_id WHERE player_id IN ?',
-  gamesHeld: 'SELECT player_id, game_id FROM games_by_player WHERE player_id IN ? PER PARTITION LIMIT 2',
-  writeProfile: 'INSERT INTO players_by_id (player_id, nationality, name, email, gender) VALUES (?, ?, ?, ?, ?) USING TTL ?',
-  allProfiles: 'SELECT player_id, nationality FROM players_by_id',
-  openPart: "INSERT INTO game_aggregate_parts (day, part_id, state, started_ms, candidates) VALUES (?, ?, 'open', ?, ?) USING TTL ?",
-  indexOpenPart: 'INSERT INTO open_aggregate_parts (day, part_id, started_ms) VALUES (?, ?, ?) USING TTL ?',
-  finishPart: "INSERT INTO game_aggregate_parts (day, part_id, state, started_ms, totals) VALUES (?, ?, 'final', ?, ?) USING TTL ?",
-  unindexOpenPart: 'DELETE FROM open_aggregate_parts WHERE day = ? AND part_id = ?',
-  indexDay: 'INSERT INTO game_part_days (scope, day) VALUES (?, ?) USING TTL ?',
-  days: 'SELECT day FROM game_part_days WHERE scope = ?',
-  openParts: 'SELECT part_id, started_ms FROM open_aggregate_parts WHERE day = ?',
-  readPart: 'SELECT state, started_ms, candidates, totals FROM game_aggregate_parts WHERE day = ? AND part_id = ?',
-  partsOfDay: 'SELECT state, totals FROM game_aggregate_parts WHERE day = ?',
+    'INSERT INTO game_games_by_bucket (game, bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+    'IF NOT EXISTS USING TTL ?',
+  readClaim: 'SELECT content, part_id, day, imported_ms FROM game_games_by_bucket WHERE game = ? AND bucket = ? AND game_id = ?',
+  claimsOfBucket: 'SELECT game_id, content, imported_ms FROM game_games_by_bucket WHERE game = ? AND bucket = ?',
+  writePlayerGame:
+    'INSERT INTO game_games_by_player (game, player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  playerGames: 'SELECT game_id, opponent_id, outcome, imported_ms FROM game_games_by_player WHERE game = ? AND player_id = ? LIMIT ?',
+  everyPlayerGame: 'SELECT game_id, opponent_id, outcome, imported_ms FROM game_games_by_player WHERE game = ? AND player_id = ?',
+  addSingle:
+    'INSERT INTO game_single_game_players (game, shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?, ?) ' +
+    `USING TIMESTAMP ${SINGLE_ADDED_AT} AND TTL ?`,
+  removeSingle: `DELETE FROM game_single_game_players USING TIMESTAMP ${SINGLE_REMOVED_AT} WHERE game = ? AND shard = ? AND player_id = ?`,
+  singlesAfter: 'SELECT player_id, game_id, outcome FROM game_single_game_players WHERE game = ? AND shard = ? AND player_id > ? LIMIT ?',
+  readProfiles: 'SELECT player_id, nationality, name, email, gender FROM game_players_by_id WHERE game = ? AND player_id IN ?',
+  gamesHeld: 'SELECT player_id, game_id FROM game_games_by_player WHERE game = ? AND player_id IN ? PER PARTITION LIMIT 2',
+  writeProfile: 'INSERT INTO game_players_by_id (game, player_id, nationality, name, email, gender) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+  allProfiles: 'SELECT game, player_id, nationality FROM game_players_by_id',
+  openPart:
+    "INSERT INTO game_aggregate_parts_by_day (game, day, part_id, state, started_ms, candidates) VALUES (?, ?, ?, 'open', ?, ?) USING TTL ?",
+  indexOpenPart: 'INSERT INTO game_open_aggregate_parts (day, game, part_id, started_ms) VALUES (?, ?, ?, ?) USING TTL ?',
+  finishPart:
+    "INSERT INTO game_aggregate_parts_by_day (game, day, part_id, state, started_ms, totals) VALUES (?, ?, ?, 'final', ?, ?) USING TTL ?",
+  unindexOpenPart: 'DELETE FROM game_open_aggregate_parts WHERE day = ? AND game = ? AND part_id = ?',
+  indexDay: 'INSERT INTO game_part_days_by_scope (game, scope, day) VALUES (?, ?, ?) USING TTL ?',
+  days: 'SELECT day FROM game_part_days_by_scope WHERE game = ? AND scope = ?',
+  openParts: 'SELECT part_id, started_ms FROM game_open_aggregate_parts WHERE day = ? AND game = ?',
+  gamesWithOpenParts: 'SELECT game FROM game_open_aggregate_parts WHERE day = ?',
+  readPart: 'SELECT state, started_ms, candidates, totals FROM game_aggregate_parts_by_day WHERE game = ? AND day = ? AND part_id = ?',
+  partsOfDay: 'SELECT state, totals FROM game_aggregate_parts_by_day WHERE game = ? AND day = ?',
 };
 
-/** The games service's tables: the only code that speaks CQL for Connect-4. */
+/** The Connect-4 tables of every game: one store per game, and the import parts left open across games. */
+export function gamesStores(client: CassandraClient): PerGame<GamesStore> & { gamesWithOpenParts(day: number): Promise<string[]> } {
+  return Object.assign(
+    perGame((game) => new GamesStore(client, game)),
+    {
+      /** The games with import parts of `day` not finished yet (for recovery). */
+      async gamesWithOpenParts(day: number): Promise<string[]> {
+        const result = await client.execute(cql.gamesWithOpenParts, [day], { ...read, fetchSize: 10_000 });
+        return [...new Set(result.rows.map((row) => row.get('game') as string))];
+      },
+    },
+  );
+}
+
+/** The games service's tables, for one game: the only code that speaks CQL for Connect-4. */
 export class GamesStore {
-  constructor(private readonly client: CassandraClient) {}
+  constructor(
+    private readonly client: CassandraClient,
+    private readonly game: string,
+  ) {}
 
   /**
    * Claims each game id for its claim, unless it is taken already: then says what holds it. The games of one bucket
@@ -108,7 +133,7 @@ export class GamesStore {
         while (pending.length > 0) {
           const queries = pending.map(({ gameId, claim }) => ({
             query: cql.claimGame,
-            params: [bucket, gameId, claim.content, claim.partId, claim.day, toCqlMillis(claim.importedAt), ttlSeconds],
+            params: [this.game, bucket, gameId, claim.content, claim.partId, claim.day, toCqlMillis(claim.importedAt), ttlSeconds],
           }));
           const result = await this.client.batch(queries, { prepare: true });
           if (result.first().get('[applied]')) return;
@@ -123,38 +148,40 @@ export class GamesStore {
   }
 
   async readClaim(gameId: string): Promise<GameClaim | undefined> {
-    const row = (await this.client.execute(cql.readClaim, [claimBucketOf(gameId), gameId], read)).first();
+    const row = (await this.client.execute(cql.readClaim, [this.game, claimBucketOf(gameId), gameId], read)).first();
     return row ? claimOf(row) : undefined;
   }
 
-  /** Every stored game (a full scan, for the audit only). */
+  /** Every stored game, bucket by bucket (for the audit). */
   async *allClaims(): AsyncGenerator<{ gameId: string; content: string; importedAt: Micros }> {
-    for await (const row of this.rows(cql.allClaims, [], 5000)) {
-      yield {
-        gameId: row.get('game_id') as string,
-        content: row.get('content') as string,
-        importedAt: fromCqlMillis(row.get('imported_ms') as cassandra.types.Long),
-      };
+    for (let bucket = 0; bucket < CLAIM_BUCKETS; bucket++) {
+      for await (const row of this.rows(cql.claimsOfBucket, [this.game, bucket], 5000)) {
+        yield {
+          gameId: row.get('game_id') as string,
+          content: row.get('content') as string,
+          importedAt: fromCqlMillis(row.get('imported_ms') as cassandra.types.Long),
+        };
+      }
     }
   }
 
   async writePlayerGame(playerId: string, game: PlayerGame, ttlSeconds: number): Promise<void> {
     await this.client.execute(
       cql.writePlayerGame,
-      [playerId, game.gameId, game.opponentId, game.outcome, toCqlMillis(game.importedAt), ttlSeconds],
+      [this.game, playerId, game.gameId, game.opponentId, game.outcome, toCqlMillis(game.importedAt), ttlSeconds],
       upsert,
     );
   }
 
   /** Up to `limit` games of a player, by game id. */
   async playerGames(playerId: string, limit: number): Promise<PlayerGame[]> {
-    const result = await this.client.execute(cql.playerGames, [playerId, limit], { ...read, fetchSize: limit });
+    const result = await this.client.execute(cql.playerGames, [this.game, playerId, limit], { ...read, fetchSize: limit });
     return result.rows.map(playerGameOf);
   }
 
   /** Every game of a player (paged through, however many). */
   async *everyPlayerGame(playerId: string): AsyncGenerator<PlayerGame> {
-    for await (const row of this.rows(cql.everyPlayerGame, [playerId], 1000)) {
+    for await (const row of this.rows(cql.everyPlayerGame, [this.game, playerId], 1000)) {
       yield playerGameOf(row);
     }
   }
@@ -162,19 +189,21 @@ export class GamesStore {
   async addSingleGamePlayer(row: SingleGameRow, ttlSeconds: number): Promise<void> {
     await this.client.execute(
       cql.addSingle,
-      [shardOf(row.playerId, SINGLE_PLAYER_SHARDS), row.playerId, row.gameId, row.outcome, ttlSeconds],
+      [this.game, shardOf(row.playerId, SINGLE_PLAYER_SHARDS), row.playerId, row.gameId, row.outcome, ttlSeconds],
       upsert,
     );
   }
 
   async removeSingleGamePlayer(playerId: string): Promise<void> {
-    await this.client.execute(cql.removeSingle, [shardOf(playerId, SINGLE_PLAYER_SHARDS), playerId], upsert);
+    await this.client.execute(cql.removeSingle, [this.game, shardOf(playerId, SINGLE_PLAYER_SHARDS), playerId], upsert);
   }
 
   /** Up to `limit` players with one game after `afterPlayerId` ('' for the start), by player id over every shard. */
   async singleGamePlayers(afterPlayerId: string, limit: number): Promise<SingleGameRow[]> {
     const pages = await Promise.all(
-      singleShards.map((shard) => this.client.execute(cql.singlesAfter, [shard, afterPlayerId, limit], { ...read, fetchSize: limit })),
+      singleShards.map((shard) =>
+        this.client.execute(cql.singlesAfter, [this.game, shard, afterPlayerId, limit], { ...read, fetchSize: limit }),
+      ),
     );
     return pages
       .flatMap((page) =>
@@ -221,14 +250,15 @@ export class GamesStore {
   async writeProfile(player: PlayerFields, ttlSeconds: number): Promise<void> {
     await this.client.execute(
       cql.writeProfile,
-      [player.playerId, player.nationality, player.name, player.email, player.gender, ttlSeconds],
+      [this.game, player.playerId, player.nationality, player.name, player.email, player.gender, ttlSeconds],
       upsert,
     );
   }
 
-  /** Every profile's nationality (a full scan, for the audit only). */
+  /** Every profile's nationality (a full scan of every game's, keeping this game's: for the audit only). */
   async *allNationalities(): AsyncGenerator<{ playerId: string; nationality: string }> {
     for await (const row of this.rows(cql.allProfiles, [], 5000)) {
+      if (row.get('game') !== this.game) continue;
       yield { playerId: row.get('player_id') as string, nationality: (row.get('nationality') as string | null) ?? '' };
     }
   }
@@ -236,19 +266,19 @@ export class GamesStore {
   /** Records an import part before it claims its candidates, so that recovery can finish it if its writer dies. */
   async openPart(day: number, partId: string, startedAt: Micros, candidates: string[], ttlSeconds: number): Promise<void> {
     await this.indexDay(day);
-    await this.client.execute(cql.indexOpenPart, [day, partId, toCqlMillis(startedAt), OPEN_INDEX_TTL_SECONDS], upsert);
-    await this.client.execute(cql.openPart, [day, partId, toCqlMillis(startedAt), candidates, ttlSeconds], upsert);
+    await this.client.execute(cql.indexOpenPart, [day, this.game, partId, toCqlMillis(startedAt), OPEN_INDEX_TTL_SECONDS], upsert);
+    await this.client.execute(cql.openPart, [this.game, day, partId, toCqlMillis(startedAt), candidates, ttlSeconds], upsert);
   }
 
   /** Stores what a part counts; from now on queries add it. */
   async finishPart(day: number, partId: string, startedAt: Micros, totals: Totals, ttlSeconds: number): Promise<void> {
     await this.indexDay(day);
-    await this.client.execute(cql.finishPart, [day, partId, toCqlMillis(startedAt), JSON.stringify(totals), ttlSeconds], upsert);
-    await this.client.execute(cql.unindexOpenPart, [day, partId], upsert);
+    await this.client.execute(cql.finishPart, [this.game, day, partId, toCqlMillis(startedAt), JSON.stringify(totals), ttlSeconds], upsert);
+    await this.client.execute(cql.unindexOpenPart, [day, this.game, partId], upsert);
   }
 
   async openParts(day: number): Promise<Array<{ partId: string; startedAt: Micros }>> {
-    const result = await this.client.execute(cql.openParts, [day], read);
+    const result = await this.client.execute(cql.openParts, [day, this.game], read);
     return result.rows.map((row) => ({
       partId: row.get('part_id') as string,
       startedAt: fromCqlMillis(row.get('started_ms') as cassandra.types.Long),
@@ -256,7 +286,7 @@ export class GamesStore {
   }
 
   async readPart(day: number, partId: string): Promise<AggregatePart | undefined> {
-    const row = (await this.client.execute(cql.readPart, [day, partId], read)).first();
+    const row = (await this.client.execute(cql.readPart, [this.game, day, partId], read)).first();
     if (!row) return undefined;
     const totals = row.get('totals') as string | null;
     return {
@@ -268,14 +298,14 @@ export class GamesStore {
   }
 
   async partDays(): Promise<number[]> {
-    const result = await this.client.execute(cql.days, [ALL_DAYS], read);
+    const result = await this.client.execute(cql.days, [this.game, ALL_DAYS], read);
     return result.rows.map((row) => row.get('day') as number);
   }
 
   /** The totals of every finished part of a day. */
   async finishedTotals(day: number): Promise<Totals[]> {
     const totals: Totals[] = [];
-    for await (const row of this.rows(cql.partsOfDay, [day], 5000)) {
+    for await (const row of this.rows(cql.partsOfDay, [this.game, day], 5000)) {
       const stored = row.get('totals') as string | null;
       if (row.get('state') === 'final' && stored) totals.push(JSON.parse(stored) as Totals);
     }
@@ -286,7 +316,9 @@ export class GamesStore {
   private inSlices(query: string, keys: readonly string[]): Promise<cassandra.types.ResultSet[]> {
     const slices: string[][] = [];
     for (let start = 0; start < keys.length; start += IN_SLICE) slices.push(keys.slice(start, start + IN_SLICE));
-    return Promise.all(slices.map((slice) => this.client.execute(query, [slice], { prepare: true, fetchSize: slice.length * 2 + 1 })));
+    return Promise.all(
+      slices.map((slice) => this.client.execute(query, [this.game, slice], { prepare: true, fetchSize: slice.length * 2 + 1 })),
+    );
   }
 
   /** Every row of a query, page by page. */
@@ -300,7 +332,7 @@ export class GamesStore {
   }
 
   private async indexDay(day: number): Promise<void> {
-    await this.client.execute(cql.indexDay, [ALL_DAYS, day, DAY_INDEX_TTL_SECONDS], upsert);
+    await this.client.execute(cql.indexDay, [this.game, ALL_DAYS, day, DAY_INDEX_TTL_SECONDS], upsert);
   }
 }
 

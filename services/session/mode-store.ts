@@ -3,7 +3,7 @@ import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { shardOf } from '../shared/shard.js';
 import { dayOf, fromCqlMicros, fromCqlTimestamp, hourOf, micros, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
-import type { PerGame } from '../shared/access/game.js';
+import { perGame, type PerGame } from '../shared/access/game.js';
 import type { ModeActionName, ModeRow, Place } from './mode-presence.js';
 
 /** One LOGIN of a window's hour. */
@@ -58,12 +58,7 @@ const cql = {
 /** The mode tables of every game: one store per game, sharing what they remember of the hours written. */
 export function modeStores(client: CassandraClient): PerGame<ModeStore> {
   const loginHours = new HourIndexWrites();
-  const stores = new Map<string, ModeStore>();
-  return (game) => {
-    let store = stores.get(game);
-    if (!store) stores.set(game, (store = new ModeStore(client, game, loginHours)));
-    return store;
-  };
+  return perGame((game) => new ModeStore(client, game, loginHours));
 }
 
 /** The session service's mode tables, for one game: the only code that speaks CQL for multiplayer-mode presence. */

@@ -4,7 +4,7 @@ import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
 import { fromCqlMicros, fromCqlTimestamp, hourOf, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
 import { countryCodes } from '../shared/countries.js';
-import type { PerGame } from '../shared/access/game.js';
+import { perGame, type PerGame } from '../shared/access/game.js';
 
 /** A session start or end that passed validation. */
 export interface SessionHalf {
@@ -73,12 +73,7 @@ const cql = {
 /** The session tables of every game: one store per game, sharing what they remember of the hours written. */
 export function sessionStores(client: CassandraClient): PerGame<SessionStore> {
   const hourIndex = new HourIndexWrites();
-  const stores = new Map<string, SessionStore>();
-  return (game) => {
-    let store = stores.get(game);
-    if (!store) stores.set(game, (store = new SessionStore(client, game, hourIndex)));
-    return store;
-  };
+  return perGame((game) => new SessionStore(client, game, hourIndex));
 }
 
 /** The session service's tables, for one game: the only code that speaks CQL for sessions. */

@@ -195,6 +195,22 @@ export class ResponseCache {
   }
 
   /** Whether Redis is connected right now (answers never depend on it). */
+  /**
+   * This cache with every key within `scope` (a game's answers apart from every other game's), on the same
+   * connection: close() it through the cache it came from.
+   */
+  within(scope: string): ResponseCache {
+    // Built without the constructor, which would open a connection of its own.
+    const view = Object.create(ResponseCache.prototype) as ResponseCache;
+    return Object.assign(view, {
+      redis: this.redis,
+      logger: this.logger,
+      namespace: `${this.namespace}${scope}:`,
+      computing: new Map<string, Promise<unknown>>(),
+      lastFailureLog: 0,
+    });
+  }
+
   get connected(): boolean {
     return this.redis.status === 'ready';
   }

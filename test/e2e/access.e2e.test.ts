@@ -7,6 +7,7 @@
 // browser's simple text/plain write refused from any origin, while callers outside browsers are not concerned.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Metadata, Status } from 'nice-grpc';
@@ -23,6 +24,7 @@ import { startStack, type RunningStack } from '../../scripts/launcher.js';
 import { KEY_RECHECK_MS } from '../../services/access/key-verifier.js';
 import { HealthProbe } from '../../services/shared/health-probe.js';
 import { repoRoot } from '../../services/shared/repo-root.js';
+import { realGamesCsv } from '../support/shared-data.js';
 import { startIsolatedStack } from '../support/stack.js';
 
 const LIVE_OPS = 'https://live-ops.example.com';
@@ -408,6 +410,32 @@ describe("a game's data is its own", () => {
     expect(await heartsSeenBy(moon)).toBe(1);
     expect(await heartsSeenBy(space)).toBe(3);
     expect((await reactionsBy(space, ['r1'])).body).toMatchObject({ duplicates: 1 });
+  });
+
+  it('Connect-4: a game imports, counts and lists only its own games and players (the original data)', async () => {
+    const lines = readFileSync(realGamesCsv(), 'utf8').split('\n');
+    const firstGames = new Set(lines.slice(1, 400).map((line) => line.split(',')[0]));
+    const ids = [...firstGames].slice(0, 5);
+    const csv = [lines[0], ...lines.slice(1).filter((line) => ids.includes(line.split(',')[0]))].join('\n') + '\n';
+    const upload = (key: string) =>
+      fetch(`${lockedGateway}/connect4/games`, { method: 'POST', headers: { 'content-type': 'text/csv', ...bearer(key) }, body: csv });
+    const stored = async (key: string) => ((await (await upload(key)).json()) as { games: { stored: number } }).games.stored;
+    expect(await stored(space)).toBe(ids.length);
+    const gamesCounted = async (key: string) => {
+      const answer = (await (await fetch(`${lockedGateway}/connect4/first-move-columns`, { headers: bearer(key) })).json()) as {
+        columns: Array<{ games: number }>;
+      };
+      return answer.columns.reduce((sum, column) => sum + column.games, 0);
+    };
+    expect(await gamesCounted(space)).toBe(ids.length);
+    expect(await gamesCounted(moon)).toBe(0);
+    const singles = async (key: string) =>
+      ((await (await fetch(`${lockedGateway}/connect4/single-game-players`, { headers: bearer(key) })).json()) as { players: unknown[] })
+        .players.length;
+    expect(await singles(space)).toBeGreaterThan(0);
+    expect(await singles(moon)).toBe(0);
+    // The same games in the other game are that game's own, not duplicates.
+    expect(await stored(moon)).toBe(ids.length);
   });
 
   it('hourly engagement: each game counts its own clicks, impressions and users on the original routes', async () => {

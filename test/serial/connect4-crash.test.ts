@@ -10,7 +10,8 @@ import type { RunningStack } from '../../scripts/launcher.js';
 import { GameAudit } from '../../services/games/audit.js';
 import { GameImporter } from '../../services/games/game-import.js';
 import { DEFAULT_BOARD } from '../../services/games/game-rules.js';
-import { GamesStore } from '../../services/games/store.js';
+import { gamesStores } from '../../services/games/store.js';
+import { DEFAULT_GAME } from '../../services/shared/access/game.js';
 import { ResponseCache } from '../../services/shared/cache.js';
 import { connectCassandra } from '../../services/shared/cassandra.js';
 import { createLogger } from '../../services/shared/logger.js';
@@ -43,8 +44,9 @@ async function auditReport() {
   const cassandra = await connectCassandra({ ...testConfig().cassandra, keyspace: stack.keyspace }, logger);
   const cache = new ResponseCache(testConfig().redis.url, logger, `${stack.keyspace}:`);
   try {
-    const store = new GamesStore(cassandra);
-    return await new GameAudit(store, new GameImporter(store, cache, systemClock, logger), cache, systemClock).run();
+    const store = gamesStores(cassandra)(DEFAULT_GAME);
+    const gameCache = cache.within(DEFAULT_GAME);
+    return await new GameAudit(store, new GameImporter(store, gameCache, systemClock, logger), gameCache, systemClock).run();
   } finally {
     cache.close();
     await cassandra.shutdown();

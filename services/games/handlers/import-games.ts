@@ -1,4 +1,5 @@
-import type { CallContext, UnaryHandler } from '../../shared/handler.js';
+import type { PerGame } from '../../shared/access/game.js';
+import { gameOf, type CallContext, type UnaryHandler } from '../../shared/handler.js';
 import { ValidationError } from '../../shared/errors.js';
 import {
   GameResult,
@@ -28,11 +29,12 @@ const CONFLICT = 'game_id: already stored with other moves or another result (a 
 /** Validates each game whole, then stores the valid ones once each; one result per game, in request order. */
 export class ImportGamesHandler implements UnaryHandler<ImportGamesRequest, ImportGamesResponse> {
   constructor(
-    private readonly importer: GameImporter,
+    private readonly importers: PerGame<GameImporter>,
     private readonly board: Board,
   ) {}
 
-  async handle(request: ImportGamesRequest, { signal }: CallContext): Promise<ImportGamesResponse> {
+  async handle(request: ImportGamesRequest, context: CallContext): Promise<ImportGamesResponse> {
+    const { signal } = context;
     if (request.games.length < 1 || request.games.length > MAX_GAMES_PER_CALL) {
       throw new ValidationError('games', `must hold 1 to ${MAX_GAMES_PER_CALL} games, got ${request.games.length}`);
     }
@@ -50,7 +52,7 @@ export class ImportGamesHandler implements UnaryHandler<ImportGamesRequest, Impo
       toStore.push({ index, game: checked });
     });
     if (toStore.length > 0) {
-      const outcomes = await this.importer.importGames(
+      const outcomes = await this.importers(gameOf(context)).importGames(
         toStore.map(({ game }) => game),
         signal,
       );

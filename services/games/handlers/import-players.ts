@@ -1,4 +1,5 @@
-import type { UnaryHandler } from '../../shared/handler.js';
+import type { PerGame } from '../../shared/access/game.js';
+import { gameOf, type CallContext, type UnaryHandler } from '../../shared/handler.js';
 import { ValidationError } from '../../shared/errors.js';
 import { checkId } from '../../shared/event-rules.js';
 import { normalizeCountry } from '../../shared/countries.js';
@@ -15,9 +16,9 @@ const MAX_GENDER = 32;
 
 /** Validates each profile, then stores the new and changed ones; one result per player, in request order. */
 export class ImportPlayersHandler implements UnaryHandler<ImportPlayersRequest, ImportPlayersResponse> {
-  constructor(private readonly importer: ProfileImporter) {}
+  constructor(private readonly importers: PerGame<ProfileImporter>) {}
 
-  async handle(request: ImportPlayersRequest): Promise<ImportPlayersResponse> {
+  async handle(request: ImportPlayersRequest, context: CallContext): Promise<ImportPlayersResponse> {
     if (request.players.length < 1 || request.players.length > MAX_PLAYERS_PER_CALL) {
       throw new ValidationError('players', `must hold 1 to ${MAX_PLAYERS_PER_CALL} players, got ${request.players.length}`);
     }
@@ -39,7 +40,7 @@ export class ImportPlayersHandler implements UnaryHandler<ImportPlayersRequest, 
       valid.push({ index, player: { ...player, nationality: normalizeCountry(player.nationality) ?? '' } });
     });
     if (valid.length > 0) {
-      const storedNow = await this.importer.importPlayers(valid.map(({ player }) => player));
+      const storedNow = await this.importers(gameOf(context)).importPlayers(valid.map(({ player }) => player));
       valid.forEach(({ index, player }, position) => {
         results[index] = { id: player.playerId, stored: storedNow[position], duplicate: !storedNow[position], reason: '', moveNumber: 0 };
       });

@@ -1,5 +1,6 @@
 import type { ResponseCache } from '../../shared/cache.js';
-import type { UnaryHandler } from '../../shared/handler.js';
+import type { PerGame } from '../../shared/access/game.js';
+import { gameOf, type CallContext, type UnaryHandler } from '../../shared/handler.js';
 import { ValidationError } from '../../shared/errors.js';
 import { sizeOrDefault } from '../../shared/page-size.js';
 import type { TokenSigner } from '../../shared/signed-token.js';
@@ -39,33 +40,36 @@ interface PageCursor {
 /** Players with exactly one game, by player id, with their profile and how their game ended for them. */
 export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGamePlayersRequest, ListSingleGamePlayersResponse> {
   constructor(
-    private readonly store: GamesStore,
+    private readonly stores: PerGame<GamesStore>,
     private readonly tokens: TokenSigner,
-    private readonly cache: ResponseCache,
+    private readonly caches: PerGame<ResponseCache>,
   ) {}
 
-  async handle(request: ListSingleGamePlayersRequest): Promise<ListSingleGamePlayersResponse> {
+  async handle(request: ListSingleGamePlayersRequest, context: CallContext): Promise<ListSingleGamePlayersResponse> {
+    const game = gameOf(context);
+    const store = this.stores(game);
+    const cache = this.caches(game);
     const pageSize = sizeOrDefault('page_size', request.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     if (!Object.values(outcomes).includes(request.outcome) && request.outcome !== PlayerOutcome.PLAYER_OUTCOME_UNSPECIFIED) {
       throw new ValidationError('outcome', `must be WON, LOST or DRAW (or unset for all), got ${request.outcome}`);
     }
     const after = request.pageToken ? this.openToken(request.pageToken, request.outcome) : '';
-    const generation = await this.cache.generation(SINGLE_GAME_LIST);
-    if (generation === undefined) return this.page(after, pageSize, request.outcome);
-    return this.cache.getOrCompute(`${SINGLE_GAME_LIST}:${generation}:${pageSize}:${request.outcome}:${after}`, PAGE_TTL_MS, () =>
-      this.page(after, pageSize, request.outcome),
+    const generation = await cache.generation(SINGLE_GAME_LIST);
+    if (generation === undefined) return this.page(store, after, pageSize, request.outcome);
+    return cache.getOrCompute(`${SINGLE_GAME_LIST}:${generation}:${pageSize}:${request.outcome}:${after}`, PAGE_TTL_MS, () =>
+      this.page(store, after, pageSize, request.outcome),
     );
   }
 
   /** One page read from Cassandra: costly where the list has many removed players (tombstones it skips), hence the cache. */
-  private async page(from: string, pageSize: number, outcome: PlayerOutcome): Promise<ListSingleGamePlayersResponse> {
+  private async page(store: GamesStore, from: string, pageSize: number, outcome: PlayerOutcome): Promise<ListSingleGamePlayersResponse> {
     let after = from;
     const page: SingleGameRow[] = [];
     let scanned = 0;
     let exhausted = false;
     while (page.length < pageSize && !exhausted && scanned < MAX_ROWS_SCANNED) {
       const want = outcome ? SCAN_BATCH : pageSize + 1 - page.length;
-      const rows = await this.store.singleGamePlayers(after, want);
+      const rows = await store.singleGamePlayers(after, want);
       scanned += rows.length;
       exhausted = rows.length < want;
       for (const row of rows) {
@@ -77,7 +81,7 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
     const more = page.length > pageSize || (!exhausted && page.length <= pageSize && scanned >= MAX_ROWS_SCANNED);
     const listed = page.slice(0, pageSize);
     const last = page.length > pageSize ? listed[listed.length - 1].playerId : after;
-    const profiles = await this.store.readProfiles(listed.map((row) => row.playerId));
+    const profiles = await store.readProfiles(listed.map((row) => row.playerId));
     const players = listed.map((row): SingleGamePlayer => ({
       player: profiles.get(row.playerId) ?? { playerId: row.playerId, nationality: '', name: '', email: '', gender: '' },
       gameId: row.gameId,

@@ -21,7 +21,8 @@ import { daysSinceEpoch, micros, seconds, systemClock, type Micros } from '../..
 import { DEFAULT_BOARD, validateGame, type ValidGame } from '../game-rules.js';
 import { gamesRoutes } from '../routes.js';
 import { SINGLE_GAME_LIST } from '../single-game-list.js';
-import { GamesStore } from '../store.js';
+import { gamesStores, type GamesStore } from '../store.js';
+import { DEFAULT_GAME } from '../../shared/access/game.js';
 import { uploadGames } from '../upload.js';
 
 let keyspace: Awaited<ReturnType<typeof createIsolatedKeyspace>>;
@@ -31,7 +32,9 @@ let clockOffset = micros(0);
 const clock = (): Micros => micros(systemClock() + clockOffset);
 let audit: GameAudit;
 let store: GamesStore;
+/** The default game's answers in the services' Redis (the requests below name no game), and its connection. */
 let cache: ResponseCache;
+let connection: ResponseCache;
 
 beforeAll(async () => {
   keyspace = await createIsolatedKeyspace('games_imports');
@@ -40,14 +43,15 @@ beforeAll(async () => {
     replicas.push(running);
     clients.push(new GamesClient(running.address));
   }
-  store = new GamesStore(replicas[0].cassandra);
+  store = gamesStores(replicas[0].cassandra)(DEFAULT_GAME);
   const logger = createLogger('test', 'silent');
-  cache = new ResponseCache(testConfig().redis.url, logger, `${keyspace.keyspace}:`);
+  connection = new ResponseCache(testConfig().redis.url, logger, `${keyspace.keyspace}:`);
+  cache = connection.within(DEFAULT_GAME);
   audit = new GameAudit(store, new GameImporter(store, cache, clock, logger), cache, clock);
 }, 120_000);
 afterAll(async () => {
   for (const client of clients) client.close();
-  cache?.close();
+  connection?.close();
   await Promise.all(replicas.map((replica) => replica.stop()));
   await keyspace?.drop();
 });

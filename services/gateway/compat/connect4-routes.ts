@@ -51,8 +51,8 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
       method: 'POST',
       path: /^\/connect4\/games\/?$/,
       streamsBody: true,
-      async handle(request, response, _params, signal) {
-        const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS, signal };
+      async handle(request, response, _params, signal, game) {
+        const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS, signal, game };
         requireType(request, ['text/csv', 'application/csv']);
         const tally = await readingCsv(() =>
           uploadGames(readGamesCsv(csvLines(capped(request, MAX_IMPORT_BYTES))), async (games) =>
@@ -69,8 +69,8 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
       method: 'POST',
       path: /^\/connect4\/players\/?$/,
       streamsBody: true,
-      async handle(request, response, _params, signal) {
-        const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS, signal };
+      async handle(request, response, _params, signal, game) {
+        const importCall = { timeoutMs: IMPORT_CALL_DEADLINE_MS, signal, game };
         const type = requireType(request, ['text/csv', 'application/csv', 'application/json']);
         const tally = await readingCsv(async () => {
           const players: AsyncIterable<ReadPlayer> | Iterable<ReadPlayer> =
@@ -97,12 +97,18 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
     {
       method: 'GET',
       path: /^\/connect4\/first-move-columns\/?$/,
-      async handle(_request, response) {
+      async handle(_request, response, _params, _signal, game) {
         sendJsonText(
           response,
           200,
-          await answers.get('first-move', async () => {
-            const answer = await callBackend(channels.games, GamesServiceDefinition, GamesServiceDefinition.methods.getFirstMoveStats, {});
+          await answers.get(`${game}/first-move`, async () => {
+            const answer = await callBackend(
+              channels.games,
+              GamesServiceDefinition,
+              GamesServiceDefinition.methods.getFirstMoveStats,
+              {},
+              { game },
+            );
             return JSON.stringify({
               columns: answer.columns.map((column) => ({
                 column: column.column,
@@ -122,16 +128,17 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
     {
       method: 'GET',
       path: /^\/connect4\/games-by-nationality\/?$/,
-      async handle(_request, response) {
+      async handle(_request, response, _params, _signal, game) {
         sendJsonText(
           response,
           200,
-          await answers.get('nationality', async () => {
+          await answers.get(`${game}/nationality`, async () => {
             const answer = await callBackend(
               channels.games,
               GamesServiceDefinition,
               GamesServiceDefinition.methods.countGamesByNationality,
               {},
+              { game },
             );
             return JSON.stringify({
               nationalities: answer.nationalities.map((entry) => ({
@@ -147,20 +154,22 @@ export function connect4Routes(channels: { games: UnaryBackend }): PlainRoute[] 
     {
       method: 'GET',
       path: /^\/connect4\/single-game-players\/?$/,
-      async handle(request, response, _params, signal) {
+      async handle(request, response, _params, signal, game) {
         const query = queryOf(request);
         const outcome = parseOutcome(query.get('outcome'));
         const format = query.get('format') ?? 'json';
         if (format !== 'json' && format !== 'csv') throw new BadRequest(`format: must be json or csv, got ${quoted(format)}`);
-        if (format === 'csv') return streamSingleGameCsv(channels.games, outcome, response, signal);
+        if (format === 'csv') return streamSingleGameCsv(channels.games, outcome, response, { signal, game });
         const pageSize = query.has('page_size') ? parsePageSize(query.get('page_size')!) : 0;
         const pageToken = query.get('page_token') ?? '';
-        const answer = await answers.get(`single/${pageSize}/${outcome}/${pageToken}`, async () => {
-          const page = await callBackend(channels.games, GamesServiceDefinition, GamesServiceDefinition.methods.listSingleGamePlayers, {
-            pageSize,
-            pageToken,
-            outcome,
-          });
+        const answer = await answers.get(`${game}/single/${pageSize}/${outcome}/${pageToken}`, async () => {
+          const page = await callBackend(
+            channels.games,
+            GamesServiceDefinition,
+            GamesServiceDefinition.methods.listSingleGamePlayers,
+            { pageSize, pageToken, outcome },
+            { game },
+          );
           return JSON.stringify({
             players: page.players.map((entry) => ({
               player_id: entry.player?.playerId ?? '',
@@ -184,7 +193,7 @@ async function streamSingleGameCsv(
   games: UnaryBackend,
   outcome: PlayerOutcome,
   response: ServerResponse,
-  signal: AbortSignal,
+  call: { signal: AbortSignal; game: string },
 ): Promise<void> {
   let pageToken = '';
   let started = false;
@@ -194,7 +203,7 @@ async function streamSingleGameCsv(
       GamesServiceDefinition,
       GamesServiceDefinition.methods.listSingleGamePlayers,
       { pageSize: CSV_PAGE, pageToken, outcome },
-      { signal },
+      call,
     );
     if (!started) {
       response.writeHead(200, {

@@ -15,3 +15,13 @@ export const isGameName = (game: string) => gamePattern.test(game);
 
 /** What a service keeps for each game apart (its stores): the one for a call's game. */
 export type PerGame<T> = (game: string) => T;
+
+/** A PerGame made once per game, on first use (games are few: one per API key's game). */
+export function perGame<T>(make: (game: string) => T): PerGame<T> {
+  const made = new Map<string, T>();
+  return (game) => {
+    let value = made.get(game);
+    if (value === undefined) made.set(game, (value = make(game)));
+    return value;
+  };
+}
