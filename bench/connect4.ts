@@ -2,6 +2,7 @@
 // path (gRPC), a generated file of BENCH_GAMES games (1,000,000 by default) through the CLI path with the memory of
 // each process, the raw cassandra-driver writing the same rows as a ratio, then each question's latency with all of
 // it stored. Prints the figures and appends them to docs/benchmarks.md. Loopback only, bounded.
+import { DEFAULT_GAME } from '../services/shared/access/game.js';
 import { createReadStream, readFileSync } from 'node:fs';
 import cassandra from 'cassandra-driver';
 import { csvLines } from '../services/games/csv-lines.js';
@@ -76,7 +77,7 @@ async function rawDriverGamesPerSecond(count: number): Promise<number> {
     const options = { prepare: true };
     const ttl = 365 * 86_400;
     const claim =
-      'INSERT INTO games_by_bucket (bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?';
+      'INSERT INTO game_games_by_bucket (game, bucket, game_id, content, part_id, day, imported_ms) VALUES (?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?';
     const chunks = Array.from({ length: Math.ceil(games.length / 500) }, (_, index) => games.slice(index * 500, index * 500 + 500));
     const { seconds } = await timed(() =>
       mapConcurrently(chunks, 2, async (chunk) => {
@@ -85,7 +86,10 @@ async function rawDriverGamesPerSecond(count: number): Promise<number> {
         await Promise.all(
           [...byBucket].map(([bucket, inBucket]) =>
             client.batch(
-              inBucket.map((game) => ({ query: claim, params: [bucket, game.gameId, encodeContent(game), 'raw', 1, Date.now(), ttl] })),
+              inBucket.map((game) => ({
+                query: claim,
+                params: [DEFAULT_GAME, bucket, game.gameId, encodeContent(game), 'raw', 1, Date.now(), ttl],
+              })),
               options,
             ),
           ),
@@ -94,13 +98,13 @@ async function rawDriverGamesPerSecond(count: number): Promise<number> {
           Promise.all(
             [game.firstPlayer, game.secondPlayer].flatMap((player) => [
               client.execute(
-                'INSERT INTO games_by_player (player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?) USING TTL ?',
-                [player, game.gameId, player, 'win', Date.now(), ttl],
+                'INSERT INTO game_games_by_player (game, player_id, game_id, opponent_id, outcome, imported_ms) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?',
+                [DEFAULT_GAME, player, game.gameId, player, 'win', Date.now(), ttl],
                 options,
               ),
               client.execute(
-                'INSERT INTO single_game_players (shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?) USING TTL ?',
-                [0, player, game.gameId, 'win', ttl],
+                'INSERT INTO game_single_game_players (game, shard, player_id, game_id, outcome) VALUES (?, ?, ?, ?, ?) USING TTL ?',
+                [DEFAULT_GAME, 0, player, game.gameId, 'win', ttl],
                 options,
               ),
             ]),
