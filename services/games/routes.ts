@@ -1,7 +1,7 @@
 import { serve } from '../shared/handler.js';
 import { hosted, type HostedService } from '../shared/grpc-server.js';
 import type { ServiceContext } from '../shared/service.js';
-import { TokenSigner } from '../shared/signed-token.js';
+import { signersPerGame } from '../shared/signed-token.js';
 import { daysSinceEpoch, systemClock } from '../shared/time.js';
 import { GamesServiceDefinition } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
 import { Aggregates } from './aggregates.js';
@@ -49,7 +49,7 @@ export function gamesRoutes({ config, cassandra, cache, logger, onClose }: Servi
     getFirstMoveStats: serve(new GetFirstMoveStatsHandler((game) => ofGame(game).aggregates)),
     countGamesByNationality: serve(new CountGamesByNationalityHandler((game) => ofGame(game).aggregates)),
     listSingleGamePlayers: serve(
-      new ListSingleGamePlayersHandler(stores, new TokenSigner(config.tokenSecret), (game) => ofGame(game).cache),
+      new ListSingleGamePlayersHandler(stores, signersPerGame(config.tokenSecret), (game) => ofGame(game).cache),
     ),
   });
 }

@@ -1,7 +1,7 @@
 import { serve } from '../shared/handler.js';
 import { hosted, type HostedService } from '../shared/grpc-server.js';
 import type { ServiceContext } from '../shared/service.js';
-import { TokenSigner } from '../shared/signed-token.js';
+import { signersPerGame } from '../shared/signed-token.js';
 import { systemClock, toTimestamp } from '../shared/time.js';
 import { WatchHub } from '../shared/watch-hub.js';
 import { SessionServiceDefinition, type WatchPopularModesResponse } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
@@ -33,7 +33,7 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
   return hosted(SessionServiceDefinition, {
     recordSessionEvents: serve(new RecordSessionEventsHandler(stores, cache, clock)),
     countSessionStarts: serve(new CountSessionStartsHandler(stores, cache, clock)),
-    listSessionStarts: serve(new ListSessionStartsHandler(stores, new TokenSigner(config.tokenSecret), clock)),
+    listSessionStarts: serve(new ListSessionStartsHandler(stores, signersPerGame(config.tokenSecret), clock)),
     listCompletedSessions: serve(new ListCompletedSessionsHandler(stores)),
     recordModeEvents: serve(new RecordModeEventsHandler(modes, cache, config.modeIdleSeconds, clock)),
     listPopularModes: serve(new ListPopularModesHandler(popular)),

@@ -1,3 +1,4 @@
+import { perGame, type PerGame } from './access/game.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Longest token accepted: longer is not one this service issued, and is not parsed at all. */
@@ -35,4 +36,12 @@ export class TokenSigner {
   private mac(body: string): Buffer {
     return createHmac('sha256', this.secret).update(body).digest().subarray(0, MAC_BYTES);
   }
+}
+
+/**
+ * A signer per game: a token one game was given does not open in another (it would page that game's data as if it
+ * were the query it was issued for).
+ */
+export function signersPerGame(secret: string): PerGame<TokenSigner> {
+  return perGame((game) => new TokenSigner(`${secret}\u0000${game}`));
 }

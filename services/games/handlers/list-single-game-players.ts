@@ -41,7 +41,7 @@ interface PageCursor {
 export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGamePlayersRequest, ListSingleGamePlayersResponse> {
   constructor(
     private readonly stores: PerGame<GamesStore>,
-    private readonly tokens: TokenSigner,
+    private readonly tokens: PerGame<TokenSigner>,
     private readonly caches: PerGame<ResponseCache>,
   ) {}
 
@@ -49,20 +49,27 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
     const game = gameOf(context);
     const store = this.stores(game);
     const cache = this.caches(game);
+    const tokens = this.tokens(game);
     const pageSize = sizeOrDefault('page_size', request.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     if (!Object.values(outcomes).includes(request.outcome) && request.outcome !== PlayerOutcome.PLAYER_OUTCOME_UNSPECIFIED) {
       throw new ValidationError('outcome', `must be WON, LOST or DRAW (or unset for all), got ${request.outcome}`);
     }
-    const after = request.pageToken ? this.openToken(request.pageToken, request.outcome) : '';
+    const after = request.pageToken ? openToken(tokens, request.pageToken, request.outcome) : '';
     const generation = await cache.generation(SINGLE_GAME_LIST);
-    if (generation === undefined) return this.page(store, after, pageSize, request.outcome);
+    if (generation === undefined) return this.page(store, tokens, after, pageSize, request.outcome);
     return cache.getOrCompute(`${SINGLE_GAME_LIST}:${generation}:${pageSize}:${request.outcome}:${after}`, PAGE_TTL_MS, () =>
-      this.page(store, after, pageSize, request.outcome),
+      this.page(store, tokens, after, pageSize, request.outcome),
     );
   }
 
   /** One page read from Cassandra: costly where the list has many removed players (tombstones it skips), hence the cache. */
-  private async page(store: GamesStore, from: string, pageSize: number, outcome: PlayerOutcome): Promise<ListSingleGamePlayersResponse> {
+  private async page(
+    store: GamesStore,
+    tokens: TokenSigner,
+    from: string,
+    pageSize: number,
+    outcome: PlayerOutcome,
+  ): Promise<ListSingleGamePlayersResponse> {
     let after = from;
     const page: SingleGameRow[] = [];
     let scanned = 0;
@@ -87,14 +94,15 @@ export class ListSingleGamePlayersHandler implements UnaryHandler<ListSingleGame
       gameId: row.gameId,
       outcome: outcomes[row.outcome],
     }));
-    return { players, nextPageToken: more ? this.tokens.sign({ after: last, outcome } satisfies PageCursor) : '' };
+    return { players, nextPageToken: more ? tokens.sign({ after: last, outcome } satisfies PageCursor) : '' };
   }
+}
 
-  private openToken(token: string, outcome: number): string {
-    const cursor = this.tokens.open(token) as PageCursor | undefined;
-    if (!cursor || typeof cursor.after !== 'string' || cursor.outcome !== outcome) {
-      throw new ValidationError('page_token', 'is not a token this list issued for the same outcome filter');
-    }
-    return cursor.after;
+/** Where a page token of this list says to go on from, or INVALID_ARGUMENT. */
+function openToken(tokens: TokenSigner, token: string, outcome: number): string {
+  const cursor = tokens.open(token) as PageCursor | undefined;
+  if (!cursor || typeof cursor.after !== 'string' || cursor.outcome !== outcome) {
+    throw new ValidationError('page_token', 'is not a token this list issued for the same outcome filter');
   }
+  return cursor.after;
 }

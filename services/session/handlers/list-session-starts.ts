@@ -22,17 +22,19 @@ export type StartPages = Pick<SessionStore, 'startHours' | 'listStarts'>;
 export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsRequest, ListSessionStartsResponse> {
   constructor(
     private readonly stores: PerGame<StartPages>,
-    private readonly signer: TokenSigner,
+    private readonly signers: PerGame<TokenSigner>,
     private readonly clock: Clock,
   ) {}
 
   async handle(request: ListSessionStartsRequest, context: CallContext): Promise<ListSessionStartsResponse> {
-    const store = this.stores(gameOf(context));
+    const game = gameOf(context);
+    const store = this.stores(game);
+    const signer = this.signers(game);
     const country = checkCountry(request.country);
     const pageSize = sizeOrDefault('page_size', request.pageSize, 100, 1000);
     let cursor: StartsCursor;
     if (request.pageToken) {
-      cursor = decodeCursor(request.pageToken, country, this.signer);
+      cursor = decodeCursor(request.pageToken, country, signer);
     } else {
       checkWindowHours(request.hours);
       const now = this.clock();
@@ -58,9 +60,9 @@ export class ListSessionStartsHandler implements UnaryHandler<ListSessionStartsR
       } while (pageState && starts.length < pageSize);
       if (starts.length >= pageSize) {
         const nextHour = hours[i + 1];
-        if (pageState) return { starts, nextPageToken: encodeCursor({ ...cursor, hour, pageState }, this.signer) };
+        if (pageState) return { starts, nextPageToken: encodeCursor({ ...cursor, hour, pageState }, signer) };
         if (nextHour === undefined) return { starts, nextPageToken: '' };
-        return { starts, nextPageToken: encodeCursor({ ...cursor, hour: nextHour, pageState: undefined }, this.signer) };
+        return { starts, nextPageToken: encodeCursor({ ...cursor, hour: nextHour, pageState: undefined }, signer) };
       }
     }
     return { starts, nextPageToken: '' };

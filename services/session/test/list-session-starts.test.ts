@@ -52,7 +52,7 @@ describe('ListSessionStartsHandler', () => {
       const store = new CountingStarts(hours, perHour);
       const handler = new ListSessionStartsHandler(
         () => store,
-        new TokenSigner('test'),
+        () => new TokenSigner('test'),
         () => NOW,
       );
       const call = { signal: new AbortController().signal, deadline: undefined };
