@@ -84,13 +84,19 @@ export class ResponseCache {
   /**
    * @param namespace prefixes every key, so that processes on different keyspaces sharing one Redis never read
    * each other's answers.
+   * @param connection the connection of the cache this one is `within` (then `url` and `timeoutMs` are its).
    */
   constructor(
     url: string,
     private readonly logger: Logger,
     private readonly namespace = '',
     timeoutMs = 50,
+    connection?: Redis,
   ) {
+    if (connection) {
+      this.redis = connection;
+      return;
+    }
     this.redis = new Redis(url, {
       lazyConnect: false,
       enableOfflineQueue: false,
@@ -200,15 +206,7 @@ export class ResponseCache {
    * connection: close() it through the cache it came from.
    */
   within(scope: string): ResponseCache {
-    // Built without the constructor, which would open a connection of its own.
-    const view = Object.create(ResponseCache.prototype) as ResponseCache;
-    return Object.assign(view, {
-      redis: this.redis,
-      logger: this.logger,
-      namespace: `${this.namespace}${scope}:`,
-      computing: new Map<string, Promise<unknown>>(),
-      lastFailureLog: 0,
-    });
+    return new ResponseCache('', this.logger, `${this.namespace}${scope}:`, 0, this.redis);
   }
 
   get connected(): boolean {
