@@ -101,7 +101,7 @@ export class GameAudit {
         await this.store.addSingleGamePlayer({ playerId, gameId: truth.gameId, outcome: truth.outcome }, wholeSeconds(RETENTION));
       }
       this.cache.invalidate(days.concat(day).map(dayTotalsKey));
-      this.cache.renewGeneration(SINGLE_GAME_LIST);
+      await this.cache.renewGeneration(SINGLE_GAME_LIST);
     }
     return { games, profiles: nationality.size, recoveredParts, totals, singleGamePlayers };
   }

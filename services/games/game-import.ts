@@ -144,7 +144,8 @@ export class GameImporter {
     for (const game of games) countGame(totals, { ...game, firstColumn: game.columns[0] }, nationalityOf);
     await this.store.finishPart(day, partId, startedAt, totals, ttl);
     this.cache.invalidate([dayTotalsKey(day)]);
-    this.cache.renewGeneration(SINGLE_GAME_LIST);
+    // Awaited: the import is answered only once every replica reads the list anew.
+    await this.cache.renewGeneration(SINGLE_GAME_LIST);
   }
 }
 

@@ -42,7 +42,7 @@ export class ProfileImporter {
     });
     if (moved.size > 0) await this.moveGames(moved);
     await mapConcurrently(changed, STATEMENTS_IN_FLIGHT, (player) => this.store.writeProfile(player, PROFILE_TTL_SECONDS));
-    if (changed.length > 0) this.cache.renewGeneration(SINGLE_GAME_LIST);
+    if (changed.length > 0) await this.cache.renewGeneration(SINGLE_GAME_LIST);
     return players.map((player) => changed.includes(player));
   }
 

@@ -133,7 +133,7 @@ export class ResponseCache {
     if (running) return running as Promise<T>;
     const computing = compute()
       .then((value) => {
-        this.write(this.namespace + key, encodeEntry(value), ttlMs);
+        void this.write(this.namespace + key, encodeEntry(value), ttlMs);
         return value;
       })
       .finally(() => this.computing.delete(key));
@@ -178,10 +178,11 @@ export class ResponseCache {
 
   /**
    * Starts a new generation of `name`: answers cached under an older one are never read again. A random id rather
-   * than a counter, so that a generation lost with Redis (or evicted) never comes back to name old answers.
+   * than a counter, so that a generation lost with Redis (or evicted) never comes back to name old answers. Resolves
+   * once Redis has it (or failed, which is counted): a caller that waits answers only after readers see the change.
    */
-  renewGeneration(name: string): void {
-    this.write(this.namespace + name, randomUUID(), GENERATION_TTL_MS);
+  renewGeneration(name: string): Promise<void> {
+    return this.write(this.namespace + name, randomUUID(), GENERATION_TTL_MS);
   }
 
   /**
@@ -233,11 +234,12 @@ export class ResponseCache {
     }
   }
 
-  private write(key: string, value: string, ttlMs: number): void {
+  /** Writes `key`; resolves when Redis answered (a failure is counted and logged, never thrown). */
+  private async write(key: string, value: string, ttlMs: number): Promise<void> {
     if (!this.connected) return;
-    inChildSpan('redis SET', SpanKind.CLIENT, REDIS_SPAN, () => this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)))).catch(
-      (error: unknown) => this.failed('write', error),
-    );
+    await inChildSpan('redis SET', SpanKind.CLIENT, REDIS_SPAN, () =>
+      this.redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))),
+    ).catch((error: unknown) => this.failed('write', error));
   }
 
   /** Counts every failure; logs at most one every 10 s. */

@@ -80,7 +80,8 @@ export class RecordModeEventsHandler implements UnaryHandler<RecordModeEventsReq
     ]);
     // Only once the index holds the publication: a reader that sees the new generation then reads it.
     const areas = new Set([...(here ? [here.areaCode] : []), ...elsewhere.map((place) => place.areaCode)]);
-    for (const areaCode of areas) this.rankings.renewGeneration(activeRankingGeneration(game, areaCode));
+    // Not awaited: the gateways confirm rankings every 100 ms, and a mode event's answer does not wait on Redis.
+    for (const areaCode of areas) void this.rankings.renewGeneration(activeRankingGeneration(game, areaCode));
   }
 
   /** The user's events, newest first, back to the first that can no longer put them anywhere now. */

@@ -106,8 +106,9 @@ const logout = (userId: string, areaCode: string, ms: number): ModeEventEnvelope
 class RenewedGenerations {
   readonly names: string[] = [];
 
-  renewGeneration(name: string): void {
+  renewGeneration(name: string): Promise<void> {
     this.names.push(name);
+    return Promise.resolve();
   }
 
   /** The area codes renewed, sorted, forgetting them. */
