@@ -1,9 +1,11 @@
 import type { AccessDecision, Authorizer } from '../access/authorizer.js';
 import type { ScopeName } from '../shared/access/caller.js';
+import { isStorageUnavailable } from '../shared/storage-errors.js';
+import { RETRY_AFTER_SECONDS } from './http-errors.js';
 import type { RequestLimits } from './rate-limits/request-limits.js';
 
 /** A call's fate at the door: served (as its caller), or refused for its key or for going over a rate limit. */
-export type AdmissionDecision = AccessDecision | { refused: 'rate_limited'; message: string; retryAfterSeconds: number };
+export type AdmissionDecision = AccessDecision | { refused: 'rate_limited' | 'unavailable'; message: string; retryAfterSeconds: number };
 
 /**
  * What every call to the gateway goes through before its route or RPC: its client address's rate limit, then its API
@@ -19,7 +21,18 @@ export class Admission {
     if (scope === undefined) return { caller: undefined };
     const addressWaitMs = await this.limits.forAddress(address);
     if (addressWaitMs > 0) return overLimit(`client address ${address}`, addressWaitMs);
-    const decision = await this.authorizer.decide(authorization, scope);
+    let decision: AccessDecision;
+    try {
+      decision = await this.authorizer.decide(authorization, scope);
+    } catch (error) {
+      // The key could not be read: the caller may retry, as with any storage outage (503 / UNAVAILABLE).
+      if (!isStorageUnavailable(error)) throw error;
+      return {
+        refused: 'unavailable',
+        message: 'authorization: the key store is unavailable; retry',
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      };
+    }
     if ('refused' in decision) return decision;
     const keyWaitMs = await this.limits.forCaller(decision.caller);
     if (keyWaitMs > 0) return overLimit(`key ${decision.caller!.keyId}`, keyWaitMs);

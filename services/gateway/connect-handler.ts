@@ -43,6 +43,7 @@ const refusalCodes = {
   unauthenticated: { http: 401, grpc: '16', code: 'unauthenticated' },
   permission_denied: { http: 403, grpc: '7', code: 'permission_denied' },
   rate_limited: { http: 429, grpc: '8', code: 'resource_exhausted' },
+  unavailable: { http: 503, grpc: '14', code: 'unavailable' },
 } as const;
 
 /** Where a handler finds the caller the gateway verified (undefined when no key was needed). */

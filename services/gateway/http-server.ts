@@ -225,6 +225,7 @@ function closeWhenIdle(session: ServerHttp2Session, idleMs: number): void {
 
 function refusalOf(decision: Extract<AdmissionDecision, { refused: string }>): BadRequest {
   if (decision.refused === 'rate_limited') return new TooManyRequests(decision.message, decision.retryAfterSeconds);
+  if (decision.refused === 'unavailable') return new BadRequest(decision.message, 503);
   return new BadRequest(decision.message, decision.refused === 'unauthenticated' ? 401 : 403);
 }
 
