@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { Status } from 'nice-grpc';
 import { Scope, type ApiKey } from '../gen/ts-proto/gamepulse/access/v1/access.js';
-import { accessHandlers } from '../services/access/routes.js';
+import { keyHandlers } from '../services/access/routes.js';
 import { AccessKeyStore } from '../services/access/store.js';
 import { connectCassandra } from '../services/shared/cassandra.js';
 import { loadConfig } from '../services/shared/config.js';
@@ -31,7 +31,7 @@ const scopeByName: Record<string, Scope> = { ingest: Scope.SCOPE_INGEST, read: S
 
 const config = loadConfig();
 const cassandra = await connectCassandra(config.cassandra, createLogger('keys', 'warn'));
-const handlers = accessHandlers(new AccessKeyStore(cassandra));
+const handlers = keyHandlers(new AccessKeyStore(cassandra));
 const operator = { signal: new AbortController().signal, deadline: undefined };
 
 const describe = (key: ApiKey) =>

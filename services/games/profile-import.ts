@@ -46,6 +46,12 @@ export class ProfileImporter {
     return players.map((player) => changed.includes(player));
   }
 
+  /** From now on counts a player's games as of unknown nationality (their profile is being erased). */
+  async forgetNationality(playerId: string): Promise<void> {
+    const from = nationalityOf((await this.store.readProfiles([playerId])).get(playerId));
+    if (from !== UNKNOWN_NATIONALITY) await this.moveGames(new Map([[playerId, { from, to: UNKNOWN_NATIONALITY }]]));
+  }
+
   /**
    * Writes the parts that move the games of players whose nationality changes: one per day the games were imported
    * on, living as long as those games.

@@ -6,11 +6,13 @@ import { daysSinceEpoch, systemClock } from '../shared/time.js';
 import { GamesServiceDefinition } from '../../gen/ts-proto/gamepulse/games/v1/games.js';
 import { Aggregates } from './aggregates.js';
 import { GameImporter } from './game-import.js';
+import { ErasePlayerHandler } from './handlers/erase-player.js';
 import { CountGamesByNationalityHandler } from './handlers/count-games-by-nationality.js';
 import { GetFirstMoveStatsHandler } from './handlers/get-first-move-stats.js';
 import { ImportGamesHandler } from './handlers/import-games.js';
 import { ImportPlayersHandler } from './handlers/import-players.js';
 import { ListSingleGamePlayersHandler } from './handlers/list-single-game-players.js';
+import { PlayerErasure } from './player-erasure.js';
 import { ProfileImporter } from './profile-import.js';
 import { gamesStores } from './store.js';
 import { perGame } from '../shared/access/game.js';
@@ -25,11 +27,13 @@ export function gamesRoutes({ config, cassandra, cache, logger, onClose }: Servi
   const ofGame = perGame((game) => {
     const store = stores(game);
     const gameCache = cache.within(game);
+    const profiles = new ProfileImporter(store, gameCache, clock);
     return {
       store,
       cache: gameCache,
       importer: new GameImporter(store, gameCache, clock, logger),
-      profiles: new ProfileImporter(store, gameCache, clock),
+      profiles,
+      erasure: new PlayerErasure(store, profiles, gameCache, clock),
       aggregates: new Aggregates(store, gameCache, () => daysSinceEpoch(clock())),
     };
   });
@@ -51,5 +55,6 @@ export function gamesRoutes({ config, cassandra, cache, logger, onClose }: Servi
     listSingleGamePlayers: serve(
       new ListSingleGamePlayersHandler(stores, signersPerGame(config.tokenSecret), (game) => ofGame(game).cache),
     ),
+    erasePlayer: serve(new ErasePlayerHandler((game) => ofGame(game).erasure)),
   });
 }

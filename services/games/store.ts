@@ -91,6 +91,13 @@ const cql = {
   gamesWithOpenParts: 'SELECT game FROM game_open_aggregate_parts WHERE day = ?',
   readPart: 'SELECT state, started_ms, candidates, totals FROM game_aggregate_parts_by_day WHERE game = ? AND day = ? AND part_id = ?',
   partsOfDay: 'SELECT state, totals FROM game_aggregate_parts_by_day WHERE game = ? AND day = ?',
+  rewriteClaim: 'UPDATE game_games_by_bucket USING TTL ? SET content = ? WHERE game = ? AND bucket = ? AND game_id = ? IF EXISTS',
+  deletePlayerGame: 'DELETE FROM game_games_by_player WHERE game = ? AND player_id = ? AND game_id = ?',
+  readErasure: 'SELECT erased_as FROM game_players_by_id WHERE game = ? AND player_id = ?',
+  markErased:
+    'UPDATE game_players_by_id USING TTL ? SET nationality = null, name = null, email = null, gender = null, erased_as = ? ' +
+    'WHERE game = ? AND player_id = ?',
+  deleteProfile: 'DELETE FROM game_players_by_id WHERE game = ? AND player_id = ?',
 };
 
 /** The Connect-4 tables of every game: one store per game, and the import parts left open across games. */
@@ -261,6 +268,30 @@ export class GamesStore {
       if (row.get('game') !== this.game) continue;
       yield { playerId: row.get('player_id') as string, nationality: (row.get('nationality') as string | null) ?? '' };
     }
+  }
+
+  /** Stores other content under a claimed game id (the same game with a player renamed), for as long as it lives. */
+  async rewriteClaim(gameId: string, content: string, ttlSeconds: number): Promise<void> {
+    await this.client.execute(cql.rewriteClaim, [ttlSeconds, content, this.game, claimBucketOf(gameId), gameId], read);
+  }
+
+  async deletePlayerGame(playerId: string, gameId: string): Promise<void> {
+    await this.client.execute(cql.deletePlayerGame, [this.game, playerId, gameId], upsert);
+  }
+
+  /** The anonymous id of a player whose erasure began and did not finish. */
+  async erasureUnderWay(playerId: string): Promise<string | undefined> {
+    const row = (await this.client.execute(cql.readErasure, [this.game, playerId], read)).first();
+    return (row?.get('erased_as') as string | null | undefined) ?? undefined;
+  }
+
+  /** Empties a player's profile but for the anonymous id their games move to (see schema 004). */
+  async markErased(playerId: string, anonymousId: string, ttlSeconds: number): Promise<void> {
+    await this.client.execute(cql.markErased, [ttlSeconds, anonymousId, this.game, playerId], upsert);
+  }
+
+  async deleteProfile(playerId: string): Promise<void> {
+    await this.client.execute(cql.deleteProfile, [this.game, playerId], upsert);
   }
 
   /** Records an import part before it claims its candidates, so that recovery can finish it if its writer dies. */

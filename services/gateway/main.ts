@@ -1,5 +1,6 @@
 import { Authorizer } from '../access/authorizer.js';
 import { KeyVerifier } from '../access/key-verifier.js';
+import { grpcPlayerDataOwners } from '../access/player-data-owners.js';
 import { accessHandlers } from '../access/routes.js';
 import { AccessKeyStore } from '../access/store.js';
 import { authModeOrExit } from '../shared/access/protected-mode.js';
@@ -32,6 +33,7 @@ const channels = Object.fromEntries(
 ) as Record<BackendName, BackendChannel>;
 const health = new BackendHealthChecker(addresses);
 const owners = grpcEventOwners(config);
+const playerData = grpcPlayerDataOwners(config);
 const ingest = new InProcessIngest(new IngestEventsHandler(owners), config.gateway.defaultDeadlineMs);
 // Read only to learn which shared answers are still current (the services renew their generations).
 const generations = new ResponseCache(config.redis.url, logger, `${config.cassandra.keyspace}:`);
@@ -47,7 +49,11 @@ const metricsEndpoint = await serveMetrics(metrics, config.host, config.metricsP
 
 const gateway = await startGatewayServer({
   limits: config.gateway,
-  connectRoutes: connectRoutes(channels, { handlers: accessHandlers(keys), defaultDeadlineMs: config.gateway.defaultDeadlineMs, logger }),
+  connectRoutes: connectRoutes(channels, {
+    handlers: accessHandlers(keys, playerData),
+    defaultDeadlineMs: config.gateway.defaultDeadlineMs,
+    logger,
+  }),
   plainRoutes: plainRoutes(health, channels, ingest, config.gateway, generations, stopping.signal),
   admission,
   logger,
@@ -63,6 +69,7 @@ stopOnSignals(async () => {
   buckets.close();
   for (const channel of Object.values(channels)) channel.close();
   owners.close();
+  playerData.close();
   health.close();
   await cassandra.shutdown();
   await stopTracing?.();

@@ -1,5 +1,5 @@
 import type { ConnectRouter } from '@connectrpc/connect';
-import { internalRpcPaths } from '../shared/access/internal-rpcs.js';
+import { internalRpcs } from '../shared/access/internal-rpcs.js';
 import type { GenerationReads } from '../shared/cache.js';
 import { backendNames, type BackendName, type GatewayConfig } from '../shared/config.js';
 import type { accessHandlers } from '../access/routes.js';
@@ -41,7 +41,7 @@ export function connectRoutes(
 /** The paths of every RPC the gateway forwards (`/gamepulse.session.v1.SessionService/CountSessionStarts`). */
 export function forwardedProcedures(): Set<string> {
   const paths = Object.values(forwarded).flatMap((service) => service.methods.map((method) => `/${service.typeName}/${method.name}`));
-  return new Set(paths.filter((path) => !internalRpcPaths.has(path)));
+  return new Set(paths.filter((path) => !internalRpcs.has(path)));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../shared/service.js';
 import { systemClock } from '../shared/time.js';
 import { WatchHub } from '../shared/watch-hub.js';
 import { ReactionServiceDefinition, type MatchReactionSummary } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
+import { ErasePlayerHandler } from './handlers/erase-player.js';
 import { GetHourlyEngagementHandler } from './handlers/get-hourly-engagement.js';
 import { GetMatchReactionsHandler } from './handlers/get-match-reactions.js';
 import { RecordEngagementsHandler } from './handlers/record-engagements.js';
@@ -32,6 +33,7 @@ export function reactionRoutes(
       recordReactions: serve(new RecordReactionsHandler(store, cache, clock)),
       getMatchReactions: serve(new GetMatchReactionsHandler(summaries)),
       watchMatchReactions: serve(new WatchMatchReactionsHandler(watchHub, stopping)),
+      erasePlayer: serve(new ErasePlayerHandler(store, cache, clock)),
     }),
   };
 }

@@ -1,4 +1,6 @@
 import type { CassandraClient } from '../shared/cassandra.js';
+import cassandra from 'cassandra-driver';
+import { mapConcurrently } from '../shared/batch.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { allShards, shardOf } from '../shared/shard.js';
 import { fromCqlTimestamp, hourOf, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
@@ -22,7 +24,6 @@ export interface ReactionRow {
   eventId: string;
   /** The id is a fresh one ingest made up (the reaction came without one): no stored reaction can carry it. */
   idAssigned?: boolean;
-  userId: string;
   matchId: string;
   /** Lower-case emoticon name, e.g. `heart`. */
   emoticon: string;
@@ -58,8 +59,7 @@ const cql = {
     'SELECT event_id FROM game_reactions_by_match ' +
     'WHERE game = ? AND match_id = ? AND hour = ? AND shard = ? AND emoticon = ? AND ts_us = ? AND event_id = ?',
   writeReaction:
-    'INSERT INTO game_reactions_by_match (game, match_id, hour, shard, emoticon, ts_us, event_id, user_id) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?',
+    'INSERT INTO game_reactions_by_match (game, match_id, hour, shard, emoticon, ts_us, event_id) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?',
   writeReactionHour: 'INSERT INTO game_reaction_hours_by_match (game, match_id, hour) VALUES (?, ?, ?) USING TTL ?',
   reactionHours: 'SELECT hour FROM game_reaction_hours_by_match WHERE game = ? AND match_id = ?',
   countReactions:
@@ -68,7 +68,21 @@ const cql = {
   countReactionsSince:
     'SELECT emoticon, COUNT(*) AS n FROM game_reactions_by_match WHERE game = ? AND match_id = ? AND hour = ? AND shard IN ? ' +
     'AND emoticon IN ? AND ts_us >= ? AND ts_us <= ? GROUP BY game, match_id, hour, shard, emoticon',
+  findEngagedUser: 'SELECT username FROM game_engaged_users_by_hour WHERE game = ? AND hour = ? AND shard = ? AND username = ?',
+  engagementsOfShard: 'SELECT kind, event_id, username FROM game_engagements_by_hour WHERE game = ? AND hour = ? AND shard = ?',
+  deleteEngagement: 'DELETE FROM game_engagements_by_hour WHERE game = ? AND hour = ? AND shard = ? AND kind = ? AND event_id = ?',
+  deleteEngagedUser: 'DELETE FROM game_engaged_users_by_hour WHERE game = ? AND hour = ? AND shard = ? AND username = ?',
 };
+
+/** Hours looked up at once for a user being erased. */
+const HOURS_LOOKED_UP_AT_ONCE = 64;
+
+/** What erasing a user removed from the engagement tables. */
+export interface ErasedEngagement {
+  events: number;
+  /** Hours the user was counted in: their counts changed. */
+  hours: Micros[];
+}
 
 /** The reaction service's tables: the only code that speaks CQL for engagement and reactions. */
 export class ReactionStore {
@@ -123,6 +137,44 @@ export class ReactionStore {
     return result;
   }
 
+  /**
+   * Removes a user's clicks and impressions, and the user from each hour's distinct users, in the `hours` that may
+   * hold them: a point read per hour finds where they were counted, and only those hours' events are read. The user's
+   * row goes last, so a retry after a failure part-way finds the hour again.
+   */
+  async eraseEngagements(game: string, username: string, hours: readonly Micros[]): Promise<ErasedEngagement> {
+    const userShard = shardOf(username, ENGAGEMENT_SHARDS);
+    const found = await mapConcurrently(hours, HOURS_LOOKED_UP_AT_ONCE, async (hour) => {
+      const result = await this.client.execute(cql.findEngagedUser, [game, toCqlTimestamp(hour), userShard, username], read);
+      return result.rowLength > 0;
+    });
+    const engagedHours = hours.filter((_, index) => found[index]);
+    let events = 0;
+    for (const hourStart of engagedHours) {
+      const hour = toCqlTimestamp(hourStart);
+      for (const shard of engagementShards) {
+        const theirs: Array<{ kind: string; eventId: string }> = [];
+        let pageState: string | undefined;
+        do {
+          const page = await this.client.execute(cql.engagementsOfShard, [game, hour, shard], { ...read, fetchSize: 5000, pageState });
+          for (const row of page.rows) {
+            if (row.username === username) theirs.push({ kind: row.kind as string, eventId: row.event_id as string });
+          }
+          pageState = page.pageState ?? undefined;
+        } while (pageState);
+        await cassandra.concurrent.executeConcurrent(
+          this.client,
+          theirs.map(({ kind, eventId }) => ({ query: cql.deleteEngagement, params: [game, hour, shard, kind, eventId] })),
+          { concurrencyLevel: 32, raiseOnFirstError: true },
+        );
+        events += theirs.length;
+      }
+      await this.client.execute(cql.deleteEngagedUser, [game, hour, userShard, username], upsert);
+    }
+    this.engagedUsers.forget(`${game}/${username}`);
+    return { events, hours: engagedHours };
+  }
+
   async hasReaction(row: ReactionRow): Promise<boolean> {
     const params = [
       row.game,
@@ -144,17 +196,7 @@ export class ReactionStore {
     );
     await this.client.execute(
       cql.writeReaction,
-      [
-        row.game,
-        row.matchId,
-        hour,
-        shardOf(row.eventId, REACTION_SHARDS),
-        row.emoticon,
-        toCqlMicros(row.tsUs),
-        row.eventId,
-        row.userId,
-        ttlSeconds,
-      ],
+      [row.game, row.matchId, hour, shardOf(row.eventId, REACTION_SHARDS), row.emoticon, toCqlMicros(row.tsUs), row.eventId, ttlSeconds],
       upsert,
     );
   }

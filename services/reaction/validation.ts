@@ -42,7 +42,6 @@ export function validateReaction(envelope: ReactionEnvelope, now: Micros, game: 
     game,
     eventId: envelope.eventId,
     idAssigned: envelope.idAssigned,
-    userId: event.userId,
     matchId: event.matchId,
     emoticon,
     tsUs: time,

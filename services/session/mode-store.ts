@@ -2,6 +2,7 @@ import cassandra from 'cassandra-driver';
 import type { CassandraClient } from '../shared/cassandra.js';
 import { HourIndexWrites } from '../shared/hour-index.js';
 import { shardOf } from '../shared/shard.js';
+import { mapConcurrently } from '../shared/batch.js';
 import { dayOf, fromCqlMicros, fromCqlTimestamp, hourOf, micros, toCqlMicros, toCqlTimestamp, type Micros } from '../shared/time.js';
 import { perGame, type PerGame } from '../shared/access/game.js';
 import type { ModeActionName, ModeRow, Place } from './mode-presence.js';
@@ -53,7 +54,25 @@ const cql = {
   writeLoginHour: 'INSERT INTO game_mode_login_hours_by_area (game, area_code, hour) VALUES (?, ?, ?) USING TTL ?',
   loginHours: 'SELECT hour FROM game_mode_login_hours_by_area WHERE game = ? AND area_code = ? AND hour >= ?',
   loginsInHour: 'SELECT mode, user_id, ts_us FROM game_mode_logins_by_area_hour WHERE game = ? AND area_code = ? AND hour = ?',
+  deleteLogin:
+    'DELETE FROM game_mode_logins_by_area_hour WHERE game = ? AND area_code = ? AND hour = ? AND mode = ? AND user_id = ? AND ts_us = ? AND event_id = ?',
+  isActive:
+    'SELECT user_id FROM game_mode_active_users_by_area WHERE game = ? AND area_code = ? AND shard = ? AND mode = ? AND user_id = ?',
+  deleteDay: 'DELETE FROM game_mode_events_by_user_day WHERE game = ? AND user_id = ? AND day = ?',
 };
+
+/** Days of a user's history read at once while erasing them. */
+const DAYS_READ_AT_ONCE = 16;
+
+/** What erasing a user removed from the mode tables. */
+export interface ErasedModes {
+  events: number;
+  logins: number;
+  /** Places (area and mode) the user was active in, and is not any more. */
+  activeIn: number;
+  /** Areas whose rankings may have changed. */
+  areaCodes: string[];
+}
 
 /** The mode tables of every game: one store per game, sharing what they remember of the hours written. */
 export function modeStores(client: CassandraClient): PerGame<ModeStore> {
@@ -188,5 +207,47 @@ export class ModeStore {
       pageState = page.pageState ?? undefined;
     } while (pageState);
     return rows;
+  }
+
+  /**
+   * Removes a user from the mode tables: their logins from each area's hours, their presence in every place they
+   * were seen (as of `writeTimeUs`, so a later event of theirs counts again), then their history, day by day (last:
+   * a retry after a failure part-way finds the rest again). `days` are the UTC days that may hold their events.
+   */
+  async erasePlayer(userId: string, days: readonly Micros[], writeTimeUs: Micros): Promise<ErasedModes> {
+    const byDay = await mapConcurrently(days, DAYS_READ_AT_ONCE, async (day) => {
+      const events: ModeRow[] = [];
+      for await (const event of this.eventsOfDay(userId, day)) events.push(event);
+      return { day, events };
+    });
+    const events = byDay.flatMap(({ events }) => events);
+    const logins = events.filter((event) => event.action === 'login');
+    const places = new Map(
+      events.map((event) => [JSON.stringify([event.areaCode, event.mode]), { areaCode: event.areaCode, mode: event.mode }]),
+    );
+    await cassandra.concurrent.executeConcurrent(
+      this.client,
+      logins.map((login) => ({
+        query: cql.deleteLogin,
+        params: [this.game, login.areaCode, toCqlTimestamp(hourOf(login.tsUs)), login.mode, userId, toCqlMicros(login.tsUs), login.eventId],
+      })),
+      { concurrencyLevel: 32, raiseOnFirstError: true },
+    );
+    const activeIn = await Promise.all(
+      [...places.values()].map(async (place) => {
+        const params = [this.game, place.areaCode, shardOf(userId, ACTIVE_SHARDS), place.mode, userId];
+        const wasActive = (await this.client.execute(cql.isActive, params, read)).rowLength > 0;
+        await this.leaveArea(place, userId, writeTimeUs);
+        return wasActive;
+      }),
+    );
+    const daysHeld = byDay.filter(({ events }) => events.length > 0).map(({ day }) => day);
+    await Promise.all(daysHeld.map((day) => this.client.execute(cql.deleteDay, [this.game, userId, toCqlTimestamp(day)], upsert)));
+    return {
+      events: events.length,
+      logins: logins.length,
+      activeIn: activeIn.filter(Boolean).length,
+      areaCodes: [...new Set([...places.values()].map((place) => place.areaCode))],
+    };
   }
 }

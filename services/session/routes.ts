@@ -6,6 +6,7 @@ import { systemClock, toTimestamp } from '../shared/time.js';
 import { WatchHub } from '../shared/watch-hub.js';
 import { SessionServiceDefinition, type WatchPopularModesResponse } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { CountSessionStartsHandler } from './handlers/count-session-starts.js';
+import { ErasePlayerHandler } from './handlers/erase-player.js';
 import { ListCompletedSessionsHandler } from './handlers/list-completed-sessions.js';
 import { ListPopularModesHandler, MAX_MODES_LIMIT } from './handlers/list-popular-modes.js';
 import { ListSessionStartsHandler } from './handlers/list-session-starts.js';
@@ -16,6 +17,7 @@ import { modeStores } from './mode-store.js';
 import { gameAndAreaOf } from './ranking-generation.js';
 import { PopularModes } from './popular-modes.js';
 import { sessionStores } from './store.js';
+import { WriteClock } from './write-clock.js';
 
 /** The SessionService RPCs, each served by its handler. */
 export function sessionRoutes({ config, cassandra, cache, logger, stopping }: ServiceContext, clock = systemClock): HostedService {
@@ -38,5 +40,6 @@ export function sessionRoutes({ config, cassandra, cache, logger, stopping }: Se
     recordModeEvents: serve(new RecordModeEventsHandler(modes, cache, config.modeIdleSeconds, clock)),
     listPopularModes: serve(new ListPopularModesHandler(popular)),
     watchPopularModes: serve(new WatchPopularModesHandler(modesHub, stopping)),
+    erasePlayer: serve(new ErasePlayerHandler(stores, modes, cache, new WriteClock(), clock)),
   });
 }

@@ -68,7 +68,24 @@ const cql = {
     'WHERE game = ? AND country = ? AND hour = ? AND start_us >= ? AND start_us <= ?',
   listCompleted:
     'SELECT session_id, country, start_us, end_us FROM game_completed_sessions_by_player WHERE game = ? AND player_id = ? LIMIT ?',
+  sessionsOfPlayer: 'SELECT session_id, country, start_us FROM game_session_parts_by_player WHERE game = ? AND player_id = ?',
+  countCompleted: 'SELECT COUNT(*) AS n FROM game_completed_sessions_by_player WHERE game = ? AND player_id = ?',
+  deleteStartByCountry:
+    'DELETE FROM game_session_starts_by_country_hour WHERE game = ? AND country = ? AND hour = ? AND start_us = ? AND session_id = ?',
+  deleteStartByHour:
+    'DELETE FROM game_session_starts_by_hour WHERE game = ? AND hour = ? AND shard = ? AND country = ? AND start_us = ? AND session_id = ?',
+  deleteCompleted: 'DELETE FROM game_completed_sessions_by_player WHERE game = ? AND player_id = ?',
+  deleteParts: 'DELETE FROM game_session_parts_by_player WHERE game = ? AND player_id = ?',
 };
+
+/** What erasing a player removed from the session tables. */
+export interface ErasedSessions {
+  sessions: number;
+  completed: number;
+  starts: number;
+  /** Hours that held starts of theirs: their counts changed. */
+  startHours: Micros[];
+}
 
 /** The session tables of every game: one store per game, sharing what they remember of the hours written. */
 export function sessionStores(client: CassandraClient): PerGame<SessionStore> {
@@ -195,6 +212,43 @@ export class SessionStore {
       startUs: fromCqlMicros(row.start_us as cassandra.types.Long),
       endUs: fromCqlMicros(row.end_us as cassandra.types.Long),
     }));
+  }
+
+  /**
+   * Removes every session of a player: their starts from the per-country and per-hour tables, their completed
+   * sessions, then their parts (last, as writes do: a retry after a failure part-way finds the sessions again).
+   */
+  async erasePlayer(playerId: string): Promise<ErasedSessions> {
+    const starts: Array<{ sessionId: string; country: string; startUs: Micros }> = [];
+    let sessions = 0;
+    let pageState: string | undefined;
+    do {
+      const page = await this.client.execute(cql.sessionsOfPlayer, [this.game, playerId], { ...read, fetchSize: 1000, pageState });
+      for (const row of page.rows) {
+        sessions++;
+        const startUs = optionalMicros(row.start_us as cassandra.types.Long | null);
+        if (startUs !== undefined) {
+          starts.push({ sessionId: (row.session_id as cassandra.types.Uuid).toString(), country: row.country as string, startUs });
+        }
+      }
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
+    const completed = Number((await this.client.execute(cql.countCompleted, [this.game, playerId], read)).first().get('n'));
+    await cassandra.concurrent.executeConcurrent(
+      this.client,
+      starts.flatMap(({ sessionId, country, startUs }) => {
+        const hour = toCqlTimestamp(hourOf(startUs));
+        const ts = toCqlMicros(startUs);
+        return [
+          { query: cql.deleteStartByCountry, params: [this.game, country, hour, ts, sessionId] },
+          { query: cql.deleteStartByHour, params: [this.game, hour, shardOf(sessionId, COUNT_SHARDS), country, ts, sessionId] },
+        ];
+      }),
+      { concurrencyLevel: 32, raiseOnFirstError: true },
+    );
+    await this.client.execute(cql.deleteCompleted, [this.game, playerId], upsert);
+    await this.client.execute(cql.deleteParts, [this.game, playerId], upsert);
+    return { sessions, completed, starts: starts.length, startHours: [...new Set(starts.map(({ startUs }) => hourOf(startUs)))] };
   }
 
   private writeStartHour(scope: string, hour: Micros, ttlSeconds: number): Promise<void> {

@@ -65,6 +65,9 @@ function decodeEntry<T>(text: string): { computedAtMs: number; value: T } | unde
 /** What a write handler needs of the cache: dropping the answers its writes made stale. */
 export type CacheInvalidation = Pick<ResponseCache, 'invalidate'>;
 
+/** What a change that must be seen before it is answered needs of the cache (an erasure). */
+export type AwaitedInvalidation = Pick<ResponseCache, 'invalidated' | 'renewGeneration'>;
+
 /** What a writer needs to tell the readers of a family of answers that it changed. */
 export type GenerationRenewal = Pick<ResponseCache, 'renewGeneration'>;
 
@@ -146,13 +149,18 @@ export class ResponseCache {
    * data while the write was under way cannot stay cached.
    */
   invalidate(keys: string[]): void {
+    void this.invalidated(keys);
+  }
+
+  /** As `invalidate`, resolving once Redis has dropped the entries (or failed to, which is counted). */
+  async invalidated(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    const drop = () => {
+    const drop = async () => {
       if (!this.connected) return;
-      this.redis.del(...keys.map((key) => this.namespace + key)).catch((error: unknown) => this.failed('delete', error));
+      await this.redis.del(...keys.map((key) => this.namespace + key)).catch((error: unknown) => this.failed('delete', error));
     };
-    drop();
-    setTimeout(drop, 1000).unref();
+    setTimeout(() => void drop(), 1000).unref();
+    await drop();
   }
 
   /**

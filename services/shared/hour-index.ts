@@ -19,4 +19,9 @@ export class HourIndexWrites {
     if (this.written.size >= this.maxKeys) this.written.clear();
     this.written.add(key);
   }
+
+  /** Forgets every hour written of `scope`: its rows were deleted (an erasure), so a later write must happen again. */
+  forget(scope: string): void {
+    for (const key of this.written) if (key.startsWith(`${scope}/`)) this.written.delete(key);
+  }
 }

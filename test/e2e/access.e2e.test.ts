@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestServiceDefinition } from '../../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { SessionServiceDefinition } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
 import { Emoticon, ReactionServiceDefinition } from '../../gen/ts-proto/gamepulse/reaction/v1/reaction.js';
-import { internalRpcPaths } from '../../services/shared/access/internal-rpcs.js';
+import { internalRpcs } from '../../services/shared/access/internal-rpcs.js';
 import { SERVICE_CREDENTIAL_METADATA } from '../../services/shared/access/service-credential.js';
 import { allowedRequestHeaders } from '../../services/gateway/cors-policy.js';
 import { createServiceClient } from '../../services/shared/grpc-client.js';
@@ -66,8 +66,8 @@ async function heartsOn(matchId: string): Promise<number> {
 
 describe("the owners' internal write RPCs", () => {
   it('are refused through the gateway as Connect JSON, naming the RPC to use instead', async () => {
-    expect(internalRpcPaths.size).toBe(4);
-    for (const path of internalRpcPaths) {
+    expect(internalRpcs.size).toBe(7);
+    for (const [path, instead] of internalRpcs) {
       const response = await fetch(`${gateway}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -76,7 +76,7 @@ describe("the owners' internal write RPCs", () => {
       expect(response.status, path).toBe(403);
       const error = (await response.json()) as { code: string; message: string };
       expect(error.code).toBe('permission_denied');
-      expect(error.message).toContain('IngestService/IngestEvents');
+      expect(error.message).toContain(instead.includes('ingest') ? 'IngestService/IngestEvents' : 'AccessService/DeletePlayerData');
     }
   });
 
