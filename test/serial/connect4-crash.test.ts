@@ -7,18 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generatedGameRows } from '../../scripts/connect4/game-generator.js';
 import type { RunningStack } from '../../scripts/launcher.js';
-import { GameAudit } from '../../services/games/audit.js';
-import { GameImporter } from '../../services/games/game-import.js';
 import { DEFAULT_BOARD } from '../../services/games/game-rules.js';
-import { gamesStores } from '../../services/games/store.js';
-import { DEFAULT_GAME } from '../../services/shared/access/game.js';
-import { ResponseCache } from '../../services/shared/cache.js';
-import { connectCassandra } from '../../services/shared/cassandra.js';
-import { createLogger } from '../../services/shared/logger.js';
 import { repoRoot } from '../../services/shared/repo-root.js';
-import { systemClock } from '../../services/shared/time.js';
+import { connect4Audit } from '../support/connect4-audit.js';
 import { Connect4Oracle } from '../support/connect4-oracle.js';
-import { testConfig } from '../support/env.js';
 import { startIsolatedStack } from '../support/stack.js';
 
 const GAMES = 6000;
@@ -37,21 +29,6 @@ afterAll(async () => {
 
 const upload = (body = csv) => fetch(`${gateway}/connect4/games`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
 const cassandraPidFile = join(repoRoot(), '.local/cassandra/cassandra.pid');
-
-/** The audit of every stored game against the kept aggregates, read straight from Cassandra. */
-async function auditReport() {
-  const logger = createLogger('test', 'silent');
-  const cassandra = await connectCassandra({ ...testConfig().cassandra, keyspace: stack.keyspace }, logger);
-  const cache = new ResponseCache(testConfig().redis.url, logger, `${stack.keyspace}:`);
-  try {
-    const store = gamesStores(cassandra)(DEFAULT_GAME);
-    const gameCache = cache.within(DEFAULT_GAME);
-    return await new GameAudit(store, new GameImporter(store, gameCache, systemClock, logger), gameCache, systemClock).run();
-  } finally {
-    cache.close();
-    await cassandra.shutdown();
-  }
-}
 
 it('counts every game once after the games service is killed mid-upload and the upload retried', { timeout: 240_000 }, async () => {
   const games = stack.processes.games;
@@ -87,7 +64,7 @@ it('counts every game once after the games service is killed mid-upload and the 
       .columns.map(({ column, games: count, first_player_wins, draws }) => [column, count, first_player_wins, draws]),
   );
 
-  expect(await auditReport()).toMatchObject({ games: GAMES, totals: [], singleGamePlayers: [] });
+  expect(await connect4Audit(stack.keyspace)).toMatchObject({ games: GAMES, totals: [], singleGamePlayers: [] });
 });
 
 // Only a Cassandra this checkout started (scripts/cassandra/node.sh) is stalled: never one run by someone else.
@@ -146,6 +123,6 @@ it.skipIf(!existsSync(cassandraPidFile))(
       Object.values(stack.processes).map((service) => service.restarts),
       'a stall restarts nothing',
     ).toEqual(restarts);
-    expect(await auditReport()).toMatchObject({ games: GAMES + extra, totals: [], singleGamePlayers: [] });
+    expect(await connect4Audit(stack.keyspace)).toMatchObject({ games: GAMES + extra, totals: [], singleGamePlayers: [] });
   },
 );

@@ -54,7 +54,9 @@ export class SharedTokenBuckets {
     private readonly logger: Logger,
     private readonly namespace: string,
     private readonly clock: () => number = Date.now,
-    timeoutMs = 50,
+    // Redis answers in well under a millisecond; a two-core machine under load can still hold an answer back for
+    // tens of milliseconds, and each such wait taken for an outage would let a whole extra burst through.
+    timeoutMs = 250,
   ) {
     const redis = new Redis(url, {
       enableOfflineQueue: false,

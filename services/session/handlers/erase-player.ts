@@ -28,11 +28,9 @@ export class ErasePlayerHandler implements UnaryHandler<ErasePlayerRequest, Eras
     const playerId = playerToErase(request.playerId);
     const game = gameOf(context);
     const sessions = await this.sessions(game).erasePlayer(playerId);
+    await this.cache.invalidated(sessions.startHours.map((hour) => hourCountsKey(game, hour)));
     const modes = await this.modes(game).erasePlayer(playerId, retainedDays(this.clock()), this.writeClock.next());
-    await Promise.all([
-      this.cache.invalidated(sessions.startHours.map((hour) => hourCountsKey(game, hour))),
-      ...modes.areaCodes.map((areaCode) => this.cache.renewGeneration(activeRankingGeneration(game, areaCode))),
-    ]);
+    await Promise.all(modes.areaCodes.map((areaCode) => this.cache.renewGeneration(activeRankingGeneration(game, areaCode))));
     return {
       erased: [
         erased('sessions', 'game_session_parts_by_player', sessions.sessions),

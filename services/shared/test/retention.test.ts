@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventTimeProblem, ttlSecondsFor } from '../retention.js';
-import { after, before, days, fromMillis, micros, minutes } from '../time.js';
+import { eventTimeProblem, MAX_FUTURE, RETENTION, retainedDays, retainedHours, ttlSecondsFor } from '../retention.js';
+import { after, before, DAY, dayOf, days, fromMillis, HOUR, hourOf, micros, minutes } from '../time.js';
 
 const now = fromMillis(Date.UTC(2026, 10, 22, 12));
 
@@ -22,5 +22,31 @@ describe('ttlSecondsFor', () => {
     expect(ttlSecondsFor(now, now)).toBe(365 * 86_400);
     expect(ttlSecondsFor(before(now, days(100)), now)).toBe(265 * 86_400);
     expect(ttlSecondsFor(after(before(now, days(365)), micros(1_500_000)), now)).toBe(1);
+  });
+});
+
+describe('retainedHours and retainedDays', () => {
+  const late = after(now, minutes(58));
+
+  it('walk newest first from the bucket of the latest acceptable event time to that of the oldest, one bucket apart', () => {
+    for (const [buckets, span, bucketOf] of [
+      [retainedHours(late), HOUR, hourOf],
+      [retainedDays(late), DAY, dayOf],
+    ] as const) {
+      expect(buckets[0]).toBe(bucketOf(after(late, MAX_FUTURE)));
+      expect(buckets[buckets.length - 1]).toBe(bucketOf(before(late, RETENTION)));
+      expect(buckets.slice(1).every((bucket, index) => buckets[index] - bucket === span)).toBe(true);
+    }
+  });
+
+  it('hold every bucket an accepted event can fall in', () => {
+    const hours = new Set(retainedHours(late));
+    const dayBuckets = new Set(retainedDays(late));
+    for (const eventTime of [after(late, MAX_FUTURE), after(before(late, RETENTION), micros(1)), before(late, days(100))]) {
+      expect(eventTimeProblem(eventTime, late)).toBeUndefined();
+      expect(hours.has(hourOf(eventTime))).toBe(true);
+      expect(dayBuckets.has(dayOf(eventTime))).toBe(true);
+    }
+    expect(hours.size).toBe(365 * 24 + 2);
   });
 });
