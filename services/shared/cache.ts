@@ -149,7 +149,7 @@ export class ResponseCache {
    * data while the write was under way cannot stay cached.
    */
   invalidate(keys: string[]): void {
-    void this.invalidated(keys);
+    if (keys.length > 0) void this.invalidated(keys);
   }
 
   /** As `invalidate`, resolving once Redis has dropped the entries (or failed to, which is counted). */
