@@ -4,14 +4,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'gen/', 'node_modules/', '.local/', 'coverage/'] },
+  { ignores: ['dist/', 'gen/', 'node_modules/', '.local/', 'coverage/', 'clients/typescript/dist/', 'clients/typescript/src/gen/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
         // The root config files sit outside tsconfig.json's folders; they are typed by a default project.
-        projectService: { allowDefaultProject: ['*.config.ts', 'eslint.config.js'] },
+        projectService: { allowDefaultProject: ['*.config.ts', 'eslint.config.js', 'examples/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -28,5 +28,10 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
+  },
+  {
+    // The examples are plain ES modules a newcomer runs with node: Node's globals.
+    files: ['examples/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

@@ -14,7 +14,7 @@ export const sharedTestOptions = {
 export default defineConfig({
   test: {
     ...sharedTestOptions,
-    include: ['services/**/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['services/**/test/**/*.test.ts', 'clients/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     // test/serial runs alone, afterwards (vitest.serial.config.ts); test/cluster needs three Cassandra nodes
     // (vitest.cluster.config.ts, `npm run test:cluster`).
     exclude: ['test/serial/**', 'test/cluster/**', '**/node_modules/**'],

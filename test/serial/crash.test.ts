@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../services/shared/repo-root.js';
-import type { RunningStack, ServiceProcess } from '../../scripts/launcher.js';
+import type { RunningStack } from '../../scripts/launcher.js';
+import { killAndAwaitRestart } from '../support/process-restart.js';
 import { untilAnswering } from '../support/raw-http.js';
 import { startIsolatedStack } from '../support/stack.js';
 import { describeFailures, settledTotal, startWriteLoad } from '../support/write-load.js';
@@ -33,18 +34,6 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const writeLoad = (matchId: string) => startWriteLoad({ gateway, matchId, deadlineMs: DEADLINE_MS, slackMs: ANSWER_SLACK_MS });
 const totalOf = (matchId: string, expected: number) => settledTotal(gateway, matchId, expected, DEADLINE_MS);
-
-async function killAndAwaitRestart(process: ServiceProcess): Promise<number> {
-  const restartsBefore = process.restarts;
-  const pidBefore = process.pid;
-  const killedAt = Date.now();
-  process.signal('SIGKILL');
-  while (process.restarts === restartsBefore || process.pid === pidBefore) {
-    if (Date.now() - killedAt > 30_000) throw new Error('not restarted within 30 s');
-    await sleep(50);
-  }
-  return Date.now() - killedAt;
-}
 
 const restartCounts = () => Object.fromEntries(Object.entries(stack.processes).map(([name, service]) => [name, service.restarts]));
 
