@@ -13,7 +13,7 @@ export { EventOutcome } from './gen/gamepulse/common/v1/event_result_pb.js';
 export { EventSchema, type Event } from './gen/gamepulse/ingest/v1/ingest_pb.js';
 export { Emoticon, EngagementKind } from './gen/gamepulse/reaction/v1/reaction_pb.js';
 export { ModeAction } from './gen/gamepulse/session/v1/session_pb.js';
-export { PlayerOutcome } from './gen/gamepulse/games/v1/games_pb.js';
+export { GameResult, PlayerOutcome } from './gen/gamepulse/games/v1/games_pb.js';
 export * as access from './gen/gamepulse/access/v1/access_pb.js';
 export * as common from './gen/gamepulse/common/v1/event_result_pb.js';
 export * as games from './gen/gamepulse/games/v1/games_pb.js';
