@@ -3,9 +3,11 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY clients/typescript/package.json ./clients/typescript/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json buf.yaml buf.gen.yaml ./
 COPY proto ./proto
+COPY clients ./clients
 COPY scripts ./scripts
 COPY services ./services
 RUN npm run build && npm prune --omit=dev

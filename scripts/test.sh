@@ -12,6 +12,9 @@ PATH="$(bash scripts/go-tools.sh grpcurl kustomize):$PATH"
 export PATH
 echo; echo "== installing Prometheus (for the observability tests)"
 bash scripts/prometheus.sh install
+echo; echo "== installing Chromium (for the dashboard test)"
+CHROMIUM_PATH="$(bash scripts/chromium.sh)"
+export CHROMIUM_PATH
 status=0
 echo; echo "== running tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.local/vitest-report.json --passWithNoTests "$@" || status=$?

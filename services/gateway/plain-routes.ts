@@ -45,8 +45,10 @@ export function matchRoute(
   return pathMatched ? 'method-not-allowed' : undefined;
 }
 
-function decodeParams(groups: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(groups).map(([key, value]) => [key, decodePathParam(key, value)]));
+function decodeParams(groups: Record<string, string | undefined>): Record<string, string> {
+  // An optional group that did not take part in the match is left out.
+  const present = Object.entries(groups).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return Object.fromEntries(present.map(([key, value]) => [key, decodePathParam(key, value)]));
 }
 
 function decodePathParam(name: string, value: string): string {

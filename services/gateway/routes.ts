@@ -1,5 +1,6 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import { internalRpcs } from '../shared/access/internal-rpcs.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import type { GenerationReads } from '../shared/cache.js';
 import { backendNames, type BackendName, type GatewayConfig } from '../shared/config.js';
 import type { accessHandlers } from '../access/routes.js';
@@ -63,6 +64,7 @@ export function plainRoutes(
     ...analyticsRoutes(channels),
     ...modeRoutes(channels, generations, limits.maxBodyBytes, stopping),
     ...connect4Routes(channels),
+    ...dashboardRoutes(),
     {
       method: 'GET',
       path: /^\/healthz$/,
