@@ -12,6 +12,8 @@ PATH="$(bash scripts/go-tools.sh grpcurl kustomize):$PATH"
 export PATH
 echo; echo "== installing Prometheus (for the observability tests)"
 bash scripts/prometheus.sh install
+echo; echo "== generating the Python and Go clients (scripts/generate-clients.sh)"
+bash scripts/generate-clients.sh
 echo; echo "== installing Chromium (for the dashboard test)"
 CHROMIUM_PATH="$(bash scripts/chromium.sh)"
 export CHROMIUM_PATH
