@@ -18,6 +18,7 @@ const benchmarks: Array<{ script: string; env: Record<string, string> }> = [
   { script: 'sessions', env: quickEnv({ BENCH_SECONDS: '3' }) },
   { script: 'modes', env: quickEnv({ BENCH_SECONDS: '3' }) },
   { script: 'connect4', env: quickEnv({ BENCH_SECONDS: '3', BENCH_GAMES: '20000' }) },
+  { script: 'scaling', env: quickEnv({ BENCH_SECONDS: '3' }) },
 ];
 
 rmSync(headlinesFile(), { force: true });

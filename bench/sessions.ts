@@ -1,75 +1,24 @@
 // npm run bench:sessions — session ingest throughput (gRPC and gateway, batches of 10), the raw cassandra-driver
 // limit for the same rows, and query latency while ingest runs. Prints the figures and appends them to
 // docs/benchmarks.md. Everything runs on this machine against loopback, in bounded phases.
-import { randomUUID } from 'node:crypto';
 import { connectCassandra } from '../services/shared/cassandra.js';
 import { mapConcurrently } from '../services/shared/batch.js';
 import { createServiceClient } from '../services/shared/grpc-client.js';
 import { createLogger } from '../services/shared/logger.js';
 import { ttlSecondsFor } from '../services/shared/retention.js';
-import { after, before, formatIso, micros, minutes, seconds, systemClock, toTimestamp, type Micros } from '../services/shared/time.js';
-import { countryCodes } from '../services/shared/countries.js';
+import { systemClock } from '../services/shared/time.js';
 import { sessionStores } from '../services/session/store.js';
 import { DEFAULT_GAME } from '../services/shared/access/game.js';
-import { IngestServiceDefinition, type Event } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
+import { IngestServiceDefinition } from '../gen/ts-proto/gamepulse/ingest/v1/ingest.js';
 import { testConfig } from '../test/support/env.js';
 import { startIsolatedStack } from '../test/support/stack.js';
 import { traceSinkFromEnv } from './support/trace-sink.js';
+import { asGrpcEvents, asOriginalJson, batchOfTen, busyCountries, newPair, players } from './support/session-events.js';
 import { closedLoop, Latencies, openLoop } from './support/stats.js';
 import { describeMachine } from './support/machine.js';
 import { BenchReport } from './support/report.js';
 
 const PHASE_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const busyCountries = countryCodes.slice(0, 20);
-const players = Array.from({ length: 500 }, () => randomUUID().replaceAll('-', ''));
-
-interface SessionPair {
-  playerId: string;
-  sessionId: string;
-  country: string;
-  start: Micros;
-  end: Micros;
-}
-
-function newPair(): SessionPair {
-  const start = before(systemClock(), micros(Math.floor(Math.random() * minutes(40)) + minutes(1)));
-  return {
-    playerId: players[Math.floor(Math.random() * players.length)],
-    sessionId: randomUUID(),
-    country: busyCountries[Math.floor(Math.random() * busyCountries.length)],
-    start,
-    end: after(start, seconds(30)),
-  };
-}
-
-/** Ten events: five sessions, each start and end. */
-function batchOfTen(): SessionPair[] {
-  return Array.from({ length: 5 }, newPair);
-}
-
-const asGrpcEvents = (pairs: SessionPair[]): Event[] =>
-  pairs.flatMap((p) => [
-    {
-      eventId: '',
-      payload: {
-        $case: 'sessionStart',
-        value: { playerId: p.playerId, sessionId: p.sessionId, country: p.country, ts: toTimestamp(p.start) },
-      },
-    },
-    {
-      eventId: '',
-      payload: { $case: 'sessionEnd', value: { playerId: p.playerId, sessionId: p.sessionId, ts: toTimestamp(p.end) } },
-    },
-  ]);
-
-const asOriginalJson = (pairs: SessionPair[]): string =>
-  JSON.stringify(
-    pairs.flatMap((p) => [
-      { event: 'start', country: p.country, player_id: p.playerId, session_id: p.sessionId, ts: formatIso(p.start) },
-      { event: 'end', player_id: p.playerId, session_id: p.sessionId, ts: formatIso(p.end) },
-    ]),
-  );
-
 const report = new BenchReport();
 
 console.log(`session benchmark: ${PHASE_SECONDS} s phases on ${describeMachine()}`);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { backendNames, loadConfig, processNames, type ProcessName } from '../services/shared/config.js';
+import { backendNames, loadConfig, processNames, type BackendName, type ProcessName } from '../services/shared/config.js';
 import { HealthProbe } from '../services/shared/health-probe.js';
 import { authModeOf } from '../services/shared/access/protected-mode.js';
 import { createLogger } from '../services/shared/logger.js';
@@ -16,12 +16,19 @@ export interface StackPorts {
   gateway: number;
   /** Each process's Prometheus endpoint (`GET /metrics`); by default 9460 (gateway) to 9464, see config.ts. */
   metrics?: Record<ProcessName, number>;
+  /**
+   * More replicas of a backend than the one above, each on its own port and metrics port: the others reach them all
+   * through one address list (`SESSION_ADDR=127.0.0.1:50052,127.0.0.1:50062,…`), balanced round-robin.
+   */
+  replicas?: Partial<Record<BackendName, Array<{ port: number; metrics: number }>>>;
 }
 
 export interface RunningStack {
   ports: StackPorts & { metrics: Record<ProcessName, number> };
   /** Every process by name, supervised (restarted when it exits unexpectedly). */
   processes: Record<ProcessName, ServiceProcess>;
+  /** The further replicas of a backend (ports.replicas), in the same order, supervised as well. */
+  replicas: Partial<Record<BackendName, ServiceProcess[]>>;
   /** SIGTERM to every process, then wait for all of them to exit. */
   stop(): Promise<void>;
 }
@@ -47,23 +54,40 @@ export async function startStack(options: {
   // A stack its processes would refuse to run (protected-mode.ts) is refused here, before any of them starts.
   authModeOf(loadConfig(env), createLogger('launcher', 'warn'));
   for (const name of processNames) env[`${name.toUpperCase()}_METRICS_PORT`] = String(ports.metrics[name]);
+  const extra = given.replicas ?? {};
   for (const name of backendNames) {
+    const listening = [ports[name], ...(extra[name] ?? []).map((replica) => replica.port)];
     env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
-    env[`${name.toUpperCase()}_ADDR`] = `127.0.0.1:${ports[name]}`;
+    env[`${name.toUpperCase()}_ADDR`] = listening.map((port) => `127.0.0.1:${port}`).join(',');
   }
   const children = processNames.map((name) => spawnService(name, env, options.output, options.nodeArgs?.(name)));
   const processes = Object.fromEntries(processNames.map((name, i) => [name, children[i]])) as RunningStack['processes'];
+  const replicas = Object.fromEntries(
+    Object.entries(extra).map(([name, list]) => [
+      name,
+      list.map((replica) => {
+        const own = {
+          [`${name.toUpperCase()}_PORT`]: String(replica.port),
+          [`${name.toUpperCase()}_METRICS_PORT`]: String(replica.metrics),
+        };
+        return spawnService(name, { ...env, ...own }, options.output, options.nodeArgs?.(name as ProcessName));
+      }),
+    ]),
+  ) as RunningStack['replicas'];
   const stop = async () => {
-    await Promise.all(children.map((child) => child.stop()));
+    await Promise.all([...children, ...Object.values(replicas).flat()].map((child) => child.stop()));
   };
   try {
     for (const [i, name] of backendNames.entries()) await children[i].untilServing(ports[name]);
+    for (const [name, list] of Object.entries(replicas)) {
+      for (const [i, replica] of list.entries()) await replica.untilServing(extra[name as BackendName]![i].port);
+    }
     await untilAnswering(`http://127.0.0.1:${ports.gateway}/livez`);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { ports, processes, stop };
+  return { ports, processes, replicas, stop };
 }
 
 /** Resolves once `url` answers 200 (the gateway listens), polling; fails after `timeoutMs`. */

@@ -3,13 +3,15 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { DEFAULT_GAME, GAME_METADATA } from '../shared/access/game.js';
 import { SERVICE_CREDENTIAL_METADATA } from '../shared/access/service-credential.js';
 import { boundedMessage } from '../shared/quote.js';
+import { BALANCED_CHANNEL_OPTIONS, grpcTarget } from '../shared/service-address.js';
 import { injectTraceContext } from '../shared/tracing.js';
 import { RETRY_AFTER_SECONDS } from './http-errors.js';
 
 const passBytes = (bytes: Buffer): Buffer => bytes;
 
 /**
- * A gRPC channel to one backend that carries already-serialized messages. It is a plain @grpc/grpc-js client with
+ * A gRPC channel to one backend (its replicas, balanced round-robin: service-address.ts) that carries already-serialized
+ * messages. It is a plain @grpc/grpc-js client with
  * identity (de)serializers: the gateway hands it protobuf bytes, so no message type is mapped by hand. Chosen by
  * measurement: against the real services it carries about twice the calls per second of connect-node's gRPC
  * transport (`npm run bench:hop`, docs/benchmarks.md).
@@ -26,7 +28,7 @@ export class BackendChannel {
     private readonly defaultDeadlineMs: number,
     private readonly serviceCredential?: string,
   ) {
-    this.client = new Client(address, credentials.createInsecure());
+    this.client = new Client(grpcTarget(address), credentials.createInsecure(), BALANCED_CHANNEL_OPTIONS);
   }
 
   /**

@@ -4,6 +4,8 @@ import { HealthProbe, type HealthReport } from '../shared/health-probe.js';
 /** Asks every backend whether it is serving, all at once, with a short deadline. */
 export class BackendHealthChecker {
   private readonly probes: Array<[BackendName, HealthProbe]>;
+  /** Set when the gateway begins to stop: it is not ready any more, whatever the backends say. */
+  draining = false;
 
   constructor(addresses: Record<BackendName, string>) {
     this.probes = Object.entries(addresses).map(([name, address]) => [name as BackendName, new HealthProbe(address)]);

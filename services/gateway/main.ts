@@ -62,6 +62,9 @@ const gateway = await startGatewayServer({
 logger.info({ backends: addresses, auth: authMode }, 'forwarding to backends');
 
 stopOnSignals(async () => {
+  // Not ready from now on (/healthz answers 503), and still serving a while: the load balancer moves away first.
+  health.draining = true;
+  await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   stopping.abort();
   await gateway.close();
   await metricsEndpoint.close();

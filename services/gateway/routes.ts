@@ -70,6 +70,7 @@ export function plainRoutes(
       path: /^\/healthz$/,
       open: true,
       async handle(_request, response) {
+        if (health.draining) return sendJson(response, 503, { status: 'STOPPING' });
         const report = await health.check();
         sendJson(response, report.serving ? 200 : 503, { status: report.serving ? 'SERVING' : 'NOT_SERVING', ...report });
       },

@@ -1,7 +1,13 @@
 // Configuration from environment variables, with defaults that work on a developer's machine.
+import { grpcTarget } from './service-address.js';
 
 export interface Config {
   logLevel: string;
+  /**
+   * On SIGTERM a process first reports itself not ready, then waits this long before it stops taking calls, so that
+   * its callers (readiness probes, DNS of a headless Service) move away first (GAMEPULSE_SHUTDOWN_DELAY_MS; 0 locally).
+   */
+  shutdownDelayMs: number;
   cassandra: {
     contactPoints: string[];
     localDataCenter: string;
@@ -84,11 +90,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const upper = name.toUpperCase();
       const port = readPort(env, `${upper}_PORT`, defaultPorts[name]);
       const address = env[`${upper}_ADDR`] ?? `127.0.0.1:${port}`;
+      // Checked here, so that a malformed list of replicas stops a process at start with what is wrong.
+      grpcTarget(address);
       return [name, { port, address }];
     }),
   ) as Config['services'];
   return {
     logLevel: env.LOG_LEVEL ?? 'info',
+    shutdownDelayMs: readInt(env, 'GAMEPULSE_SHUTDOWN_DELAY_MS', 0),
     cassandra: {
       contactPoints: (env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042').split(',').map((s) => s.trim()),
       localDataCenter: env.CASSANDRA_LOCAL_DC ?? 'datacenter1',

@@ -10,6 +10,7 @@ import {
 import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
 import { SERVICE_CREDENTIAL_METADATA } from './access/service-credential.js';
+import { BALANCED_CHANNEL_OPTIONS, grpcTarget } from './service-address.js';
 import { clientMethodMetrics, statusOf } from './rpc-metrics.js';
 import { endSpan, injectTraceContext, SpanKind, startSpan, tracingEnabled } from './tracing.js';
 
@@ -82,15 +83,15 @@ function presenting(serviceCredential: string): ClientMiddleware {
 }
 
 /**
- * A nice-grpc client of one service at `address` (host:port), closed with `close()`; with `serviceCredential`, every
- * call presents it (the internal RPCs answer only to it).
+ * A nice-grpc client of one service at `address` (its replicas, balanced round-robin: service-address.ts), closed with
+ * `close()`; with `serviceCredential`, every call presents it (the internal RPCs answer only to it).
  */
 export function createServiceClient<D extends TsProtoServiceDefinition>(
   definition: D,
   address: string,
   serviceCredential?: string,
 ): ServiceClient<D> {
-  const channel = createChannel(address, undefined, RECONNECT_QUICKLY);
+  const channel = createChannel(grpcTarget(address), undefined, { ...RECONNECT_QUICKLY, ...BALANCED_CHANNEL_OPTIONS });
   const factory = serviceCredential === undefined ? clientFactory : clientFactory.use(presenting(serviceCredential));
   const client = factory.create(definition, channel, { '*': RETRY_WHILE_UNAVAILABLE });
   return Object.assign(client, { close: () => channel.close() });

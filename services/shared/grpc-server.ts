@@ -41,13 +41,18 @@ export interface GrpcServerOptions {
   authMode?: AuthMode;
   /** Runs after the server stopped, e.g. to close the Cassandra client. */
   onClose?: Array<() => void | Promise<void>>;
+  /** How long shutdown reports the server not ready before it stops taking calls (Config.shutdownDelayMs). */
+  shutdownDelayMs?: number;
 }
 
 export interface RunningGrpcServer {
   port: number;
   /** Whether the process can serve its calls now (its storage reachable): the overall health, service "". */
   setServing: (serving: boolean) => void;
-  /** Stops taking calls, lets in-flight calls finish (up to `graceMs`), then runs `onClose`. */
+  /**
+   * Reports not ready, waits `shutdownDelayMs`, stops taking calls, lets in-flight calls finish (up to `graceMs`), then
+   * runs `onClose`.
+   */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -90,6 +95,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const shutdown = (graceMs = 10_000): Promise<void> => {
     shuttingDown ??= (async () => {
       setReadiness('unhealthy');
+      if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       health.setStatus('unhealthy', LIVENESS_SERVICE);
       options.stopping?.abort();
       await drain(server, graceMs, logger);

@@ -70,6 +70,7 @@ export async function runService(spec: ServiceSpec): Promise<void> {
     logger,
     stopping,
     onClose,
+    shutdownDelayMs: config.shutdownDelayMs,
   });
   const metrics = await serveMetrics(new ProcessMetrics(spec.name), config.host, config.metricsPorts[spec.name], logger);
   const storageWatch = cassandra ? watchStorage(cassandra, server.setServing, logger) : undefined;

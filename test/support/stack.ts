@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { createLogger } from '../../services/shared/logger.js';
 import { findMigrations, migrate } from '../../services/shared/migrate.js';
-import type { ProcessName } from '../../services/shared/config.js';
+import type { BackendName, ProcessName } from '../../services/shared/config.js';
 import { repoRoot } from '../../services/shared/repo-root.js';
 import { startStack, type RunningStack } from '../../scripts/launcher.js';
 import { freePorts, testConfig } from './env.js';
@@ -25,17 +25,28 @@ export async function createIsolatedKeyspace(name: string): Promise<{ keyspace: 
 }
 
 /**
- * Every service and the gateway as processes on free ports, over an isolated keyspace dropped on stop (unless
+ * Every service and the gateway as processes on free ports (`replicas`: that many of a backend, balanced), over an
+ * isolated keyspace dropped on stop (unless
  * `keepKeyspace`: the node-loss test's cluster is new each run, and Cassandra 5 can fail to drop a keyspace on a node
  * that missed writes while down).
  */
 export async function startIsolatedStack(
   name: string,
   env: NodeJS.ProcessEnv = {},
-  { keepKeyspace = false, nodeArgs }: { keepKeyspace?: boolean; nodeArgs?: (name: ProcessName) => string[] } = {},
+  {
+    keepKeyspace = false,
+    nodeArgs,
+    replicas = {},
+  }: { keepKeyspace?: boolean; nodeArgs?: (name: ProcessName) => string[]; replicas?: Partial<Record<BackendName, number>> } = {},
 ): Promise<RunningStack & { keyspace: string }> {
   const { keyspace, drop } = await createIsolatedKeyspace(name);
   const [ingest, session, reaction, games, gateway, ...metrics] = await freePorts(10);
+  const extraReplicas = await Promise.all(
+    Object.entries(replicas).map(async ([backend, count]) => {
+      const free = await freePorts(2 * (count - 1));
+      return [backend, Array.from({ length: count - 1 }, (_, i) => ({ port: free[2 * i], metrics: free[2 * i + 1] }))] as const;
+    }),
+  );
   const stack = await startStack({
     ports: {
       ingest,
@@ -44,6 +55,7 @@ export async function startIsolatedStack(
       games,
       gateway,
       metrics: { ingest: metrics[0], session: metrics[1], reaction: metrics[2], games: metrics[3], gateway: metrics[4] },
+      replicas: Object.fromEntries(extraReplicas),
     },
     env: { CASSANDRA_KEYSPACE: keyspace, LOG_LEVEL: 'warn', ...env },
     output: 'ignore',
@@ -53,6 +65,7 @@ export async function startIsolatedStack(
     keyspace,
     ports: stack.ports,
     processes: stack.processes,
+    replicas: stack.replicas,
     stop: async () => {
       await stack.stop();
       if (!keepKeyspace) await drop();
