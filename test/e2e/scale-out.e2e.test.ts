@@ -1,12 +1,16 @@
 // Three replicas of the session service on three ports, reached by the gateway (and ingest within it) through one
 // address list, balanced round-robin: the calls spread over all three (counted by each replica's own metrics); one
 // replica SIGKILLed mid-load and restarted by the launcher loses no acknowledged event (the queries count every one
-// the EventSender saw acknowledged), and takes calls again once back.
+// the EventSender saw acknowledged), and takes calls again once back. A replica (and the gateway) told to stop reports
+// itself not ready at once and keeps answering for GAMEPULSE_SHUTDOWN_DELAY_MS before it drains.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGamepulseClients, EventSender, timestampFromDate, type EventInit } from '@gamepulse/client';
 import { createNodeTransport } from '@gamepulse/client/node';
 import type { RunningStack } from '../../scripts/launcher.js';
+import { SessionServiceDefinition } from '../../gen/ts-proto/gamepulse/session/v1/session.js';
+import { createServiceClient } from '../../services/shared/grpc-client.js';
+import { HealthProbe } from '../../services/shared/health-probe.js';
 import { killAndAwaitRestart } from '../support/process-restart.js';
 import { sample, scrape } from '../support/prometheus-text.js';
 import { startIsolatedStack } from '../support/stack.js';
@@ -15,9 +19,10 @@ let stack: RunningStack;
 let clients: ReturnType<typeof createGamepulseClients>;
 const COUNTRIES = ['FR', 'DE', 'BR', 'US'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const SHUTDOWN_DELAY_MS = 2000;
 
 beforeAll(async () => {
-  stack = await startIsolatedStack('scale_out', {}, { replicas: { session: 3 } });
+  stack = await startIsolatedStack('scale_out', { GAMEPULSE_SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS) }, { replicas: { session: 3 } });
   clients = createGamepulseClients(createNodeTransport({ baseUrl: `http://127.0.0.1:${stack.ports.gateway}` }));
 }, 120_000);
 afterAll(async () => {
@@ -92,4 +97,36 @@ describe('three session replicas behind one address list', () => {
       expect(restarted).toBeGreaterThan(0);
     },
   );
+});
+
+describe('a process told to stop (SIGTERM)', () => {
+  it('reports not ready at once and keeps answering for the shutdown delay, then drains', { timeout: 60_000 }, async () => {
+    const [, second] = stack.replicas.session!;
+    const address = `127.0.0.1:${stack.ports.replicas!.session![1].port}`;
+    const probe = new HealthProbe(address);
+    const direct = createServiceClient(SessionServiceDefinition, address);
+    try {
+      expect((await probe.check()).status).toBe('SERVING');
+      const restartsBefore = second.restarts;
+      second.signal('SIGTERM');
+      await sleep(300);
+      expect((await probe.check()).status).toBe('NOT_SERVING');
+      await expect(direct.countSessionStarts({ hours: 1 }, { deadline: 2000 })).resolves.toBeDefined();
+      // Once the delay is over it drains and exits (the launcher, which did not ask, restarts it).
+      while (second.restarts === restartsBefore) await sleep(100);
+    } finally {
+      probe.close();
+      direct.close();
+    }
+  });
+
+  it('makes the gateway answer /healthz 503 STOPPING while it still serves', { timeout: 60_000 }, async () => {
+    const gateway = `http://127.0.0.1:${stack.ports.gateway}`;
+    stack.processes.gateway.signal('SIGTERM');
+    await sleep(300);
+    const health = await fetch(`${gateway}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'STOPPING' });
+    expect((await fetch(`${gateway}/livez`)).status).toBe(200);
+  });
 });
