@@ -26,6 +26,13 @@ export function hosted<D extends TsProtoServiceDefinition>(
   return { definition, implementation };
 }
 
+/**
+ * A client connection lives at most about 5 minutes (grpc-js adds ±10%): then the server asks the client to reconnect,
+ * letting calls under way finish (live feeds too), and the client resolves the service's name again on the way, so
+ * that replicas added since (a scale-up behind a headless Service) receive calls within minutes, not never.
+ */
+const CONNECTION_LIFETIME = { 'grpc.max_connection_age_ms': 300_000 };
+
 export interface GrpcServerOptions {
   host: string;
   port: number;
@@ -65,7 +72,7 @@ export interface RunningGrpcServer {
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const { logger } = options;
   const names = options.services.map((service) => service.definition.fullName);
-  const handled = createServer({ interceptors: [exposeDeadline] }).use(callHandling(logger));
+  const handled = createServer({ interceptors: [exposeDeadline], ...CONNECTION_LIFETIME }).use(callHandling(logger));
   const server = options.serviceCredential
     ? handled.use(accessControl(options.serviceCredential, options.authMode ?? 'optional'))
     : handled;
