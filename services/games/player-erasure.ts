@@ -69,14 +69,16 @@ export class PlayerErasure {
       const [only] = held;
       const row = { playerId: anonymousId, gameId: only.gameId, outcome: only.outcome };
       await this.store.addSingleGamePlayer(row, ttlSecondsFor(only.importedAt, now));
-    } else {
+    } else if (held.length > 1) {
       // A retry may have moved a second game to an id listed with one.
       await this.store.removeSingleGamePlayer(anonymousId);
     }
     await this.store.deleteProfile(playerId);
     // Awaited: the erasure is answered only once every replica reads the list anew.
     await this.cache.renewGeneration(SINGLE_GAME_LIST);
-    return { erased: report(hadProfile ? 1 : 0, games.length, listRows, held.length === 1 ? 1 : 0), anonymousId };
+    const erased = report(hadProfile ? 1 : 0, games.length, listRows, held.length === 1 ? 1 : 0);
+    // A player with a profile and no game keeps nothing under the anonymous id.
+    return { erased, anonymousId: held.length > 0 ? anonymousId : '' };
   }
 }
 

@@ -180,6 +180,7 @@ const gamesOf = (player: string) => [...connect4.games.values()].filter((game) =
 const players = [...new Set([...connect4.games.values()].flatMap((game) => [game.first, game.second]))].sort();
 const regular = players.find((player) => gamesOf(player).length >= 3 && connect4.profiles.get(player)?.nationality)!;
 const oneTimer = players.find((player) => gamesOf(player).length === 1 && connect4.profiles.get(player)?.nationality)!;
+const profileOnly = [...connect4.profiles.keys()].find((player) => gamesOf(player).length === 0)!;
 
 const erased: Activity = {
   player: regular,
@@ -331,6 +332,14 @@ describe('DeletePlayerData', () => {
     expect(after).toEqual(connect4Expected(connect4));
     expect(after.single).toContainEqual(expect.objectContaining({ player_id: anonymousId, name: '', email: '', nationality: '' }));
     expect((after.single as Array<{ player_id: string }>).map((player) => player.player_id)).not.toContain(oneTimer);
+  });
+
+  it('removes the profile of a player without games, and keeps nothing under an anonymous id', async () => {
+    const answer = await ok('gamepulse.access.v1.AccessService/DeletePlayerData', { game: 'local', playerId: profileOnly });
+    expect(answer.connect4AnonymousId ?? '').toBe('');
+    expect(rowsOf(answer)).toMatchObject({ game_players_by_id: { removed: 1 }, game_games_by_bucket: { anonymised: 0 } });
+    connect4.profiles.delete(profileOnly);
+    expect(await connect4Answers()).toEqual(connect4Expected(connect4));
   });
 
   it('leaves kept aggregates equal to the stored games (the Connect-4 audit finds no difference)', { timeout: 60_000 }, async () => {
