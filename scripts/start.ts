@@ -13,6 +13,7 @@ gamepulse is running (Ctrl-C stops it)
   API key   ${apiKey}
             game "${LOCAL_GAME}", every scope; ${keyNeeded}: -H 'Authorization: Bearer <key>'
   gateway   http://127.0.0.1:${ports.gateway}   Connect JSON, gRPC-Web, gRPC (h2c); GET /healthz, /livez
+  dashboard http://127.0.0.1:${ports.gateway}/dashboard   (traffic for it: npm run simulate -- --rate 300 --duration 120)
   ingest    127.0.0.1:${ports.ingest}   gRPC (reflection, grpc.health.v1)
   session   127.0.0.1:${ports.session}
   reaction  127.0.0.1:${ports.reaction}
