@@ -25,6 +25,7 @@ import { KEY_RECHECK_MS } from '../../services/access/key-verifier.js';
 import { HealthProbe } from '../../services/shared/health-probe.js';
 import { repoRoot } from '../../services/shared/repo-root.js';
 import { realGamesCsv } from '../support/shared-data.js';
+import { runNodeScript } from '../support/node-script.js';
 import { startIsolatedStack } from '../support/stack.js';
 
 const LIVE_OPS = 'https://live-ops.example.com';
@@ -607,26 +608,13 @@ describe('rate limits', () => {
 });
 
 describe('protected mode', () => {
-  /** Starts one process from the build with `env` and resolves with how it exited and what it logged. */
-  function exitOf(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(repoRoot(), script)], { env: { ...process.env, ...env } });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.once('error', reject);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-    });
-  }
-
   it('a process bound to a non-loopback address refuses to start with auth unset, and says what to set', async () => {
     // It refuses before it listens: no traffic leaves loopback.
     for (const script of ['dist/services/gateway/main.js', 'dist/services/session/main.js']) {
-      const { code, out } = await exitOf(script, { GAMEPULSE_HOST: '0.0.0.0', GAMEPULSE_AUTH: '', LOG_FORMAT: 'json' });
+      const { code, out } = await runNodeScript(script, {
+        timeoutMs: 20_000,
+        env: { GAMEPULSE_HOST: '0.0.0.0', GAMEPULSE_AUTH: '', LOG_FORMAT: 'json' },
+      });
       expect(code, script).toBe(78);
       expect(out).toContain('refusing to start');
       expect(out).toContain('GAMEPULSE_AUTH=on');
@@ -637,10 +625,9 @@ describe('protected mode', () => {
   });
 
   it('auth on without the service credential refuses too', async () => {
-    const { code, out } = await exitOf('dist/services/ingest/main.js', {
-      GAMEPULSE_AUTH: 'on',
-      GAMEPULSE_SERVICE_CREDENTIAL: '',
-      LOG_FORMAT: 'json',
+    const { code, out } = await runNodeScript('dist/services/ingest/main.js', {
+      timeoutMs: 20_000,
+      env: { GAMEPULSE_AUTH: 'on', GAMEPULSE_SERVICE_CREDENTIAL: '', LOG_FORMAT: 'json' },
     });
     expect(code).toBe(78);
     expect(out).toContain('GAMEPULSE_SERVICE_CREDENTIAL');

@@ -2,7 +2,7 @@
 // to the ingest service over gRPC while that process is SIGKILLed and restarted by the launcher, twice; every event
 // is stored exactly once (the queries over Connect count them), none is dropped, none rejected. The example in
 // examples/ runs against the same stack, and so does the package as `npm pack` makes it, installed in an empty folder.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createNodeTransport } from '@gamepulse/client/node';
 import type { RunningStack } from '../../scripts/launcher.js';
 import { repoRoot } from '../../services/shared/repo-root.js';
 import { killAndAwaitRestart } from '../support/process-restart.js';
+import { runNodeScript } from '../support/node-script.js';
 import { startIsolatedStack } from '../support/stack.js';
 
 let stack: RunningStack;
@@ -81,15 +82,7 @@ describe('EventSender against the real stack', () => {
 
 describe('examples/send-events.mjs', () => {
   it('runs in one command against the stack and prints what it sent and read back', { timeout: 60_000 }, async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(repoRoot(), 'examples/send-events.mjs')], {
-        env: { ...process.env, GAMEPULSE_URL: gateway },
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.on('close', (exitCode) => resolve({ code: exitCode, output }));
-    });
+    const { code, out: output } = await runNodeScript('examples/send-events.mjs', { env: { GAMEPULSE_URL: gateway } });
     expect(code, output).toBe(0);
     expect(output).toContain('sent: 400 accepted, 0 duplicate, 0 rejected, 0 dropped');
     for (const line of ['HEART 100 (intensity 1)', 'FIRE 50 (intensity 1)', 'CLAP 50 (intensity 1)']) {
