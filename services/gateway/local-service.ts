@@ -38,6 +38,9 @@ export function serveLocally(
         const output = await handler.handle(input, { signal: context.signal, deadline, caller: context.values.get(callerKey) });
         return fromBinary(method.output, codecs.responseType.encode(output as never).finish());
       } catch (error) {
+        // The caller's deadline passed or it went away while the handler waited on another service: its own reason
+        // (connect-node's is DEADLINE_EXCEEDED when its timeout passed) says more than the aborted call's.
+        if (context.signal.aborted) throw ConnectError.from(context.signal.reason);
         const { code, details } = toStatusError(error);
         if (code === Status.INTERNAL) logger.error({ err: error, rpc: `${service.typeName}/${method.name}` }, 'rpc failed');
         const headers = code === Status.UNAVAILABLE ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;

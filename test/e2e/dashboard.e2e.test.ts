@@ -84,6 +84,15 @@ async function send(events: EventInit[]): Promise<void> {
 }
 
 describe('/dashboard', () => {
+  it('serves its page and script with a content security policy, and 404 for anything else under /dashboard', async () => {
+    const script = await fetch(`${gateway}/dashboard/app.js`);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(script.headers.get('content-security-policy')).toContain("default-src 'self'");
+    for (const path of ['/dashboard/nope.js', '/dashboard/..%2F..%2Fpackage.json', '/dashboard/x/y']) {
+      expect((await fetch(`${gateway}${path}`)).status, path).toBe(404);
+    }
+  });
+
   it('says so on every panel when there is nothing to show yet', async () => {
     await page.goto(`${gateway}/dashboard?match=${MATCH}&area=${AREA}&hours=6`, { waitUntil: 'domcontentloaded' });
     await until('reactions', 'empty', new RegExp(`no reactions on ${MATCH} yet`));

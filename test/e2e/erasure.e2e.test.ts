@@ -4,16 +4,14 @@
 // were read before erasing, so that a cached answer still counting the player would show. The same player id in
 // another game is untouched; the Connect-4 audit finds the kept aggregates equal to the stored games; the caller's
 // key is checked like any admin call's.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../scripts/launcher.js';
-import { repoRoot } from '../../services/shared/repo-root.js';
 import { connect4Audit } from '../support/connect4-audit.js';
 import { Connect4Oracle } from '../support/connect4-oracle.js';
 import { realGamesCsv, realPlayersCsv } from '../support/shared-data.js';
+import { runNodeScript } from '../support/node-script.js';
 import { startIsolatedStack } from '../support/stack.js';
 
 let stack: RunningStack & { keyspace: string };
@@ -346,6 +344,35 @@ describe('DeletePlayerData', () => {
     expect(await connect4Audit(stack.keyspace)).toMatchObject({ games: GAMES_IMPORTED, totals: [], singleGamePlayers: [] });
   });
 
+  it(
+    'answers an owner that does not answer with DEADLINE_EXCEEDED, and erasing again once it is back finishes',
+    { timeout: 60_000 },
+    async () => {
+      const player = `stalled-${randomUUID().slice(0, 8)}`;
+      await ingest([{ sessionStart: { playerId: player, sessionId: randomUUID(), country: 'SE', ts: iso(startedMs - 5000) } }]);
+      const games = stack.processes.games;
+      games.signal('SIGSTOP');
+      try {
+        const response = await fetch(`${gateway}/gamepulse.access.v1.AccessService/DeletePlayerData`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'connect-timeout-ms': '3000' },
+          body: JSON.stringify({ game: 'local', playerId: player }),
+        });
+        expect(response.status).toBe(504);
+        expect(((await response.json()) as { code: string }).code).toBe('deadline_exceeded');
+      } finally {
+        games.signal('SIGCONT');
+      }
+      const again = rowsOf(await ok('gamepulse.access.v1.AccessService/DeletePlayerData', { game: 'local', playerId: player }));
+      // The session service had done its part the first time: nothing of theirs is left, and no error now.
+      expect(again.game_session_parts_by_player.removed).toBe(0);
+      const { sessions } = (await ok('gamepulse.session.v1.SessionService/ListCompletedSessions', { playerId: player })) as {
+        sessions?: unknown[];
+      };
+      expect(sessions ?? []).toEqual([]);
+    },
+  );
+
   it('erases nothing more the second time', async () => {
     const again = rowsOf(await ok('gamepulse.access.v1.AccessService/DeletePlayerData', { game: 'local', playerId: regular }));
     expect(Object.values(again).every((row) => row.removed === 0 && row.anonymised === 0)).toBe(true);
@@ -360,16 +387,10 @@ describe('DeletePlayerData', () => {
 describe('npm run erase', () => {
   it('erases a player through the gateway and prints what was removed', { timeout: 60_000 }, async () => {
     const [rosa] = kept.slice(1);
-    const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(repoRoot(), 'dist/scripts/erase.js'), '--player', rosa.player, '--gateway', gateway]);
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('close', (code) => resolve({ code, text }));
-    });
-    expect(output.code, output.text).toBe(0);
-    expect(output.text).toMatch(/game_session_parts_by_player\s+removed\s+1 /);
-    expect(output.text).toMatch(/done in [\d.]+ s: 8 rows removed, 0 anonymised/);
+    const output = await runNodeScript('dist/scripts/erase.js', { args: ['--player', rosa.player, '--gateway', gateway] });
+    expect(output.code, output.out).toBe(0);
+    expect(output.out).toMatch(/game_session_parts_by_player\s+removed\s+1 /);
+    expect(output.out).toMatch(/done in [\d.]+ s: 8 rows removed, 0 anonymised/);
     const remaining = [
       kept[0],
       { ...erased, sessions: [], modes: [], engagements: [] },
